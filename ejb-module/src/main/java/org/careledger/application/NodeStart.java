@@ -1,0 +1,7 @@
+package org.careledger.application;
+
+import java.time.Instant;
+
+/** One recorded start of the node. */
+public record NodeStart(
+    String institutionId, String signingFingerprint, String version, Instant startedAt) {}

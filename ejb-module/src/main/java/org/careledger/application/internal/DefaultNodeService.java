@@ -1,0 +1,200 @@
+package org.careledger.application.internal;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Local;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.careledger.application.NodeInfo;
+import org.careledger.application.NodeService;
+import org.careledger.application.NodeSettings;
+import org.careledger.application.NodeStart;
+import org.careledger.application.NodeStartLog;
+import org.careledger.application.NodeStatus;
+import org.careledger.application.readiness.Readiness;
+import org.careledger.application.readiness.ReadinessProbe;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.identity.NodeIdentityGenerator;
+import org.careledger.domain.identity.NodeIdentityStore;
+import org.careledger.infrastructure.identity.ElytronSecretStore;
+import org.careledger.infrastructure.migration.SchemaMigrator;
+
+/**
+ * Starts the node: migrates the schema, loads (or on first start generates) the identity, and
+ * records the start. Until all three are done the node is not ready.
+ *
+ * <p>A database that cannot be reached is retried every {@value #RETRY_MILLIS} ms, since it may
+ * simply be starting too; a bad keystore or configuration is not retried, because only an operator
+ * can fix it. Either way the reason is logged once with its code and shown by the readiness check.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@Local({NodeService.class, ReadinessProbe.class})
+public class DefaultNodeService implements NodeService, ReadinessProbe {
+
+  private static final Logger LOG = Logger.getLogger(DefaultNodeService.class.getName());
+  static final long RETRY_MILLIS = 5_000;
+
+  @Resource(lookup = "java:jboss/datasources/CareLedgerDS")
+  private DataSource dataSource;
+
+  @Resource private TimerService timers;
+
+  @EJB private NodeStartLog startLog;
+
+  private volatile NodeStatus status =
+      NodeStatus.starting(ErrorCode.NODE_NOT_READY, "start-up has not run yet");
+  private volatile NodeInfo info;
+  private volatile NodeIdentity identity;
+  private volatile String lastLoggedProblem;
+
+  @PostConstruct
+  void start() {
+    tryStart();
+  }
+
+  @Timeout
+  void retry() {
+    tryStart();
+  }
+
+  private synchronized void tryStart() {
+    if (status.isReady()) {
+      return;
+    }
+    try {
+      NodeSettings settings = NodeSettings.fromSystemProperties();
+      InstitutionId institution = new InstitutionId(settings.institutionId());
+      SchemaMigrator.Result migration =
+          SchemaMigrator.migrate(dataSource, SchemaMigrator.class.getClassLoader());
+      if (migration.applied() > 0) {
+        LOG.info(
+            "CareLedger schema migrated to version "
+                + migration.schemaVersion()
+                + " ("
+                + migration.applied()
+                + " migrations applied)");
+      }
+      if (identity == null) {
+        NodeIdentityStore store =
+            new NodeIdentityStore(
+                settings.keystore(),
+                new ElytronSecretStore(settings.credentialStore()),
+                new NodeIdentityGenerator(),
+                new SecureRandom());
+        NodeIdentityStore.Loaded loaded =
+            store.loadOrCreate(institution, Instant.now(), settings.tlsHostNames());
+        identity = loaded.identity();
+        LOG.info(
+            (loaded.created() ? "Generated new" : "Loaded")
+                + " node identity for institution "
+                + institution
+                + ", signing key SHA-256 "
+                + identity.signingFingerprint()
+                + " ("
+                + settings.keystore()
+                + ")");
+      }
+      Instant startedAt = Instant.now();
+      startLog.record(
+          new NodeStart(
+              institution.value(), identity.signingFingerprint().hex(), version(), startedAt));
+      info =
+          new NodeInfo(
+              institution.value(),
+              identity.signingFingerprint().hex(),
+              version(),
+              migration.databaseProduct(),
+              startedAt);
+      status = NodeStatus.ready();
+      LOG.info("CareLedger node " + institution + " is ready");
+    } catch (CareLedgerException e) {
+      boolean retryable = e.errorCode() == ErrorCode.DATABASE_UNREACHABLE;
+      status =
+          retryable
+              ? NodeStatus.starting(e.errorCode(), e.getMessage())
+              : NodeStatus.failed(e.errorCode(), e.getMessage());
+      logOnce(e.getMessage(), e);
+      if (retryable) {
+        timers.createSingleActionTimer(RETRY_MILLIS, new TimerConfig(null, false));
+      }
+    } catch (RuntimeException e) {
+      status = NodeStatus.failed(ErrorCode.INTERNAL_ERROR, "start-up failed: " + e);
+      logOnce(ErrorCode.INTERNAL_ERROR.code() + ": node start-up failed", e);
+    }
+  }
+
+  private void logOnce(String message, Exception e) {
+    if (!message.equals(lastLoggedProblem)) {
+      lastLoggedProblem = message;
+      LOG.log(Level.SEVERE, message, e);
+    }
+  }
+
+  @Override
+  public NodeStatus status() {
+    return status;
+  }
+
+  @Override
+  public Readiness readiness() {
+    NodeStatus current = status;
+    return new Readiness(
+        current.isReady(),
+        current.state().name(),
+        current.code().map(ErrorCode::code).orElse(null),
+        current.problem().orElse(null));
+  }
+
+  @Override
+  public NodeInfo nodeInfo() {
+    NodeInfo current = info;
+    if (current == null) {
+      throw new CareLedgerException(
+          ErrorCode.NODE_NOT_READY,
+          "the node is not ready yet: " + status.problem().orElse("starting"));
+    }
+    return current;
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<NodeStart> startHistory(int limit) {
+    return startLog.latest(limit);
+  }
+
+  static String version() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        DefaultNodeService.class.getResourceAsStream("/careledger-version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read careledger-version.properties", e);
+    }
+    return properties.getProperty("version", "unknown");
+  }
+}

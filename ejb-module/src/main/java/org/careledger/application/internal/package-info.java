@@ -1,0 +1,2 @@
+/** EJB implementations of the application services. */
+package org.careledger.application.internal;

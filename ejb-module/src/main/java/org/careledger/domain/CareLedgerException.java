@@ -1,0 +1,27 @@
+package org.careledger.domain;
+
+import java.util.Objects;
+
+/**
+ * A failure with a stable {@link ErrorCode}; its message names the problem and, where known, the
+ * fix.
+ */
+public class CareLedgerException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode errorCode;
+
+  public CareLedgerException(ErrorCode errorCode, String message) {
+    this(errorCode, message, null);
+  }
+
+  public CareLedgerException(ErrorCode errorCode, String message, Throwable cause) {
+    super(errorCode.code() + ": " + message, cause);
+    this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+  }
+
+  public ErrorCode errorCode() {
+    return errorCode;
+  }
+}

@@ -1,0 +1,2 @@
+/** JPA implementations of the application's repositories. */
+package org.careledger.infrastructure.persistence;

@@ -1,0 +1,34 @@
+package org.careledger.interfaces.rest;
+
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+
+/** Turns a coded failure into an RFC 9457 problem response. */
+@Provider
+public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerException> {
+
+  @Override
+  public Response toResponse(CareLedgerException e) {
+    Response.Status status = statusOf(e.errorCode());
+    String code = e.errorCode().code();
+    Problem problem =
+        new Problem(
+            "urn:careledger:error:" + code,
+            status.getReasonPhrase(),
+            status.getStatusCode(),
+            e.getMessage(),
+            code);
+    return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+
+  static Response.Status statusOf(ErrorCode code) {
+    return switch (code) {
+      case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
+      case INVALID_INSTITUTION_ID -> Response.Status.BAD_REQUEST;
+      default -> Response.Status.INTERNAL_SERVER_ERROR;
+    };
+  }
+}

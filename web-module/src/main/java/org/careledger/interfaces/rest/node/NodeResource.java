@@ -1,0 +1,36 @@
+package org.careledger.interfaces.rest.node;
+
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.careledger.application.NodeInfo;
+import org.careledger.application.NodeService;
+import org.careledger.application.NodeStart;
+
+/**
+ * What this node is. Public: it names the institution and its signing-key fingerprint, which peers
+ * and auditors need in order to recognise the node, and nothing secret.
+ */
+@Path("/v1/node")
+@Produces(MediaType.APPLICATION_JSON)
+public class NodeResource {
+
+  @EJB private NodeService node;
+
+  @GET
+  public NodeInfo node() {
+    return node.nodeInfo();
+  }
+
+  /** The node's recorded starts, most recent first: the identity it ran with each time. */
+  @GET
+  @Path("/starts")
+  public List<NodeStart> starts(@QueryParam("limit") @DefaultValue("20") int limit) {
+    return node.startHistory(limit);
+  }
+}

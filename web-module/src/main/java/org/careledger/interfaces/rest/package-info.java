@@ -1,0 +1,2 @@
+/** The REST interface under /careledger/api: resources translate and delegate, nothing more. */
+package org.careledger.interfaces.rest;
