@@ -288,8 +288,13 @@ wait_ready() {
       die "the CareLedger EAR failed to deploy; the reason is above"
     fi
     body=$(readiness)
-    if [[ "$body" == *'"status":"UP"'* ]]; then
+    # The overall status leads the report; each check has a status of its own.
+    if [[ "$body" == '{"status":"UP"'* ]]; then
       return 0
+    fi
+    if [[ "$body" == *'"name":"boot-errors","status":"DOWN"'* ]]; then
+      stop_server
+      explain_boot_errors "$body"
     fi
     if [[ "$body" == *'"state":"FAILED"'* ]]; then
       local problem
@@ -302,6 +307,20 @@ wait_ready() {
   local problem
   problem=$(sed -n 's/.*"problem":"\([^"]*\)".*/\1/p' <<<"${body:-}")
   die "the node was not ready after ${ready_timeout}s${problem:+: $problem}; it is still running (node.sh down stops it); see $base_dir/log/server.log"
+}
+
+explain_boot_errors() {
+  # WildFly's boot errors are final for this start; name the ones an operator can fix.
+  local body=$1 keystore="$node_home/identity/node.p12"
+  if [[ "$body" == *'key-store.careledger-tls'* ]]; then
+    if [[ "$body" == *'password was incorrect'* || "$body" == *'Unrecoverable'* ]]; then
+      die "CL-1002: node keystore $keystore does not open with the password in the credential store: restore the credential store that belongs to this keystore"
+    fi
+    die "CL-1001: node keystore $keystore cannot be read by WildFly: restore it from backup, or move it away to make the node generate a new identity (peers will then no longer recognise this node)"
+  fi
+  local errors
+  errors=$(sed -n 's/.*"boot-errors":"\(.*\)"}}.*/\1/p' <<<"$body" | head -c 2000)
+  die "WildFly reported boot errors: ${errors:-see the log}; details in $base_dir/log/server.log"
 }
 
 stop_server() {
@@ -323,14 +342,18 @@ stop_server() {
   rm -f "$pid_file"
 }
 
-ensure_tls() {
-  # The node's own TLS key exists only after the application's first start; then HTTPS is
-  # switched to it and the server reloaded.
-  if grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/standalone-full.xml"; then
+ensure_tls() { # ensure_tls HAD_KEYSTORE: whether the keystore existed before this start
+  # The node's own TLS key exists only after the application generated the identity; then HTTPS
+  # is switched to it (first start) or re-read (identity regenerated), and the server reloaded.
+  local configured=no
+  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/standalone-full.xml" && configured=yes
+  if [ "$configured" = yes ] && [ "$1" = yes ]; then
     return 0
   fi
   [ -f "$node_home/identity/node.p12" ] || die "the node is ready but has no keystore at $node_home/identity/node.p12"
-  run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-tls.cli"
+  if [ "$configured" = no ]; then
+    run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-tls.cli"
+  fi
   run_cli --connect --controller="$bind:$mgmt_port" --command=":reload"
   sleep 2
   wait_ready
@@ -352,13 +375,19 @@ cmd_up() {
   init_home
   check_identity_files
   configure
+  local had_keystore=no
+  [ -f "$node_home/identity/node.p12" ] && had_keystore=yes
   info "starting institution '$institution' (home $node_home, ports +$offset, database $db_kind)..."
   start_server
   wait_ready
-  ensure_tls
-  local fingerprint
-  fingerprint=$(curl -sk --max-time 5 "https://$bind:$https_port/careledger/api/v1/node" |
-    sed -n 's/.*"signingFingerprint":"\([0-9a-f]*\)".*/\1/p')
+  ensure_tls "$had_keystore"
+  local node_json fingerprint
+  node_json=$(curl -sk --max-time 10 "https://$bind:$https_port/careledger/api/v1/node" || true)
+  fingerprint=$(sed -n 's/.*"signingFingerprint":"\([0-9a-f]*\)".*/\1/p' <<<"$node_json")
+  if [ -z "$fingerprint" ]; then
+    stop_server
+    die "the node is ready but https://$bind:$https_port/careledger/api/v1/node does not answer (${node_json:-no response}); see $base_dir/log/server.log"
+  fi
   info "CareLedger node '$institution' is ready (PID $(cat "$pid_file"))"
   echo "  URL:          https://$bind:$https_port/careledger/api/v1/node"
   echo "  signing key:  SHA-256 $fingerprint"

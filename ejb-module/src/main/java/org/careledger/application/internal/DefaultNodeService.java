@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
 import java.util.logging.Level;
@@ -117,7 +118,8 @@ public class DefaultNodeService implements NodeService, ReadinessProbe {
                 + settings.keystore()
                 + ")");
       }
-      Instant startedAt = Instant.now();
+      // Microseconds: what both H2 and PostgreSQL keep, so the API and the database agree.
+      Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
       startLog.record(
           new NodeStart(
               institution.value(), identity.signingFingerprint().hex(), version(), startedAt));

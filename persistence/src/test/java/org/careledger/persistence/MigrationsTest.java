@@ -1,0 +1,87 @@
+package org.careledger.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The migrations apply on H2 and name every table, index and constraint explicitly. */
+class MigrationsTest {
+
+  private String url;
+
+  @BeforeEach
+  void migrate() {
+    url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Flyway.configure()
+        .dataSource(url, "sa", "")
+        .locations("classpath:db/migration")
+        .table("cl_schema_history")
+        .load()
+        .migrate();
+  }
+
+  @Test
+  void createsTheNamedTableIndexAndConstraints() throws SQLException {
+    assertThat(
+            names("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA='PUBLIC'"))
+        .contains("CL_NODE_START", "cl_schema_history");
+    assertThat(
+            names(
+                "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME='CL_NODE_START'"))
+        .contains("IX_CL_NODE_START_STARTED_AT");
+    assertThat(
+            names(
+                "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                    + " WHERE TABLE_NAME='CL_NODE_START'"))
+        .contains("PK_CL_NODE_START", "CK_CL_NODE_START_FINGERPRINT");
+  }
+
+  @Test
+  void rejectsAFingerprintThatIsNotSha256Hex() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      assertThatThrownBy(
+              () ->
+                  s.executeUpdate(
+                      "INSERT INTO cl_node_start VALUES (NEXT VALUE FOR cl_node_start_seq, 'h1',"
+                          + " 'abc', '1.0', CURRENT_TIMESTAMP)"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("CK_CL_NODE_START_FINGERPRINT");
+    }
+  }
+
+  @Test
+  void migratingAgainChangesNothing() {
+    var result =
+        Flyway.configure()
+            .dataSource(url, "sa", "")
+            .locations("classpath:db/migration")
+            .table("cl_schema_history")
+            .load()
+            .migrate();
+    assertThat(result.migrationsExecuted).isZero();
+  }
+
+  private List<String> names(String sql) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+}

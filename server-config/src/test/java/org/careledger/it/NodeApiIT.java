@@ -1,0 +1,96 @@
+package org.careledger.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real EAR, as built, on a managed WildFly configured by node.sh — once on H2 and once on
+ * PostgreSQL (failsafe executions it-h2 and it-postgresql).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class NodeApiIT {
+
+  private static final String DB = System.getProperty("careledger.it.db");
+  private static final int OFFSET = Integer.getInteger("it.arquillian.offset");
+  private static final String BASE = "http://127.0.0.1:" + (8080 + OFFSET) + "/careledger";
+  private static final String MANAGEMENT = "http://127.0.0.1:" + (9990 + OFFSET);
+
+  @Deployment(testable = false)
+  static EnterpriseArchive ear() {
+    return ShrinkWrap.createFromZipFile(
+        EnterpriseArchive.class, new File(System.getProperty("careledger.ear")));
+  }
+
+  @Test
+  void nodeEndpointDescribesThisNode() throws Exception {
+    HttpResponse<String> response = Http.get(BASE + "/api/v1/node");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    JsonNode node = Http.json(response);
+    assertThat(node.path("institutionId").asText()).isEqualTo("it-" + DB);
+    assertThat(node.path("signingFingerprint").asText()).matches("[0-9a-f]{64}");
+    assertThat(node.path("version").asText()).isEqualTo(System.getProperty("careledger.version"));
+    assertThat(node.path("databaseProduct").asText())
+        .startsWith(DB.equals("h2") ? "H2 " : "PostgreSQL ");
+    assertThat(Instant.parse(node.path("startedAt").asText())).isBefore(Instant.now());
+  }
+
+  @Test
+  void readinessIncludesTheNodeCheckAndIsUp() throws Exception {
+    HttpResponse<String> response = Http.get(MANAGEMENT + "/health/ready");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode health = Http.json(response);
+    assertThat(health.path("status").asText()).isEqualTo("UP");
+    JsonNode check = null;
+    for (JsonNode candidate : health.path("checks")) {
+      if (candidate.path("name").asText().equals("careledger-node")) {
+        check = candidate;
+      }
+    }
+    assertThat(check).as("careledger-node readiness check").isNotNull();
+    assertThat(check.path("status").asText()).isEqualTo("UP");
+    assertThat(check.path("data").path("state").asText()).isEqualTo("READY");
+
+    assertThat(Http.get(MANAGEMENT + "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void startIsWrittenAndReadBackThroughJpa() throws Exception {
+    JsonNode node = Http.json(Http.get(BASE + "/api/v1/node"));
+    HttpResponse<String> response = Http.get(BASE + "/api/v1/node/starts?limit=5");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode starts = Http.json(response);
+    assertThat(starts.isArray()).isTrue();
+    assertThat(starts.size()).isBetween(1, 5);
+    JsonNode latest = starts.get(0);
+    assertThat(latest.path("institutionId").asText()).isEqualTo("it-" + DB);
+    assertThat(latest.path("signingFingerprint").asText())
+        .isEqualTo(node.path("signingFingerprint").asText());
+    assertThat(Instant.parse(latest.path("startedAt").asText()))
+        .isEqualTo(Instant.parse(node.path("startedAt").asText()));
+  }
+
+  @Test
+  void unknownPathsGetNotFoundNotAStackTrace() throws Exception {
+    HttpResponse<String> response = Http.get(BASE + "/api/v1/no-such-thing");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
+  }
+}
