@@ -273,7 +273,19 @@ start_server() {
   [ -s "$pid_file" ] || die "WildFly did not start; see $base_dir/log/console.log"
 }
 
-readiness() { curl -s --max-time 5 "http://$bind:$mgmt_port/health/ready" 2>/dev/null || true; }
+http_get() { # http_get PORT PATH: the body of a plain-HTTP GET to this node (curl if present, else bash)
+  if command -v curl >/dev/null; then
+    curl -s --max-time 10 "http://$bind:$1$2" 2>/dev/null || true
+    return 0
+  fi
+  local response
+  response=$({ exec 3<>"/dev/tcp/$bind/$1" &&
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n' "$2" "$bind" >&3 &&
+    timeout 10 cat <&3; } 2>/dev/null) || true
+  printf '%s' "${response#*$'\r\n\r\n'}"
+}
+
+readiness() { http_get "$mgmt_port" /health/ready; }
 
 wait_ready() {
   local deadline=$((SECONDS + ready_timeout)) body
@@ -292,7 +304,8 @@ wait_ready() {
     if [[ "$body" == '{"status":"UP"'* ]]; then
       return 0
     fi
-    if [[ "$body" == *'"name":"boot-errors","status":"DOWN"'* ]]; then
+    # While WildFly boots every check is DOWN; real boot errors come with their description.
+    if [[ "$body" == *'"name":"boot-errors","status":"DOWN","data"'* ]]; then
       stop_server
       explain_boot_errors "$body"
     fi
@@ -368,7 +381,6 @@ cmd_up() {
     info "already running (PID $pid): https://$bind:$https_port/careledger/api/v1/node"
     return 0
   fi
-  command -v curl >/dev/null || die "curl is needed to watch the node start; install it (apt-get install curl)"
   ensure_built
   check_ports
   check_database
@@ -382,7 +394,11 @@ cmd_up() {
   wait_ready
   ensure_tls "$had_keystore"
   local node_json fingerprint
-  node_json=$(curl -sk --max-time 10 "https://$bind:$https_port/careledger/api/v1/node" || true)
+  if command -v curl >/dev/null; then # through HTTPS, which also proves the TLS set-up
+    node_json=$(curl -sk --max-time 10 "https://$bind:$https_port/careledger/api/v1/node" || true)
+  else
+    node_json=$(http_get "$http_port" /careledger/api/v1/node)
+  fi
   fingerprint=$(sed -n 's/.*"signingFingerprint":"\([0-9a-f]*\)".*/\1/p' <<<"$node_json")
   if [ -z "$fingerprint" ]; then
     stop_server

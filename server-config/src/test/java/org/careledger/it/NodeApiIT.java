@@ -3,13 +3,11 @@ package org.careledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,8 +27,7 @@ class NodeApiIT {
 
   @Deployment(testable = false)
   static EnterpriseArchive ear() {
-    return ShrinkWrap.createFromZipFile(
-        EnterpriseArchive.class, new File(System.getProperty("careledger.ear")));
+    return Deployments.careledgerEar();
   }
 
   @Test
