@@ -84,10 +84,15 @@ class NodeApiIT {
   }
 
   @Test
-  void unknownPathsGetNotFoundNotAStackTrace() throws Exception {
-    HttpResponse<String> response = Http.get(BASE + "/api/v1/no-such-thing");
+  void anonymousCallersLearnNothingAboutOtherPaths() throws Exception {
+    HttpResponse<String> api = Http.get(BASE + "/api/v1/no-such-thing");
+    HttpResponse<String> other = Http.get(BASE + "/no-such-page");
 
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
+    // Secure by default: the API asks for credentials before it says whether a path exists.
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(other.statusCode()).isEqualTo(404);
+    for (HttpResponse<String> response : java.util.List.of(api, other)) {
+      assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
   }
 }
