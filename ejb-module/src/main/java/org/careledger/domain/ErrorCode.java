@@ -30,6 +30,16 @@ public enum ErrorCode {
   NODE_NOT_READY(1010),
   /** The keystore could not be written. */
   IDENTITY_KEYSTORE_WRITE_FAILED(1011),
+  /** A value outside the canonical JSON model: type, key, float, integer range, lone surrogate. */
+  ENCODING_UNSUPPORTED_VALUE(1100),
+  /** Bytes offered as canonical JSON are not well-formed UTF-8 JSON, or repeat a member name. */
+  ENCODING_MALFORMED(1101),
+  /** Well-formed JSON that differs from its RFC 8785 canonical encoding, so it cannot be signed. */
+  ENCODING_NOT_CANONICAL(1102),
+  /** Canonical JSON nested deeper or larger than the ledger accepts. */
+  ENCODING_LIMIT_EXCEEDED(1103),
+  /** A key or certificate given for Ed25519 holds another algorithm or a damaged encoding. */
+  SIGNING_KEY_NOT_ED25519(1110),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 
