@@ -40,6 +40,18 @@ public enum ErrorCode {
   ENCODING_LIMIT_EXCEEDED(1103),
   /** A key or certificate given for Ed25519 holds another algorithm or a damaged encoding. */
   SIGNING_KEY_NOT_ED25519(1110),
+  /** A transaction, header or certificate that is not of the ledger's form (fields, types, ids). */
+  TX_MALFORMED(1150),
+  /** A transaction larger than the ledger accepts; documents travel off-chain. */
+  TX_TOO_LARGE(1151),
+  /** A transaction whose signature does not verify under its author's signing key. */
+  TX_SIGNATURE_INVALID(1152),
+  /** A transaction by an institution that is not a member of the channel, or with a stale key. */
+  TX_UNKNOWN_AUTHOR(1153),
+  /** A chain that fails verification: a link, tree head, signature or certificate is wrong. */
+  CHAIN_INVALID(1160),
+  /** A proof bundle that does not prove what it claims; the message names the failing check. */
+  PROOF_INVALID(1161),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 

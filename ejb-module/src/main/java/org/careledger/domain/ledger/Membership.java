@@ -1,0 +1,93 @@
+package org.careledger.domain.ledger;
+
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.InstitutionId;
+
+/**
+ * The members of a channel and how many of them must sign a block. The mode follows the size, as
+ * ARCHITECTURE.md fixes it: one member signs alone (until consensus exists), two or three sign
+ * unanimously, four or more need a BFT quorum of ⌈2n/3⌉ (= 2f+1 for n = 3f+1, as in QBFT).
+ */
+public final class Membership {
+
+  public enum Mode {
+    SINGLE,
+    UNANIMITY,
+    BFT
+  }
+
+  private final Map<InstitutionId, Member> members;
+
+  public Membership(List<Member> members) {
+    if (members.isEmpty()) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "a channel needs at least one member");
+    }
+    Map<InstitutionId, Member> byInstitution = new LinkedHashMap<>();
+    for (Member member : members) {
+      if (byInstitution.put(member.institution(), member) != null) {
+        throw new CareLedgerException(
+            ErrorCode.TX_MALFORMED, "member " + member.institution() + " is listed twice");
+      }
+    }
+    this.members = Map.copyOf(byInstitution);
+  }
+
+  public Optional<Member> byInstitution(InstitutionId institution) {
+    return Optional.ofNullable(members.get(institution));
+  }
+
+  public int size() {
+    return members.size();
+  }
+
+  public Mode mode() {
+    return size() == 1 ? Mode.SINGLE : size() <= 3 ? Mode.UNANIMITY : Mode.BFT;
+  }
+
+  /** Distinct member signatures a block's commit certificate needs. */
+  public int quorum() {
+    return switch (mode()) {
+      case SINGLE, UNANIMITY -> size();
+      case BFT -> (2 * size() + 2) / 3;
+    };
+  }
+
+  /** The body of a channel-config transaction that establishes these members. */
+  public Map<String, Object> toConfigBody() {
+    List<Object> list = new ArrayList<>();
+    members.values().stream()
+        .sorted((a, b) -> a.institution().value().compareTo(b.institution().value()))
+        .forEach(member -> list.add(member.toJson()));
+    return Map.of("members", list);
+  }
+
+  /** Reads the members from a channel-config transaction's body. */
+  public static Membership fromConfigBody(Map<String, Object> body) {
+    List<Member> members = new ArrayList<>();
+    try {
+      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+      for (Object entry : Json.array(body, "members")) {
+        Map<String, Object> json = Json.object(entry, "member", 2);
+        X509Certificate cert =
+            (X509Certificate)
+                x509.generateCertificate(
+                    new ByteArrayInputStream(Json.base64url(json, "cert", -1)));
+        members.add(new Member(new InstitutionId(Json.string(json, "institution")), cert));
+      }
+    } catch (CertificateException e) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "channel-config holds a certificate that cannot be read", e);
+    }
+    return new Membership(members);
+  }
+}

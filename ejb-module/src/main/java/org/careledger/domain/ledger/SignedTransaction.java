@@ -1,0 +1,147 @@
+package org.careledger.domain.ledger;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.ledger.canonical.CanonicalJson;
+import org.careledger.domain.ledger.merkle.MerkleTree;
+
+/**
+ * A transaction with its author's Ed25519 signature over the transaction's canonical bytes. On the
+ * ledger and on the wire it is the canonical JSON {@code {"sig":"<64 bytes base64url>","tx":{...}}};
+ * those exact bytes are the Merkle leaf. Its id is the SHA-256 of the transaction's canonical
+ * bytes, so it does not depend on the signature.
+ */
+public final class SignedTransaction {
+
+  /** Larger transactions are refused: documents travel off-chain, never in a transaction. */
+  public static final int MAX_ENCODED_BYTES = 64 * 1024;
+
+  private final Transaction transaction;
+  private final byte[] signature;
+  private final byte[] encoded;
+  private final byte[] id;
+
+  private SignedTransaction(Transaction transaction, byte[] signature) {
+    this.transaction = Objects.requireNonNull(transaction, "transaction");
+    if (signature.length != 64) {
+      throw Transaction.malformed("an Ed25519 signature is 64 bytes");
+    }
+    this.signature = signature.clone();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("sig", Json.base64url(signature));
+    json.put("tx", transaction.toJson());
+    this.encoded = CanonicalJson.encode(json);
+    if (encoded.length > MAX_ENCODED_BYTES) {
+      throw new CareLedgerException(
+          ErrorCode.TX_TOO_LARGE,
+          "transaction is " + encoded.length + " bytes; at most " + MAX_ENCODED_BYTES + " are allowed");
+    }
+    this.id = sha256(transaction.canonicalBytes());
+  }
+
+  public static SignedTransaction sign(Transaction transaction, Ed25519PrivateKeyParameters key) {
+    return new SignedTransaction(transaction, Ed25519.sign(key, transaction.canonicalBytes()));
+  }
+
+  /**
+   * Reads a signed transaction from its canonical bytes; non-canonical, malformed or oversized
+   * input is rejected with its code. The signature is not checked here: see {@link #verify}.
+   */
+  public static SignedTransaction decode(byte[] bytes) {
+    if (bytes.length > MAX_ENCODED_BYTES) {
+      throw new CareLedgerException(
+          ErrorCode.TX_TOO_LARGE,
+          "transaction is " + bytes.length + " bytes; at most " + MAX_ENCODED_BYTES + " are allowed");
+    }
+    Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", 2);
+    SignedTransaction decoded =
+        new SignedTransaction(Transaction.fromJson(json.get("tx")), Json.base64url(json, "sig", 64));
+    if (!Arrays.equals(decoded.encoded, bytes)) {
+      throw new CareLedgerException(
+          ErrorCode.ENCODING_NOT_CANONICAL, "signed transaction is not in canonical form");
+    }
+    return decoded;
+  }
+
+  /**
+   * Checks that the author is a member of {@code members} with the signing key the transaction
+   * names, and that the signature is that key's over the transaction's canonical bytes.
+   */
+  public void verify(Membership members) {
+    Member author =
+        members
+            .byInstitution(transaction.author())
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.TX_UNKNOWN_AUTHOR,
+                        "author '" + transaction.author() + "' is not a member of channel " + transaction.channel()));
+    if (!author.signingFingerprint().equals(transaction.authorKey())) {
+      throw new CareLedgerException(
+          ErrorCode.TX_UNKNOWN_AUTHOR,
+          "transaction " + idHex() + " names signing key " + transaction.authorKey()
+              + ", which is not the current key of member " + author.institution());
+    }
+    if (!Ed25519.verify(author.publicKey(), transaction.canonicalBytes(), signature)) {
+      throw new CareLedgerException(
+          ErrorCode.TX_SIGNATURE_INVALID,
+          "signature of transaction " + idHex() + " by " + author.institution() + " does not verify");
+    }
+  }
+
+  public Transaction transaction() {
+    return transaction;
+  }
+
+  public byte[] signature() {
+    return signature.clone();
+  }
+
+  /** The canonical bytes, as stored and as hashed into the block's Merkle tree. */
+  public byte[] encoded() {
+    return encoded.clone();
+  }
+
+  public byte[] id() {
+    return id.clone();
+  }
+
+  public String idHex() {
+    return Json.hex(id);
+  }
+
+  public byte[] leafHash() {
+    return MerkleTree.leafHash(encoded);
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SignedTransaction that && Arrays.equals(encoded, that.encoded);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(encoded);
+  }
+
+  @Override
+  public String toString() {
+    return "SignedTransaction[" + transaction.type().wireName() + " " + idHex() + "]";
+  }
+}

@@ -1,0 +1,46 @@
+package org.careledger.domain.ledger;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every kind of ledger transaction (ARCHITECTURE.md, flows), with the body fields each must carry.
+ * Bodies hold identifiers, hashes, pseudonyms and codes only: never a patient identifier, a name
+ * or clinical text.
+ */
+public enum TransactionType {
+  REGISTER("register", "recordId", "version", "contentHash", "size", "mediaType", "documentClass", "patient"),
+  REQUEST("request", "requestId", "scope", "purpose"),
+  GRANT("grant", "requestId", "recordId", "grantee", "envelopeHash"),
+  DENY("deny", "requestId"),
+  REVOKE("revoke", "grantTx"),
+  AMEND("amend", "recordId", "version", "previousVersion", "contentHash", "size", "mediaType"),
+  ACCESS_LOGGED("access-logged", "recordId", "version", "accessor", "grantTx"),
+  CONSENT("consent", "patient", "scope", "decision"),
+  BREAK_GLASS("break-glass", "recordId", "accessor", "reasonCode"),
+  ERASE("erase", "recordId"),
+  CHANNEL_CONFIG("channel-config", "members", "mode");
+
+  private final String wireName;
+  private final List<String> requiredFields;
+
+  TransactionType(String wireName, String... requiredFields) {
+    this.wireName = wireName;
+    this.requiredFields = List.of(requiredFields);
+  }
+
+  /** The name in the canonical encoding. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** Body fields every transaction of this type must carry (others may follow). */
+  public List<String> requiredFields() {
+    return requiredFields;
+  }
+
+  public static Optional<TransactionType> ofWireName(String name) {
+    return Arrays.stream(values()).filter(type -> type.wireName.equals(name)).findFirst();
+  }
+}

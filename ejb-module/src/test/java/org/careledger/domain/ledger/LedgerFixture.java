@@ -1,0 +1,98 @@
+package org.careledger.domain.ledger;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.identity.NodeIdentityGenerator;
+
+/** Members with real keys, and chains built and committed by them, for the ledger tests. */
+final class LedgerFixture {
+
+  static final ChannelId CHANNEL = new ChannelId("ch-test");
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final List<Member> members = new ArrayList<>();
+  final List<Ed25519PrivateKeyParameters> keys = new ArrayList<>();
+  final List<Block> blocks = new ArrayList<>();
+
+  LedgerFixture(String... institutions) {
+    NodeIdentityGenerator generator = new NodeIdentityGenerator();
+    for (String name : institutions) {
+      NodeIdentity identity = generator.generate(new InstitutionId(name), T0, List.of());
+      members.add(new Member(identity.institutionId(), identity.signingCertificate()));
+      keys.add(Ed25519.privateKey(identity.signingKey()));
+    }
+  }
+
+  Membership membership() {
+    return new Membership(members);
+  }
+
+  SignedTransaction tx(int author, TransactionType type, Map<String, Object> body) {
+    Member member = members.get(author);
+    Transaction transaction =
+        new Transaction(
+            CHANNEL, type, member.institution(), member.signingFingerprint(), nonce(),
+            T0.toEpochMilli() + blocks.size(), body);
+    return SignedTransaction.sign(transaction, keys.get(author));
+  }
+
+  SignedTransaction register(int author, String recordId) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", recordId);
+    body.put("version", 1L);
+    body.put("contentHash", "ab".repeat(32));
+    body.put("size", 1234L);
+    body.put("mediaType", "application/pdf");
+    body.put("documentClass", "11502-2");
+    body.put("patient", "cd".repeat(32));
+    return tx(author, TransactionType.REGISTER, body);
+  }
+
+  /** Genesis: a channel-config by member 0 listing every member, committed by all. */
+  Block genesis() {
+    return commit(List.of(tx(0, TransactionType.CHANNEL_CONFIG, membership().toConfigBody())), allSigners());
+  }
+
+  /** Appends a block of these transactions, signed by the members at {@code signers}. */
+  Block commit(List<SignedTransaction> transactions, int... signers) {
+    BlockHeader previous = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1).header();
+    BlockHeader header =
+        Block.header(CHANNEL, previous, transactions, T0.toEpochMilli() + 1000L * blocks.size(),
+            members.get(0).institution());
+    List<CommitCertificate.Signature> signatures = new ArrayList<>();
+    for (int signer : signers) {
+      signatures.add(CommitCertificate.sign(header, members.get(signer), keys.get(signer)));
+    }
+    Block block = new Block(header, transactions, new CommitCertificate(signatures));
+    blocks.add(block);
+    return block;
+  }
+
+  int[] allSigners() {
+    int[] all = new int[members.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  List<ChainVerifier.StoredBlock> stored() {
+    return blocks.stream().map(Block::stored).toList();
+  }
+
+  private static String nonce() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}
