@@ -30,6 +30,10 @@ public enum ErrorCode {
   NODE_NOT_READY(1010),
   /** The keystore could not be written. */
   IDENTITY_KEYSTORE_WRITE_FAILED(1011),
+  /** A Merkle proof is well formed but does not lead to the expected root hash. */
+  MERKLE_PROOF_INVALID(1201),
+  /** A Merkle proof's index, sizes, path length or hash lengths fit no valid proof. */
+  MERKLE_PROOF_MALFORMED(1202),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 
