@@ -52,6 +52,10 @@ public enum ErrorCode {
   CHAIN_INVALID(1160),
   /** A proof bundle that does not prove what it claims; the message names the failing check. */
   PROOF_INVALID(1161),
+  /** A Merkle proof is well formed but does not lead to the expected root hash. */
+  MERKLE_PROOF_INVALID(1201),
+  /** A Merkle proof's index, sizes, path length or hash lengths fit no valid proof. */
+  MERKLE_PROOF_MALFORMED(1202),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 
