@@ -6,7 +6,8 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.merkle.MerkleTree;
 
 /** A committed block: header, transactions in order, and the commit certificate over the header. */
-public record Block(BlockHeader header, List<SignedTransaction> transactions, CommitCertificate certificate) {
+public record Block(
+    BlockHeader header, List<SignedTransaction> transactions, CommitCertificate certificate) {
 
   public Block {
     Objects.requireNonNull(header, "header");
@@ -22,7 +23,9 @@ public record Block(BlockHeader header, List<SignedTransaction> transactions, Co
         certificate.encoded());
   }
 
-  /** The header a proposer builds for {@code transactions} on top of {@code previous} (or genesis). */
+  /**
+   * The header a proposer builds for {@code transactions} on top of {@code previous} (or genesis).
+   */
   public static BlockHeader header(
       ChannelId channel,
       BlockHeader previous,

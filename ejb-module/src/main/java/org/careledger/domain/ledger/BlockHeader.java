@@ -9,9 +9,9 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
 
 /**
  * A block header, encoded as canonical JSON; its SHA-256 is the block hash that the next header
- * links to and that members sign. {@code txRoot} is the RFC 9162 Merkle tree head over the
- * block's transactions; {@code time} is the consensus time (the proposer's, bounded by the other
- * members when they vote), never a node's local clock.
+ * links to and that members sign. {@code txRoot} is the RFC 9162 Merkle tree head over the block's
+ * transactions; {@code time} is the consensus time (the proposer's, bounded by the other members
+ * when they vote), never a node's local clock.
  */
 public record BlockHeader(
     ChannelId channel,
@@ -23,6 +23,7 @@ public record BlockHeader(
     InstitutionId proposer) {
 
   public static final int VERSION = 1;
+
   /** The previous hash of a genesis block. */
   public static final byte[] NO_PREVIOUS = new byte[32];
 
@@ -93,7 +94,9 @@ public record BlockHeader(
           Json.integer(json, "time"),
           new InstitutionId(Json.string(json, "proposer")));
     } catch (RuntimeException e) {
-      throw e instanceof org.careledger.domain.CareLedgerException ce ? ce : Transaction.malformed(e.getMessage());
+      throw e instanceof org.careledger.domain.CareLedgerException ce
+          ? ce
+          : Transaction.malformed(e.getMessage());
     }
   }
 

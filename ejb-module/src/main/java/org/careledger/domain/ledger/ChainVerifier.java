@@ -10,9 +10,9 @@ import org.careledger.domain.crypto.Ed25519;
 import org.careledger.domain.ledger.merkle.MerkleTree;
 
 /**
- * Re-checks a channel's chain from genesis: every link, tree head, transaction signature and
- * commit certificate. It reports the first thing that fails, naming the block, the transaction
- * (if any) and the check, so an auditor can go straight to it. Stateless and thread-safe.
+ * Re-checks a channel's chain from genesis: every link, tree head, transaction signature and commit
+ * certificate. It reports the first thing that fails, naming the block, the transaction (if any)
+ * and the check, so an auditor can go straight to it. Stateless and thread-safe.
  *
  * <p>The membership comes from the genesis block's channel-config transaction. Membership changes
  * by later channel-config transactions are not applied yet (channel governance).
@@ -42,8 +42,11 @@ public final class ChainVerifier {
     }
   }
 
-  /** Where verification failed: block height, transaction index (-1 for the block itself), check. */
-  public record Failure(long height, int transactionIndex, Check check, ErrorCode code, String detail) {}
+  /**
+   * Where verification failed: block height, transaction index (-1 for the block itself), check.
+   */
+  public record Failure(
+      long height, int transactionIndex, Check check, ErrorCode code, String detail) {}
 
   /** A stored block as bytes, exactly as the ledger keeps it, so tampering with any byte shows. */
   public record StoredBlock(byte[] header, List<byte[]> transactions, byte[] certificate) {}
@@ -64,29 +67,37 @@ public final class ChainVerifier {
         return failed(h, -1, Check.TRANSACTION_DECODING, e, h, transactions);
       }
       if (header.height() != h) {
-        return failed(h, -1, Check.HEIGHT, "height " + header.height() + ", expected " + h, h, transactions);
+        return failed(
+            h, -1, Check.HEIGHT, "height " + header.height() + ", expected " + h, h, transactions);
       }
       if (previous != null && !previous.channel().equals(header.channel())) {
-        return failed(h, -1, Check.CHANNEL, "block belongs to channel " + header.channel(), h, transactions);
+        return failed(
+            h, -1, Check.CHANNEL, "block belongs to channel " + header.channel(), h, transactions);
       }
       byte[] expectedPrevious = previous == null ? BlockHeader.NO_PREVIOUS : previous.hash();
       if (!Arrays.equals(header.previousHash(), expectedPrevious)) {
-        return failed(h, -1, Check.PREVIOUS_HASH, "does not link to block " + (h - 1), h, transactions);
+        return failed(
+            h, -1, Check.PREVIOUS_HASH, "does not link to block " + (h - 1), h, transactions);
       }
       if (previous != null && header.time() < previous.time()) {
         return failed(h, -1, Check.TIME, "time goes backwards", h, transactions);
       }
       if (header.txCount() != stored.transactions().size()) {
         return failed(
-            h, -1, Check.TRANSACTION_COUNT,
-            "header counts " + header.txCount() + ", block holds " + stored.transactions().size(), h, transactions);
+            h,
+            -1,
+            Check.TRANSACTION_COUNT,
+            "header counts " + header.txCount() + ", block holds " + stored.transactions().size(),
+            h,
+            transactions);
       }
       byte[][] leaves = new byte[stored.transactions().size()][];
       for (int i = 0; i < leaves.length; i++) {
         leaves[i] = MerkleTree.leafHash(stored.transactions().get(i));
       }
       if (!Arrays.equals(MerkleTree.root(Arrays.asList(leaves)), header.txRoot())) {
-        return failed(h, -1, Check.TRANSACTION_ROOT, "Merkle tree head does not match", h, transactions);
+        return failed(
+            h, -1, Check.TRANSACTION_ROOT, "Merkle tree head does not match", h, transactions);
       }
       for (int i = 0; i < leaves.length; i++) {
         SignedTransaction tx;
@@ -96,11 +107,23 @@ public final class ChainVerifier {
           return failed(h, i, Check.TRANSACTION_DECODING, e, h, transactions);
         }
         if (!tx.transaction().channel().equals(header.channel())) {
-          return failed(h, i, Check.CHANNEL, "transaction is for channel " + tx.transaction().channel(), h, transactions);
+          return failed(
+              h,
+              i,
+              Check.CHANNEL,
+              "transaction is for channel " + tx.transaction().channel(),
+              h,
+              transactions);
         }
         if (h == 0 && i == 0) {
           if (tx.transaction().type() != TransactionType.CHANNEL_CONFIG) {
-            return failed(0, 0, Check.GENESIS_CONFIG, "genesis must start with channel-config", h, transactions);
+            return failed(
+                0,
+                0,
+                Check.GENESIS_CONFIG,
+                "genesis must start with channel-config",
+                h,
+                transactions);
           }
           try {
             membership = Membership.fromConfigBody(tx.transaction().body());
@@ -109,7 +132,13 @@ public final class ChainVerifier {
           }
         }
         if (membership == null) {
-          return failed(h, i, Check.GENESIS_CONFIG, "no channel-config before this transaction", h, transactions);
+          return failed(
+              h,
+              i,
+              Check.GENESIS_CONFIG,
+              "no channel-config before this transaction",
+              h,
+              transactions);
         }
         try {
           tx.verify(membership);
@@ -117,24 +146,37 @@ public final class ChainVerifier {
           return failed(h, i, Check.TRANSACTION_SIGNATURE, e, h, transactions);
         }
         if (!seenIds.add(tx.idHex())) {
-          return failed(h, i, Check.DUPLICATE_TRANSACTION, "transaction " + tx.idHex() + " appears twice", h, transactions);
+          return failed(
+              h,
+              i,
+              Check.DUPLICATE_TRANSACTION,
+              "transaction " + tx.idHex() + " appears twice",
+              h,
+              transactions);
         }
         transactions++;
       }
       if (membership == null) {
-        return failed(h, -1, Check.GENESIS_CONFIG, "genesis block holds no channel-config", h, transactions);
+        return failed(
+            h, -1, Check.GENESIS_CONFIG, "genesis block holds no channel-config", h, transactions);
       }
       String problem = certificateProblem(header, certificate, membership);
       if (problem != null) {
-        return new Report(h, transactions, new Failure(h, -1, Check.CERTIFICATE, ErrorCode.CHAIN_INVALID, problem));
+        return new Report(
+            h,
+            transactions,
+            new Failure(h, -1, Check.CERTIFICATE, ErrorCode.CHAIN_INVALID, problem));
       }
       previous = header;
     }
     return new Report(chain.size(), transactions, null);
   }
 
-  /** Why a certificate does not commit {@code header} under {@code membership}, or null if it does. */
-  static String certificateProblem(BlockHeader header, CommitCertificate certificate, Membership membership) {
+  /**
+   * Why a certificate does not commit {@code header} under {@code membership}, or null if it does.
+   */
+  static String certificateProblem(
+      BlockHeader header, CommitCertificate certificate, Membership membership) {
     byte[] message = CommitCertificate.signedMessage(header);
     Set<String> signers = new HashSet<>();
     for (CommitCertificate.Signature s : certificate.signatures()) {
@@ -153,17 +195,24 @@ public final class ChainVerifier {
       }
     }
     if (signers.size() < membership.quorum()) {
-      return signers.size() + " valid signatures; " + membership.mode() + " with "
-          + membership.size() + " members needs " + membership.quorum();
+      return signers.size()
+          + " valid signatures; "
+          + membership.mode()
+          + " with "
+          + membership.size()
+          + " members needs "
+          + membership.quorum();
     }
     return null;
   }
 
-  private static Report failed(long height, int tx, Check check, CareLedgerException e, long blocks, long txs) {
+  private static Report failed(
+      long height, int tx, Check check, CareLedgerException e, long blocks, long txs) {
     return new Report(blocks, txs, new Failure(height, tx, check, e.errorCode(), e.getMessage()));
   }
 
-  private static Report failed(long height, int tx, Check check, String detail, long blocks, long txs) {
+  private static Report failed(
+      long height, int tx, Check check, String detail, long blocks, long txs) {
     return new Report(blocks, txs, new Failure(height, tx, check, ErrorCode.CHAIN_INVALID, detail));
   }
 }

@@ -13,7 +13,9 @@ public record ChannelId(String value) {
     if (value == null || !FORM.matcher(value).matches()) {
       throw new CareLedgerException(
           ErrorCode.TX_MALFORMED,
-          "channel id '" + value + "' is not valid: use 2-63 lower-case letters, digits and inner hyphens");
+          "channel id '"
+              + value
+              + "' is not valid: use 2-63 lower-case letters, digits and inner hyphens");
     }
   }
 

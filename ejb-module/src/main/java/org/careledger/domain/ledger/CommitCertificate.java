@@ -60,7 +60,9 @@ public record CommitCertificate(List<Signature> signatures) {
 
   public static Signature sign(BlockHeader header, Member member, Ed25519PrivateKeyParameters key) {
     return new Signature(
-        member.institution(), member.signingFingerprint(), Ed25519.sign(key, signedMessage(header)));
+        member.institution(),
+        member.signingFingerprint(),
+        Ed25519.sign(key, signedMessage(header)));
   }
 
   public byte[] encoded() {

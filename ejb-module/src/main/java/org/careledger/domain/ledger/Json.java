@@ -7,7 +7,10 @@ import java.util.Map;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
-/** Strict reading of decoded canonical JSON values; every mismatch is TX_MALFORMED or BLOCK_MALFORMED. */
+/**
+ * Strict reading of decoded canonical JSON values; every mismatch is TX_MALFORMED or
+ * BLOCK_MALFORMED.
+ */
 final class Json {
 
   private Json() {}
@@ -19,7 +22,8 @@ final class Json {
     }
     if (exactKeys >= 0 && map.size() != exactKeys) {
       throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED, what + " must have exactly " + exactKeys + " members, has " + map.size());
+          ErrorCode.TX_MALFORMED,
+          what + " must have exactly " + exactKeys + " members, has " + map.size());
     }
     return (Map<String, Object>) map;
   }
@@ -59,14 +63,16 @@ final class Json {
       return bytes;
     } catch (IllegalArgumentException e) {
       throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED, "'" + key + "' must be " + length + " bytes of base64url: " + e.getMessage());
+          ErrorCode.TX_MALFORMED,
+          "'" + key + "' must be " + length + " bytes of base64url: " + e.getMessage());
     }
   }
 
   static byte[] hex32(Map<String, Object> json, String key) {
     String value = string(json, key);
     if (!value.matches("[0-9a-f]{64}")) {
-      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'" + key + "' must be 64 lower-case hex digits");
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'" + key + "' must be 64 lower-case hex digits");
     }
     return HexFormat.of().parseHex(value);
   }

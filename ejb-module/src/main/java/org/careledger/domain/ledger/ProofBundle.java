@@ -69,16 +69,35 @@ public final class ProofBundle {
 
   /** What a verified bundle proves. */
   public record Verified(
-      String channel, String transactionId, String type, String author, long height, long head, int members) {}
+      String channel,
+      String transactionId,
+      String type,
+      String author,
+      long height,
+      long head,
+      int members) {}
 
   /**
    * Checks a bundle; throws {@link CareLedgerException} (PROOF_INVALID, or the code of the failing
    * part) naming the exact check that failed.
    */
   public static Verified verify(byte[] bundle) {
+    try {
+      return check(bundle);
+    } catch (CareLedgerException e) {
+      if (e.errorCode() == ErrorCode.PROOF_INVALID) {
+        throw e;
+      }
+      throw invalid("bundle structure", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw invalid("bundle structure", e.getMessage());
+    }
+  }
+
+  private static Verified check(byte[] bundle) {
     Map<String, Object> json;
     try {
-      json = Json.object(CanonicalJson.decode(bundle), "proof bundle", 9);
+      json = Json.object(CanonicalJson.decode(bundle), "proof bundle", 8);
     } catch (CareLedgerException e) {
       throw invalid("bundle encoding", e.getMessage());
     }
@@ -93,7 +112,9 @@ public final class ProofBundle {
     }
     ChainVerifier.StoredBlock genesis =
         new ChainVerifier.StoredBlock(
-            Json.base64url(genesisJson, "header", -1), genesisTxs, Json.base64url(genesisJson, "certificate", -1));
+            Json.base64url(genesisJson, "header", -1),
+            genesisTxs,
+            Json.base64url(genesisJson, "certificate", -1));
     ChainVerifier.Report genesisReport = new ChainVerifier().verify(List.of(genesis));
     if (!genesisReport.ok()) {
       ChainVerifier.Failure f = genesisReport.failure();
@@ -115,9 +136,11 @@ public final class ProofBundle {
     for (Object entry : headerList) {
       Map<String, Object> h = Json.object(entry, "header entry", 2);
       BlockHeader header = BlockHeader.decode(Json.base64url(h, "header", -1));
-      CommitCertificate certificate = CommitCertificate.decode(Json.base64url(h, "certificate", -1));
+      CommitCertificate certificate =
+          CommitCertificate.decode(Json.base64url(h, "certificate", -1));
       if (!header.channel().value().equals(channel)) {
-        throw invalid("channel", "block " + header.height() + " is for channel " + header.channel());
+        throw invalid(
+            "channel", "block " + header.height() + " is for channel " + header.channel());
       }
       String problem = ChainVerifier.certificateProblem(header, certificate, membership);
       if (problem != null) {
@@ -127,7 +150,8 @@ public final class ProofBundle {
         BlockHeader previous = headers.get(headers.size() - 1);
         if (header.height() != previous.height() + 1
             || !Arrays.equals(header.previousHash(), previous.hash())) {
-          throw invalid("link", "block " + header.height() + " does not follow block " + previous.height());
+          throw invalid(
+              "link", "block " + header.height() + " does not follow block " + previous.height());
         }
       }
       headers.add(header);
@@ -149,7 +173,9 @@ public final class ProofBundle {
     InclusionProof proof =
         new InclusionProof(Json.integer(json, "leafIndex"), Json.integer(json, "treeSize"), path);
     if (proof.treeSize() != block.txCount()) {
-      throw invalid("inclusion proof", "tree size " + proof.treeSize() + " but block holds " + block.txCount());
+      throw invalid(
+          "inclusion proof",
+          "tree size " + proof.treeSize() + " but block holds " + block.txCount());
     }
     try {
       MerkleTree.verifyInclusion(MerkleTree.leafHash(txBytes), proof, block.txRoot());

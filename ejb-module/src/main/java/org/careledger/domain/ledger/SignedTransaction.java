@@ -15,9 +15,9 @@ import org.careledger.domain.ledger.merkle.MerkleTree;
 
 /**
  * A transaction with its author's Ed25519 signature over the transaction's canonical bytes. On the
- * ledger and on the wire it is the canonical JSON {@code {"sig":"<64 bytes base64url>","tx":{...}}};
- * those exact bytes are the Merkle leaf. Its id is the SHA-256 of the transaction's canonical
- * bytes, so it does not depend on the signature.
+ * ledger and on the wire it is the canonical JSON {@code {"sig":"<64 bytes
+ * base64url>","tx":{...}}}; those exact bytes are the Merkle leaf. Its id is the SHA-256 of the
+ * transaction's canonical bytes, so it does not depend on the signature.
  */
 public final class SignedTransaction {
 
@@ -42,7 +42,11 @@ public final class SignedTransaction {
     if (encoded.length > MAX_ENCODED_BYTES) {
       throw new CareLedgerException(
           ErrorCode.TX_TOO_LARGE,
-          "transaction is " + encoded.length + " bytes; at most " + MAX_ENCODED_BYTES + " are allowed");
+          "transaction is "
+              + encoded.length
+              + " bytes; at most "
+              + MAX_ENCODED_BYTES
+              + " are allowed");
     }
     this.id = sha256(transaction.canonicalBytes());
   }
@@ -59,11 +63,16 @@ public final class SignedTransaction {
     if (bytes.length > MAX_ENCODED_BYTES) {
       throw new CareLedgerException(
           ErrorCode.TX_TOO_LARGE,
-          "transaction is " + bytes.length + " bytes; at most " + MAX_ENCODED_BYTES + " are allowed");
+          "transaction is "
+              + bytes.length
+              + " bytes; at most "
+              + MAX_ENCODED_BYTES
+              + " are allowed");
     }
     Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", 2);
     SignedTransaction decoded =
-        new SignedTransaction(Transaction.fromJson(json.get("tx")), Json.base64url(json, "sig", 64));
+        new SignedTransaction(
+            Transaction.fromJson(json.get("tx")), Json.base64url(json, "sig", 64));
     if (!Arrays.equals(decoded.encoded, bytes)) {
       throw new CareLedgerException(
           ErrorCode.ENCODING_NOT_CANONICAL, "signed transaction is not in canonical form");
@@ -83,17 +92,28 @@ public final class SignedTransaction {
                 () ->
                     new CareLedgerException(
                         ErrorCode.TX_UNKNOWN_AUTHOR,
-                        "author '" + transaction.author() + "' is not a member of channel " + transaction.channel()));
+                        "author '"
+                            + transaction.author()
+                            + "' is not a member of channel "
+                            + transaction.channel()));
     if (!author.signingFingerprint().equals(transaction.authorKey())) {
       throw new CareLedgerException(
           ErrorCode.TX_UNKNOWN_AUTHOR,
-          "transaction " + idHex() + " names signing key " + transaction.authorKey()
-              + ", which is not the current key of member " + author.institution());
+          "transaction "
+              + idHex()
+              + " names signing key "
+              + transaction.authorKey()
+              + ", which is not the current key of member "
+              + author.institution());
     }
     if (!Ed25519.verify(author.publicKey(), transaction.canonicalBytes(), signature)) {
       throw new CareLedgerException(
           ErrorCode.TX_SIGNATURE_INVALID,
-          "signature of transaction " + idHex() + " by " + author.institution() + " does not verify");
+          "signature of transaction "
+              + idHex()
+              + " by "
+              + author.institution()
+              + " does not verify");
     }
   }
 

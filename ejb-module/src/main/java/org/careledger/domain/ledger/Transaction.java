@@ -15,7 +15,8 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  * canonical JSON (see {@link CanonicalJson}):
  *
  * <pre>{"author":"st-mary","body":{...},"channel":"ch-1","key":"&lt;signing cert SHA-256&gt;",
- * "nonce":"&lt;16 random bytes, base64url&gt;","time":&lt;ms since epoch&gt;,"type":"register","v":1}</pre>
+ * "nonce":"&lt;16 random bytes, base64url&gt;","time":&lt;ms since epoch&gt;,"type":"register","v":1}
+ * </pre>
  *
  * {@code time} is the author's claim, kept for audit; ordering and expiry use the block's consensus
  * time. The nonce makes two otherwise equal transactions distinct, so a replay is a duplicate id.

@@ -6,11 +6,19 @@ import java.util.Optional;
 
 /**
  * Every kind of ledger transaction (ARCHITECTURE.md, flows), with the body fields each must carry.
- * Bodies hold identifiers, hashes, pseudonyms and codes only: never a patient identifier, a name
- * or clinical text.
+ * Bodies hold identifiers, hashes, pseudonyms and codes only: never a patient identifier, a name or
+ * clinical text.
  */
 public enum TransactionType {
-  REGISTER("register", "recordId", "version", "contentHash", "size", "mediaType", "documentClass", "patient"),
+  REGISTER(
+      "register",
+      "recordId",
+      "version",
+      "contentHash",
+      "size",
+      "mediaType",
+      "documentClass",
+      "patient"),
   REQUEST("request", "requestId", "scope", "purpose"),
   GRANT("grant", "requestId", "recordId", "grantee", "envelopeHash"),
   DENY("deny", "requestId"),
@@ -20,7 +28,7 @@ public enum TransactionType {
   CONSENT("consent", "patient", "scope", "decision"),
   BREAK_GLASS("break-glass", "recordId", "accessor", "reasonCode"),
   ERASE("erase", "recordId"),
-  CHANNEL_CONFIG("channel-config", "members", "mode");
+  CHANNEL_CONFIG("channel-config", "members");
 
   private final String wireName;
   private final List<String> requiredFields;

@@ -96,8 +96,13 @@ class ChainVerifierTest {
     List<CommitCertificate.Signature> signatures = new ArrayList<>(cert.signatures());
     byte[] sig = signatures.get(1).signature();
     sig[0] ^= 0x40;
-    signatures.set(1, new CommitCertificate.Signature(signatures.get(1).member(), signatures.get(1).key(), sig));
-    chain.set(3, new StoredBlock(block.header(), block.transactions(), new CommitCertificate(signatures).encoded()));
+    signatures.set(
+        1,
+        new CommitCertificate.Signature(signatures.get(1).member(), signatures.get(1).key(), sig));
+    chain.set(
+        3,
+        new StoredBlock(
+            block.header(), block.transactions(), new CommitCertificate(signatures).encoded()));
 
     ChainVerifier.Failure failure = verifier.verify(chain).failure();
 
@@ -115,9 +120,11 @@ class ChainVerifierTest {
     String original = new String(genesis.transactions().get(0));
     String swapped =
         original.replace(
-            Json.base64url(encoded(f.members.get(1))), Json.base64url(encoded(impostor.members.get(0))));
+            Json.base64url(encoded(f.members.get(1))),
+            Json.base64url(encoded(impostor.members.get(0))));
     assertThat(swapped).isNotEqualTo(original);
-    chain.set(0, new StoredBlock(genesis.header(), List.of(swapped.getBytes()), genesis.certificate()));
+    chain.set(
+        0, new StoredBlock(genesis.header(), List.of(swapped.getBytes()), genesis.certificate()));
 
     ChainVerifier.Failure failure = verifier.verify(chain).failure();
 

@@ -13,18 +13,21 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.identity.NodeIdentity;
 import org.careledger.domain.identity.NodeIdentityGenerator;
 
-/** Members with real keys, and chains built and committed by them, for the ledger tests. */
-final class LedgerFixture {
+/**
+ * Members with real keys, and chains built and committed by them, for the ledger tests (also used
+ * by the verifier module's tests through the test jar).
+ */
+public final class LedgerFixture {
 
-  static final ChannelId CHANNEL = new ChannelId("ch-test");
+  public static final ChannelId CHANNEL = new ChannelId("ch-test");
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final List<Member> members = new ArrayList<>();
-  final List<Ed25519PrivateKeyParameters> keys = new ArrayList<>();
-  final List<Block> blocks = new ArrayList<>();
+  public final List<Member> members = new ArrayList<>();
+  public final List<Ed25519PrivateKeyParameters> keys = new ArrayList<>();
+  public final List<Block> blocks = new ArrayList<>();
 
-  LedgerFixture(String... institutions) {
+  public LedgerFixture(String... institutions) {
     NodeIdentityGenerator generator = new NodeIdentityGenerator();
     for (String name : institutions) {
       NodeIdentity identity = generator.generate(new InstitutionId(name), T0, List.of());
@@ -33,20 +36,25 @@ final class LedgerFixture {
     }
   }
 
-  Membership membership() {
+  public Membership membership() {
     return new Membership(members);
   }
 
-  SignedTransaction tx(int author, TransactionType type, Map<String, Object> body) {
+  public SignedTransaction tx(int author, TransactionType type, Map<String, Object> body) {
     Member member = members.get(author);
     Transaction transaction =
         new Transaction(
-            CHANNEL, type, member.institution(), member.signingFingerprint(), nonce(),
-            T0.toEpochMilli() + blocks.size(), body);
+            CHANNEL,
+            type,
+            member.institution(),
+            member.signingFingerprint(),
+            nonce(),
+            T0.toEpochMilli() + blocks.size(),
+            body);
     return SignedTransaction.sign(transaction, keys.get(author));
   }
 
-  SignedTransaction register(int author, String recordId) {
+  public SignedTransaction register(int author, String recordId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("recordId", recordId);
     body.put("version", 1L);
@@ -59,15 +67,20 @@ final class LedgerFixture {
   }
 
   /** Genesis: a channel-config by member 0 listing every member, committed by all. */
-  Block genesis() {
-    return commit(List.of(tx(0, TransactionType.CHANNEL_CONFIG, membership().toConfigBody())), allSigners());
+  public Block genesis() {
+    return commit(
+        List.of(tx(0, TransactionType.CHANNEL_CONFIG, membership().toConfigBody())), allSigners());
   }
 
   /** Appends a block of these transactions, signed by the members at {@code signers}. */
-  Block commit(List<SignedTransaction> transactions, int... signers) {
+  public Block commit(List<SignedTransaction> transactions, int... signers) {
     BlockHeader previous = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1).header();
     BlockHeader header =
-        Block.header(CHANNEL, previous, transactions, T0.toEpochMilli() + 1000L * blocks.size(),
+        Block.header(
+            CHANNEL,
+            previous,
+            transactions,
+            T0.toEpochMilli() + 1000L * blocks.size(),
             members.get(0).institution());
     List<CommitCertificate.Signature> signatures = new ArrayList<>();
     for (int signer : signers) {
@@ -78,7 +91,7 @@ final class LedgerFixture {
     return block;
   }
 
-  int[] allSigners() {
+  public int[] allSigners() {
     int[] all = new int[members.size()];
     for (int i = 0; i < all.length; i++) {
       all[i] = i;
@@ -86,7 +99,7 @@ final class LedgerFixture {
     return all;
   }
 
-  List<ChainVerifier.StoredBlock> stored() {
+  public List<ChainVerifier.StoredBlock> stored() {
     return blocks.stream().map(Block::stored).toList();
   }
 

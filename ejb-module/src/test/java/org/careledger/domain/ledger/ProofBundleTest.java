@@ -27,7 +27,8 @@ class ProofBundleTest {
       assertThat(verified.height()).isEqualTo(1);
       assertThat(verified.head()).isEqualTo(3);
       assertThat(verified.members()).isEqualTo(4);
-      assertThat(verified.transactionId()).isEqualTo(f.blocks.get(1).transactions().get(index).idHex());
+      assertThat(verified.transactionId())
+          .isEqualTo(f.blocks.get(1).transactions().get(index).idHex());
       assertThat(verified.author()).isEqualTo("h" + (index + 1));
     }
   }
@@ -48,7 +49,10 @@ class ProofBundleTest {
       assertThatThrownBy(() -> ProofBundle.verify(tampered))
           .as("byte %d of %d", i, bundle.length)
           .isInstanceOf(CareLedgerException.class)
-          .satisfies(e -> assertThat(((CareLedgerException) e).errorCode()).isEqualTo(ErrorCode.PROOF_INVALID));
+          .satisfies(
+              e ->
+                  assertThat(((CareLedgerException) e).errorCode())
+                      .isEqualTo(ErrorCode.PROOF_INVALID));
       rejected++;
     }
     assertThat(rejected).isGreaterThan(1000);
