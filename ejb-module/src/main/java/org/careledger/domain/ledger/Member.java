@@ -10,20 +10,39 @@ import org.careledger.domain.crypto.Ed25519;
 import org.careledger.domain.identity.Fingerprint;
 import org.careledger.domain.identity.InstitutionId;
 
-/** A channel member: its institution and the Ed25519 signing certificate its votes verify under. */
-public record Member(InstitutionId institution, X509Certificate signingCertificate) {
+/**
+ * A channel member: its institution and the Ed25519 signing certificate its transactions and votes
+ * verify under. The fingerprint and public key are derived once, since every signature check in
+ * chain verification needs them. Immutable.
+ */
+public final class Member {
 
-  public Member {
-    Objects.requireNonNull(institution, "institution");
-    Objects.requireNonNull(signingCertificate, "signingCertificate");
+  private final InstitutionId institution;
+  private final X509Certificate signingCertificate;
+  private final Fingerprint signingFingerprint;
+  private final Ed25519PublicKeyParameters publicKey;
+
+  public Member(InstitutionId institution, X509Certificate signingCertificate) {
+    this.institution = Objects.requireNonNull(institution, "institution");
+    this.signingCertificate = Objects.requireNonNull(signingCertificate, "signingCertificate");
+    this.signingFingerprint = Fingerprint.of(signingCertificate);
+    this.publicKey = Ed25519.publicKey(signingCertificate);
+  }
+
+  public InstitutionId institution() {
+    return institution;
+  }
+
+  public X509Certificate signingCertificate() {
+    return signingCertificate;
   }
 
   public Fingerprint signingFingerprint() {
-    return Fingerprint.of(signingCertificate);
+    return signingFingerprint;
   }
 
   public Ed25519PublicKeyParameters publicKey() {
-    return Ed25519.publicKey(signingCertificate);
+    return publicKey;
   }
 
   /** {"cert":"&lt;DER, base64url&gt;","institution":"..."}: how channel-config lists members. */
@@ -36,5 +55,22 @@ public record Member(InstitutionId institution, X509Certificate signingCertifica
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Member that
+        && institution.equals(that.institution)
+        && signingFingerprint.equals(that.signingFingerprint);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(institution, signingFingerprint);
+  }
+
+  @Override
+  public String toString() {
+    return "Member[" + institution + ", " + signingFingerprint + "]";
   }
 }
