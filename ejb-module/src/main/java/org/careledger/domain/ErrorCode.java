@@ -48,6 +48,12 @@ public enum ErrorCode {
   TX_SIGNATURE_INVALID(1152),
   /** A transaction by an institution that is not a member of the channel, or with a stale key. */
   TX_UNKNOWN_AUTHOR(1153),
+  /** No channel of that id is held by this node. */
+  CHANNEL_UNKNOWN(1170),
+  /** A channel of that id exists already. */
+  CHANNEL_EXISTS(1171),
+  /** No transaction of that id is on the channel's chain. */
+  TX_UNKNOWN(1172),
   /** A chain that fails verification: a link, tree head, signature or certificate is wrong. */
   CHAIN_INVALID(1160),
   /** A proof bundle that does not prove what it claims; the message names the failing check. */

@@ -30,7 +30,14 @@ class MigrationsTest {
   void createsTheNamedTableIndexAndConstraints() throws SQLException {
     assertThat(
             names("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA='PUBLIC'"))
-        .contains("CL_NODE_START", "cl_schema_history");
+        .contains(
+            "CL_NODE_START",
+            "CL_CHANNEL",
+            "CL_BLOCK",
+            "CL_LEDGER_TX",
+            "CL_BLOB",
+            "CL_KEY_ENVELOPE",
+            "cl_schema_history");
     assertThat(
             names(
                 "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME='CL_NODE_START'"))
@@ -65,9 +72,20 @@ class MigrationsTest {
   private Flyway flyway() {
     return Flyway.configure()
         .dataSource(url, "sa", "")
-        .locations("classpath:db/migration")
-        .table("cl_schema_history")
+        .locations(Migrations.locations("H2"))
+        .table(Migrations.HISTORY_TABLE)
         .load();
+  }
+
+  @org.junit.jupiter.api.Test
+  void eachSupportedDatabaseHasItsVendorLocationAndOthersAreRefused() {
+    assertThat(Migrations.locations("PostgreSQL"))
+        .containsExactly("classpath:db/migration", "classpath:db/vendor/postgresql");
+    assertThat(Migrations.locations("H2"))
+        .containsExactly("classpath:db/migration", "classpath:db/vendor/h2");
+    assertThatThrownBy(() -> Migrations.locations("MySQL"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("H2 and PostgreSQL");
   }
 
   private List<String> names(String sql) throws SQLException {

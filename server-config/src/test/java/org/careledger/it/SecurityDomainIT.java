@@ -3,16 +3,13 @@ package org.careledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -32,7 +29,7 @@ class SecurityDomainIT {
   private static final int OFFSET = Integer.getInteger("it.arquillian.offset");
   private static final String SESSION =
       "http://127.0.0.1:" + (8080 + OFFSET) + "/careledger/api/v1/session";
-  private static final String PASSWORD = randomPassword();
+  private static final String PASSWORD = ManagementCli.randomPassword();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static boolean identitiesAdded;
 
@@ -95,42 +92,8 @@ class SecurityDomainIT {
     if (identitiesAdded) {
       return;
     }
-    String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
-    cli(
-        realm + ":add-identity(identity=it-clinician)",
-        realm + ":set-password(identity=it-clinician, clear={password=\"" + PASSWORD + "\"})",
-        realm
-            + ":add-identity-attribute(identity=it-clinician, name=roles,"
-            + " value=[clinician, auditor])",
-        realm + ":add-identity(identity=it-no-role)",
-        realm + ":set-password(identity=it-no-role, clear={password=\"" + PASSWORD + "\"})",
-        realm + ":add-identity-attribute(identity=it-no-role, name=roles, value=[superuser])");
+    ManagementCli.addIdentity("it-clinician", PASSWORD, "clinician", "auditor");
+    ManagementCli.addIdentity("it-no-role", PASSWORD, "superuser");
     identitiesAdded = true;
-  }
-
-  private static void cli(String... commands) throws Exception {
-    File jbossCli = new File(System.getProperty("jboss.home"), "bin/jboss-cli.sh");
-    java.nio.file.Path script = java.nio.file.Files.createTempFile("careledger-it", ".cli");
-    java.nio.file.Files.writeString(script, String.join("\n", commands) + "\n");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            "bash",
-            jbossCli.getPath(),
-            "--connect",
-            "--controller=127.0.0.1:" + (9990 + OFFSET),
-            "--file=" + script);
-    builder.redirectErrorStream(true);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    java.nio.file.Files.delete(script);
-    assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).as(output).doesNotContain("\"outcome\" => \"failed\"");
-  }
-
-  private static String randomPassword() {
-    byte[] bytes = new byte[18];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 }

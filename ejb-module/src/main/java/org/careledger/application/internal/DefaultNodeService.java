@@ -24,6 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.careledger.application.NodeInfo;
+import org.careledger.application.NodeKeys;
 import org.careledger.application.NodeService;
 import org.careledger.application.NodeSettings;
 import org.careledger.application.NodeStart;
@@ -52,8 +53,8 @@ import org.careledger.infrastructure.migration.SchemaMigrator;
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-@Local({NodeService.class, ReadinessProbe.class})
-public class DefaultNodeService implements NodeService, ReadinessProbe {
+@Local({NodeService.class, ReadinessProbe.class, NodeKeys.class})
+public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys {
 
   private static final Logger LOG = Logger.getLogger(DefaultNodeService.class.getName());
   static final long RETRY_MILLIS = 5_000;
@@ -158,6 +159,17 @@ public class DefaultNodeService implements NodeService, ReadinessProbe {
   @Override
   public NodeStatus status() {
     return status;
+  }
+
+  @Override
+  public NodeIdentity identity() {
+    NodeIdentity current = identity;
+    if (current == null || !status.isReady()) {
+      throw new CareLedgerException(
+          ErrorCode.NODE_NOT_READY,
+          "the node is not ready yet: " + status.problem().orElse("starting"));
+    }
+    return current;
   }
 
   @Override

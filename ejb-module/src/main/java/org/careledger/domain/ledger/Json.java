@@ -62,9 +62,9 @@ final class Json {
       }
       return bytes;
     } catch (IllegalArgumentException e) {
+      String form = length >= 0 ? length + " bytes of unpadded base64url" : "unpadded base64url";
       throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED,
-          "'" + key + "' must be " + length + " bytes of base64url: " + e.getMessage());
+          ErrorCode.TX_MALFORMED, "'" + key + "' must be " + form + ": " + e.getMessage());
     }
   }
 

@@ -5,13 +5,14 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
+import org.careledger.persistence.Migrations;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Brings the schema up to date with Flyway, from {@code classpath:db/migration} in the persistence
- * module. Flyway takes a database lock, so two cluster nodes starting together migrate once.
+ * Brings the schema up to date with Flyway, from the persistence module's {@link Migrations}.
+ * Flyway takes a database lock, so two cluster nodes starting together migrate once.
  */
 public final class SchemaMigrator {
 
@@ -21,12 +22,11 @@ public final class SchemaMigrator {
   private SchemaMigrator() {}
 
   public static Result migrate(DataSource dataSource, ClassLoader migrationsLoader) {
+    String productName;
     String product;
     try (Connection connection = dataSource.getConnection()) {
-      product =
-          connection.getMetaData().getDatabaseProductName()
-              + " "
-              + connection.getMetaData().getDatabaseProductVersion();
+      productName = connection.getMetaData().getDatabaseProductName();
+      product = productName + " " + connection.getMetaData().getDatabaseProductVersion();
     } catch (SQLException e) {
       throw new CareLedgerException(
           ErrorCode.DATABASE_UNREACHABLE,
@@ -36,12 +36,18 @@ public final class SchemaMigrator {
               + " node.properties are right",
           e);
     }
+    String[] locations;
+    try {
+      locations = Migrations.locations(productName);
+    } catch (IllegalArgumentException e) {
+      throw new CareLedgerException(ErrorCode.DATABASE_MIGRATION_FAILED, e.getMessage(), e);
+    }
     try {
       MigrateResult result =
           Flyway.configure(migrationsLoader)
               .dataSource(dataSource)
-              .locations("classpath:db/migration")
-              .table("cl_schema_history")
+              .locations(locations)
+              .table(Migrations.HISTORY_TABLE)
               .failOnMissingLocations(true)
               .load()
               .migrate();

@@ -27,7 +27,16 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
   static Response.Status statusOf(ErrorCode code) {
     return switch (code) {
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
-      case INVALID_INSTITUTION_ID -> Response.Status.BAD_REQUEST;
+      case CHANNEL_UNKNOWN, TX_UNKNOWN -> Response.Status.NOT_FOUND;
+      case CHANNEL_EXISTS -> Response.Status.CONFLICT;
+      case INVALID_INSTITUTION_ID,
+          TX_MALFORMED,
+          TX_TOO_LARGE,
+          ENCODING_UNSUPPORTED_VALUE,
+          ENCODING_MALFORMED,
+          ENCODING_NOT_CANONICAL,
+          ENCODING_LIMIT_EXCEEDED ->
+          Response.Status.BAD_REQUEST;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };
   }

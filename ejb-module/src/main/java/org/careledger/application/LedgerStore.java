@@ -1,0 +1,30 @@
+package org.careledger.application;
+
+import jakarta.ejb.Local;
+import java.util.List;
+import java.util.Optional;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+
+/** Where the chains are kept: append-only, exactly the canonical bytes. */
+@Local
+public interface LedgerStore {
+
+  /** Whether the channel exists; with {@code lock}, holds its row until the transaction ends. */
+  boolean channelExists(String channelId, boolean lock);
+
+  void createChannel(String channelId, Block genesis);
+
+  List<String> channelIds();
+
+  Optional<BlockHeader> head(String channelId);
+
+  void append(String channelId, Block block);
+
+  /** The whole chain as stored, from genesis. */
+  List<StoredBlock> chain(String channelId);
+
+  /** Height and index of a transaction, if it is on the chain. */
+  Optional<long[]> locate(String channelId, String txId);
+}

@@ -1,0 +1,194 @@
+package org.careledger.application.internal;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerStore;
+import org.careledger.application.NodeKeys;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChainVerifier;
+import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.domain.ledger.ChannelId;
+import org.careledger.domain.ledger.CommitCertificate;
+import org.careledger.domain.ledger.Member;
+import org.careledger.domain.ledger.Membership;
+import org.careledger.domain.ledger.ProofBundle;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.Transaction;
+import org.careledger.domain.ledger.TransactionType;
+
+/**
+ * Single-member ledgers: the node is author, proposer and the one signer of every block. Each
+ * commit takes a row lock on the channel, so concurrent submissions append one after another and a
+ * block is stored whole or not at all (one JTA transaction).
+ */
+@Stateless
+public class DefaultLedgerService implements LedgerService {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @EJB private NodeKeys keys;
+  @EJB private LedgerStore store;
+
+  @Override
+  public ChannelSummary createChannel(String channelId) {
+    ChannelId channel = new ChannelId(channelId);
+    if (store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_EXISTS, "channel " + channelId + " exists already");
+    }
+    NodeIdentity identity = keys.identity();
+    Member self = new Member(identity.institutionId(), identity.signingCertificate());
+    SignedTransaction config =
+        sign(
+            identity,
+            transaction(
+                identity,
+                channel,
+                TransactionType.CHANNEL_CONFIG,
+                new Membership(List.of(self)).toConfigBody()));
+    Block genesis = commit(identity, self, channel, null, List.of(config));
+    store.createChannel(channelId, genesis);
+    return summary(channelId, genesis.header(), genesis.header(), 1);
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<ChannelSummary> channels() {
+    List<ChannelSummary> summaries = new ArrayList<>();
+    for (String id : store.channelIds()) {
+      List<StoredBlock> chain = store.chain(id);
+      BlockHeader genesis = BlockHeader.decode(chain.get(0).header());
+      BlockHeader head = BlockHeader.decode(chain.get(chain.size() - 1).header());
+      summaries.add(summary(id, genesis, head, membership(chain).size()));
+    }
+    return summaries;
+  }
+
+  @Override
+  public Committed submit(String channelId, String type, Map<String, Object> body) {
+    TransactionType txType =
+        TransactionType.ofWireName(type)
+            .filter(t -> t != TransactionType.CHANNEL_CONFIG)
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.TX_MALFORMED, "unknown transaction type '" + type + "'"));
+    if (!store.channelExists(channelId, true)) {
+      throw unknownChannel(channelId);
+    }
+    NodeIdentity identity = keys.identity();
+    Member self = new Member(identity.institutionId(), identity.signingCertificate());
+    BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
+    SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));
+    Block block = commit(identity, self, head.channel(), head, List.of(tx));
+    store.append(channelId, block);
+    return new Committed(
+        channelId, tx.idHex(), block.header().height(), 0, block.header().hashHex());
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public byte[] proofBundle(String channelId, String txId, Long head) {
+    long[] position =
+        store
+            .locate(channelId, txId)
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.TX_UNKNOWN,
+                        "no transaction " + txId + " on channel " + channelId));
+    List<StoredBlock> stored = store.chain(channelId);
+    int last = head == null ? stored.size() - 1 : (int) Math.min(head, stored.size() - 1);
+    if (last < position[0]) {
+      throw new CareLedgerException(
+          ErrorCode.TX_UNKNOWN,
+          "transaction " + txId + " is in block " + position[0] + ", after head " + head);
+    }
+    List<Block> chain = new ArrayList<>(last + 1);
+    for (int h = 0; h <= last; h++) {
+      StoredBlock block = stored.get(h);
+      chain.add(
+          new Block(
+              BlockHeader.decode(block.header()),
+              block.transactions().stream().map(SignedTransaction::decode).toList(),
+              CommitCertificate.decode(block.certificate())));
+    }
+    return ProofBundle.create(chain, (int) position[0], (int) position[1], last);
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ChainVerifier.Report verify(String channelId) {
+    if (!store.channelExists(channelId, false)) {
+      throw unknownChannel(channelId);
+    }
+    return new ChainVerifier().verify(store.chain(channelId));
+  }
+
+  private static Membership membership(List<StoredBlock> chain) {
+    return Membership.fromConfigBody(
+        SignedTransaction.decode(chain.get(0).transactions().get(0)).transaction().body());
+  }
+
+  private static Transaction transaction(
+      NodeIdentity identity, ChannelId channel, TransactionType type, Map<String, Object> body) {
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    return new Transaction(
+        channel,
+        type,
+        identity.institutionId(),
+        identity.signingFingerprint(),
+        Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
+        Instant.now().toEpochMilli(),
+        body);
+  }
+
+  private static SignedTransaction sign(NodeIdentity identity, Transaction transaction) {
+    return SignedTransaction.sign(transaction, signingKey(identity));
+  }
+
+  private static Block commit(
+      NodeIdentity identity,
+      Member self,
+      ChannelId channel,
+      BlockHeader previous,
+      List<SignedTransaction> txs) {
+    // Consensus time must not go backwards even if this node's clock does.
+    long time = Math.max(Instant.now().toEpochMilli(), previous == null ? 0 : previous.time());
+    BlockHeader header = Block.header(channel, previous, txs, time, identity.institutionId());
+    return new Block(
+        header,
+        txs,
+        new CommitCertificate(List.of(CommitCertificate.sign(header, self, signingKey(identity)))));
+  }
+
+  private static Ed25519PrivateKeyParameters signingKey(NodeIdentity identity) {
+    return Ed25519.privateKey(identity.signingKey());
+  }
+
+  private static ChannelSummary summary(
+      String id, BlockHeader genesis, BlockHeader head, int members) {
+    return new ChannelSummary(id, genesis.hashHex(), head.height(), head.hashHex(), members);
+  }
+
+  private static CareLedgerException unknownChannel(String channelId) {
+    return new CareLedgerException(
+        ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+  }
+}

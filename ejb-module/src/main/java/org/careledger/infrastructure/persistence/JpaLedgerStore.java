@@ -1,0 +1,119 @@
+package org.careledger.infrastructure.persistence;
+
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.careledger.application.LedgerStore;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.persistence.ledger.BlockEntity;
+import org.careledger.persistence.ledger.ChannelEntity;
+import org.careledger.persistence.ledger.LedgerTransactionEntity;
+
+/** The ledger in the database. Only ever persists; there is no update or delete here. */
+@Stateless
+public class JpaLedgerStore implements LedgerStore {
+
+  @PersistenceContext(unitName = "careledger")
+  private EntityManager em;
+
+  @Override
+  public boolean channelExists(String channelId, boolean lock) {
+    return (lock
+            ? em.find(ChannelEntity.class, channelId, LockModeType.PESSIMISTIC_WRITE)
+            : em.find(ChannelEntity.class, channelId))
+        != null;
+  }
+
+  @Override
+  public void createChannel(String channelId, Block genesis) {
+    em.persist(new ChannelEntity(channelId, genesis.header().hashHex(), Instant.now()));
+    append(channelId, genesis);
+  }
+
+  @Override
+  public List<String> channelIds() {
+    return em.createQuery(
+            "select c.channelId from ChannelEntity c order by c.channelId", String.class)
+        .getResultList();
+  }
+
+  @Override
+  public Optional<BlockHeader> head(String channelId) {
+    return em.createNamedQuery(BlockEntity.HEAD, BlockEntity.class)
+        .setParameter("channel", channelId)
+        .getResultStream()
+        .findFirst()
+        .map(b -> BlockHeader.decode(b.getHeaderBytes()));
+  }
+
+  @Override
+  public void append(String channelId, Block block) {
+    BlockHeader header = block.header();
+    HexFormat hex = HexFormat.of();
+    em.persist(
+        new BlockEntity(
+            channelId,
+            header.height(),
+            header.hashHex(),
+            hex.formatHex(header.previousHash()),
+            hex.formatHex(header.txRoot()),
+            header.txCount(),
+            header.encoded(),
+            block.certificate().encoded(),
+            Instant.now()));
+    // The block row must exist before its transactions reference it.
+    em.flush();
+    int index = 0;
+    for (SignedTransaction tx : block.transactions()) {
+      em.persist(
+          new LedgerTransactionEntity(
+              channelId,
+              tx.idHex(),
+              header.height(),
+              index++,
+              tx.transaction().type().wireName(),
+              tx.transaction().author().value(),
+              tx.encoded()));
+    }
+  }
+
+  @Override
+  public List<StoredBlock> chain(String channelId) {
+    List<BlockEntity> blocks =
+        em.createNamedQuery(BlockEntity.BY_CHANNEL, BlockEntity.class)
+            .setParameter("channel", channelId)
+            .getResultList();
+    List<LedgerTransactionEntity> txs =
+        em.createNamedQuery(LedgerTransactionEntity.BY_CHANNEL, LedgerTransactionEntity.class)
+            .setParameter("channel", channelId)
+            .getResultList();
+    List<StoredBlock> chain = new ArrayList<>(blocks.size());
+    int t = 0;
+    for (BlockEntity block : blocks) {
+      List<byte[]> blockTxs = new ArrayList<>();
+      while (t < txs.size() && txs.get(t).getHeight() == block.getHeight()) {
+        blockTxs.add(txs.get(t++).getTxBytes());
+      }
+      chain.add(new StoredBlock(block.getHeaderBytes(), blockTxs, block.getCertificateBytes()));
+    }
+    return chain;
+  }
+
+  @Override
+  public Optional<long[]> locate(String channelId, String txId) {
+    LedgerTransactionEntity tx =
+        em.find(LedgerTransactionEntity.class, new LedgerTransactionEntity.Key(channelId, txId));
+    return tx == null
+        ? Optional.empty()
+        : Optional.of(new long[] {tx.getHeight(), tx.getTxIndex()});
+  }
+}

@@ -1,0 +1,338 @@
+package org.careledger.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger on a running node (H2 and PostgreSQL): a single-member channel, transactions committed
+ * in signed blocks, whole-chain verification, proof bundles checked by the standalone verifier jar,
+ * coded refusals of bad input, and — on PostgreSQL, where the test can reach the database the
+ * server uses — the append-only guard and byte-level tampering found by verify.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LedgerIT {
+
+  private static final String DB = System.getProperty("careledger.it.db");
+  private static final int OFFSET = Integer.getInteger("it.arquillian.offset");
+  private static final String API = "http://127.0.0.1:" + (8080 + OFFSET) + "/careledger/api/v1";
+  private static final String CHANNEL = "ch-it";
+  private static final String PASSWORD = ManagementCli.randomPassword();
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final String[] TX_IDS = new String[5];
+
+  @TempDir Path dir;
+
+  @Deployment(testable = false)
+  static EnterpriseArchive ear() {
+    return Deployments.careledgerEar();
+  }
+
+  @Test
+  @Order(1)
+  void adminCreatesAChannelAndCommitsTransactions() throws Exception {
+    ManagementCli.addIdentity("it-ops", PASSWORD, "admin", "auditor");
+    ManagementCli.addIdentity("it-doctor", PASSWORD, "clinician");
+
+    HttpResponse<String> created = post("it-ops", "/channels", "{\"channel\":\"" + CHANNEL + "\"}");
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(Http.json(created).path("height").asLong()).isZero();
+    for (int i = 1; i <= 4; i++) {
+      HttpResponse<String> committed =
+          post("it-ops", "/channels/" + CHANNEL + "/transactions", register("r" + i));
+      assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+      JsonNode body = Http.json(committed);
+      assertThat(body.path("height").asLong()).isEqualTo(i);
+      TX_IDS[i] = body.path("txId").asText();
+      assertThat(TX_IDS[i]).matches("[0-9a-f]{64}");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theWholeChainVerifies() throws Exception {
+    JsonNode result = verify();
+
+    assertThat(result.path("ok").asBoolean()).as(result.toString()).isTrue();
+    assertThat(result.path("blocksVerified").asLong()).isEqualTo(5);
+    assertThat(result.path("transactionsVerified").asLong()).isEqualTo(5);
+  }
+
+  @Test
+  @Order(3)
+  void aProofBundleFromTheNodeVerifiesWithTheStandaloneJarAndFailsWithOneByteChanged()
+      throws Exception {
+    HttpResponse<byte[]> proof =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/transactions/" + TX_IDS[2] + "/proof")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(proof.statusCode()).isEqualTo(200);
+    Path good = Files.write(dir.resolve("proof.json"), proof.body());
+    byte[] tampered = proof.body().clone();
+    tampered[tampered.length / 2] ^= 0x01;
+    Path bad = Files.write(dir.resolve("proof-tampered.json"), tampered);
+
+    String[] ok = verifierJar(good);
+    String[] failed = verifierJar(bad);
+
+    assertThat(ok[0]).as(ok[1]).isEqualTo("0");
+    assertThat(ok[1])
+        .contains("OK transaction " + TX_IDS[2])
+        .contains("is in block 2 of channel " + CHANNEL);
+    assertThat(failed[0]).as(failed[1]).isEqualTo("1");
+    assertThat(failed[1]).startsWith("FAILED CL-1161");
+  }
+
+  @Test
+  @Order(4)
+  void badInputIsRefusedWithItsCodeAndNothingIsStored() throws Exception {
+    String path = "/channels/" + CHANNEL + "/transactions";
+    HttpResponse<String> fraction =
+        post("it-ops", path, register("x").replace("\"size\":123", "\"size\":1.5"));
+    HttpResponse<String> missing =
+        post("it-ops", path, "{\"type\":\"register\",\"body\":{\"recordId\":\"x\"}}");
+    HttpResponse<String> unknownType =
+        post("it-ops", path, "{\"type\":\"rewrite-history\",\"body\":{}}");
+    HttpResponse<String> noChannel = post("it-ops", "/channels/none/transactions", register("x"));
+
+    assertThat(fraction.statusCode()).isEqualTo(400);
+    assertThat(Http.json(fraction).path("code").asText()).isEqualTo("CL-1100");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(Http.json(missing).path("code").asText()).isEqualTo("CL-1150");
+    assertThat(fraction.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(unknownType.statusCode()).isEqualTo(400);
+    assertThat(noChannel.statusCode()).isEqualTo(404);
+    assertThat(Http.json(noChannel).path("code").asText()).isEqualTo("CL-1170");
+    assertThat(verify().path("blocksVerified").asLong()).as("no block was added").isEqualTo(5);
+  }
+
+  @Test
+  @Order(5)
+  void aClinicianCanNeitherCreateChannelsNorCommitTransactions() throws Exception {
+    assertThat(post("it-doctor", "/channels", "{\"channel\":\"ch-other\"}").statusCode())
+        .isEqualTo(403);
+    assertThat(
+            post("it-doctor", "/channels/" + CHANNEL + "/transactions", register("y")).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  @Order(6)
+  void postgresqlRefusesToUpdateOrDeleteLedgerRows() throws Exception {
+    assumeTrue(DB.equals("postgresql"), "the append-only trigger exists on PostgreSQL only");
+    try (Connection db = database();
+        Statement sql = db.createStatement()) {
+      assertThatThrownBy(
+              () -> sql.executeUpdate("UPDATE cl_block SET tx_count = 7 WHERE height = 1"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("append-only");
+      assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM cl_ledger_tx"))
+          .hasMessageContaining("append-only");
+      assertThatThrownBy(() -> sql.executeUpdate("TRUNCATE cl_block CASCADE"))
+          .hasMessageContaining("append-only");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aByteChangedInAStoredTransactionIsFound() throws Exception {
+    assertTamperingFound(
+        "cl_ledger_tx",
+        "tx_bytes",
+        3,
+        bytes -> replaceFirst(bytes, "\"r3\"", "\"r8\""),
+        "TRANSACTION_ROOT");
+  }
+
+  @Test
+  @Order(8)
+  void aByteChangedInAStoredBlockHeaderIsFound() throws Exception {
+    assertTamperingFound(
+        "cl_block", "header_bytes", 2, bytes -> bumpDigitAfter(bytes, "\"time\":"), "CERTIFICATE");
+  }
+
+  @Test
+  @Order(9)
+  void aBitChangedInAStoredTransactionSignatureIsFound() throws Exception {
+    assertTamperingFound(
+        "cl_ledger_tx",
+        "tx_bytes",
+        4,
+        bytes -> flipCharAfter(bytes, "\"sig\":\""),
+        "TRANSACTION_ROOT");
+  }
+
+  @Test
+  @Order(10)
+  void aBitChangedInAStoredCommitCertificateIsFound() throws Exception {
+    assertTamperingFound(
+        "cl_block",
+        "certificate_bytes",
+        1,
+        bytes -> flipCharAfter(bytes, "\"sig\":\""),
+        "CERTIFICATE");
+  }
+
+  /**
+   * Changes one stored value behind the server's back, expects verify to name it, then restores.
+   */
+  private void assertTamperingFound(
+      String table, String column, long height, UnaryOperator<byte[]> change, String expectedCheck)
+      throws Exception {
+    assumeTrue(
+        DB.equals("postgresql"), "the test reaches the server's database on PostgreSQL only");
+    try (Connection db = database()) {
+      byte[] original;
+      try (PreparedStatement read =
+          db.prepareStatement(
+              "SELECT " + column + " FROM " + table + " WHERE channel_id = ? AND height = ?")) {
+        read.setString(1, CHANNEL);
+        read.setLong(2, height);
+        try (ResultSet rs = read.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          original = rs.getBytes(1);
+        }
+      }
+      write(db, table, column, height, change.apply(original.clone()));
+      try {
+        JsonNode result = verify();
+        assertThat(result.path("ok").asBoolean()).isFalse();
+        assertThat(result.path("failure").path("height").asLong()).isEqualTo(height);
+        assertThat(result.path("failure").path("check").asText()).isEqualTo(expectedCheck);
+      } finally {
+        write(db, table, column, height, original);
+      }
+      assertThat(verify().path("ok").asBoolean()).as("restored chain verifies again").isTrue();
+    }
+  }
+
+  private static void write(Connection db, String table, String column, long height, byte[] value)
+      throws SQLException {
+    try (Statement sql = db.createStatement()) {
+      // What an attacker with the table owner's rights could do: switch the guard off.
+      sql.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+      try (PreparedStatement update =
+          db.prepareStatement(
+              "UPDATE " + table + " SET " + column + " = ? WHERE channel_id = ? AND height = ?")) {
+        update.setBytes(1, value);
+        update.setString(2, CHANNEL);
+        update.setLong(3, height);
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      } finally {
+        sql.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+      }
+    }
+  }
+
+  private static byte[] replaceFirst(byte[] bytes, String from, String to) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    assertThat(text).contains(from);
+    return text.replaceFirst(java.util.regex.Pattern.quote(from), to)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bumpDigitAfter(byte[] bytes, String marker) {
+    int at = new String(bytes, StandardCharsets.UTF_8).indexOf(marker) + marker.length() + 3;
+    bytes[at] = (byte) (bytes[at] == '9' ? '0' : bytes[at] + 1);
+    return bytes;
+  }
+
+  private static byte[] flipCharAfter(byte[] bytes, String marker) {
+    int at = new String(bytes, StandardCharsets.UTF_8).indexOf(marker) + marker.length() + 5;
+    // Swap one base64url letter for another: still well-formed, different signature bits.
+    bytes[at] = (byte) (bytes[at] == 'A' ? 'B' : 'A');
+    return bytes;
+  }
+
+  private static Connection database() throws Exception {
+    Properties pg = new Properties();
+    try (var in =
+        Files.newInputStream(
+            Path.of(System.getProperty("it.nodes"), "postgresql", "postgresql.properties"))) {
+      pg.load(in);
+    }
+    return DriverManager.getConnection(pg.getProperty("url"), pg.getProperty("user"), "");
+  }
+
+  private static String register(String recordId) {
+    return "{\"type\":\"register\",\"body\":{\"recordId\":\""
+        + recordId
+        + "\",\"version\":1,\"contentHash\":\""
+        + "ab".repeat(32)
+        + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
+        + "\"patient\":\""
+        + "cd".repeat(32)
+        + "\"}}";
+  }
+
+  private static JsonNode verify() throws Exception {
+    HttpResponse<String> response = post("it-ops", "/channels/" + CHANNEL + "/verify", "");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Http.json(response);
+  }
+
+  private static HttpResponse<String> post(String user, String path, String json) throws Exception {
+    return CLIENT.send(
+        request(user, path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(String user, String path) {
+    String token =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    return HttpRequest.newBuilder(URI.create(API + path)).header("Authorization", "Basic " + token);
+  }
+
+  private static String[] verifierJar(Path bundle) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-jar",
+                System.getProperty("careledger.verifier.jar"),
+                bundle.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new String[] {String.valueOf(process.exitValue()), output};
+  }
+}

@@ -1,0 +1,96 @@
+package org.careledger.interfaces.rest.ledger;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.util.List;
+import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerService.ChannelSummary;
+import org.careledger.application.LedgerService.Committed;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+
+/**
+ * Channels this node holds: create (single-member until consensus exists), list, submit a
+ * transaction, export a transaction's proof bundle, verify the whole chain.
+ */
+@Path("/v1/channels")
+@Produces(MediaType.APPLICATION_JSON)
+public class ChannelResource {
+
+  @EJB private LedgerService ledger;
+
+  /** {@code {"channel":"ch-1"}} */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed("admin")
+  public Response create(JsonObject request) {
+    ChannelSummary created = ledger.createChannel(text(request, "channel"));
+    return Response.created(UriBuilder.fromPath("/api/v1/channels/{c}").build(created.channelId()))
+        .entity(created)
+        .build();
+  }
+
+  @GET
+  @RolesAllowed({"admin", "auditor", "clinician", "his-system"})
+  public List<ChannelSummary> list() {
+    return ledger.channels();
+  }
+
+  /** {@code {"type":"register","body":{...}}}; the node signs it and commits it. */
+  @POST
+  @Path("/{channel}/transactions")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "his-system"})
+  public Response submit(@PathParam("channel") String channel, JsonObject request) {
+    JsonValue body = request.get("body");
+    if (!(body instanceof JsonObject object)) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'body' must be a JSON object");
+    }
+    Committed committed = ledger.submit(channel, text(request, "type"), JsonValues.object(object));
+    return Response.created(
+            UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
+                .build(channel, committed.txId()))
+        .entity(committed)
+        .build();
+  }
+
+  /** The proof bundle, for the standalone verifier: {@code java -jar careledger-verifier.jar}. */
+  @GET
+  @Path("/{channel}/transactions/{txId}/proof")
+  @RolesAllowed({"admin", "auditor", "clinician", "his-system"})
+  public Response proof(
+      @PathParam("channel") String channel,
+      @PathParam("txId") String txId,
+      @QueryParam("head") Long head) {
+    return Response.ok(ledger.proofBundle(channel, txId, head), MediaType.APPLICATION_JSON_TYPE)
+        .header("Content-Disposition", "attachment; filename=\"proof-" + txId + ".json\"")
+        .build();
+  }
+
+  @POST
+  @Path("/{channel}/verify")
+  @RolesAllowed({"admin", "auditor"})
+  public VerificationResult verify(@PathParam("channel") String channel) {
+    return VerificationResult.of(ledger.verify(channel));
+  }
+
+  private static String text(JsonObject request, String field) {
+    if (request == null || !(request.get(field) instanceof JsonString value)) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'" + field + "' must be a string");
+    }
+    return value.getString();
+  }
+}
