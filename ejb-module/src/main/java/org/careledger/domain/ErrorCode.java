@@ -30,6 +30,14 @@ public enum ErrorCode {
   NODE_NOT_READY(1010),
   /** The keystore could not be written. */
   IDENTITY_KEYSTORE_WRITE_FAILED(1011),
+  /** An encrypted blob failed authentication: altered, or read with another key or record id. */
+  BLOB_TAMPERED(1301),
+  /** An encrypted blob ends before its final chunk. */
+  BLOB_TRUNCATED(1302),
+  /** A data-key envelope does not open: damaged, or sealed for another recipient or record. */
+  ENVELOPE_INVALID(1303),
+  /** A blob does not start with a CareLedger blob header of a version this node reads. */
+  BLOB_FORMAT_UNSUPPORTED(1304),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 
