@@ -62,6 +62,20 @@ public enum ErrorCode {
   MERKLE_PROOF_INVALID(1201),
   /** A Merkle proof's index, sizes, path length or hash lengths fit no valid proof. */
   MERKLE_PROOF_MALFORMED(1202),
+  /** An encrypted blob failed authentication: altered, or read with another key or record id. */
+  BLOB_TAMPERED(1301),
+  /** An encrypted blob ends before its final chunk. */
+  BLOB_TRUNCATED(1302),
+  /** A data-key envelope does not open: damaged, or sealed for another recipient or record. */
+  ENVELOPE_INVALID(1303),
+  /** A blob does not start with a CareLedger blob header of a version this node reads. */
+  BLOB_FORMAT_UNSUPPORTED(1304),
+  /** No stored document has that content address (never stored, or erased). */
+  BLOB_NOT_FOUND(1310),
+  /** A stored document's ciphertext no longer hashes to its content address. */
+  BLOB_HASH_MISMATCH(1311),
+  /** The document store could not write or read a file. */
+  BLOB_STORE_FAILED(1312),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 

@@ -1,0 +1,183 @@
+package org.careledger.infrastructure.offchain;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.offchain.DecryptingInputStream;
+import org.careledger.domain.offchain.EncryptingOutputStream;
+
+/**
+ * The provider's data server ("S"): encrypted documents as files, content-addressed by the SHA-256
+ * of their ciphertext ({@code <root>/ab/cd/abcd…}).
+ *
+ * <p>Files rather than database large objects, because documents run to gigabytes: a file streams
+ * through the page cache at disk speed with no JDBC large-object semantics (PostgreSQL's bytea caps
+ * at 1 GB and is read whole; its large objects need a transaction per stream), the database and its
+ * backups stay small, and erasing a document is deleting one file.
+ *
+ * <p>A store is all or nothing: the ciphertext is written to a temporary file, forced to disk, then
+ * moved into place atomically; any failure removes the temporary file. A read checks the whole
+ * file's SHA-256 against its address before it returns a byte, and the AES-GCM chunks are
+ * authenticated again while decrypting. Thread-safe: concurrent stores of the same content end in
+ * one file.
+ */
+public final class FileBlobStore {
+
+  private static final Pattern ADDRESS = Pattern.compile("[0-9a-f]{64}");
+
+  /** What a store wrote: the content address and sizes. */
+  public record Stored(String contentHash, long ciphertextSize, long plaintextSize) {}
+
+  private final Path root;
+
+  public FileBlobStore(Path root) {
+    this.root = Objects.requireNonNull(root, "root").toAbsolutePath();
+  }
+
+  /**
+   * Encrypts {@code plaintext} with {@code dataKey}, binding {@code associatedData} (e.g. record id
+   * and version) to every chunk, and stores it.
+   */
+  public Stored store(InputStream plaintext, SecretKey dataKey, byte[] associatedData) {
+    Path temp = null;
+    try {
+      Path incoming = Files.createDirectories(root.resolve("incoming"));
+      temp = Files.createTempFile(incoming, "blob-", ".tmp");
+      EncryptingOutputStream encrypting;
+      try (OutputStream file =
+              new BufferedOutputStream(
+                  Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 16);
+          EncryptingOutputStream out = new EncryptingOutputStream(file, dataKey, associatedData)) {
+        encrypting = out;
+        plaintext.transferTo(out);
+      }
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      String address = HexFormat.of().formatHex(encrypting.ciphertextSha256());
+      Path target = path(address);
+      Files.createDirectories(target.getParent());
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+        // The same ciphertext is stored already (same key and nonce: a retried upload).
+        Files.deleteIfExists(temp);
+      }
+      return new Stored(address, encrypting.ciphertextLength(), encrypting.plaintextLength());
+    } catch (IOException e) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_STORE_FAILED, "cannot store document: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /**
+   * The plaintext of a stored document. Throws BLOB_NOT_FOUND, BLOB_HASH_MISMATCH (the file no
+   * longer matches its address) before returning anything; the stream itself throws {@link
+   * org.careledger.domain.offchain.BlobIntegrityException} if a chunk fails authentication.
+   */
+  public InputStream open(String contentHash, SecretKey dataKey, byte[] associatedData) {
+    Path file = existing(contentHash);
+    String actual = sha256(file);
+    if (!actual.equals(contentHash)) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_HASH_MISMATCH,
+          "stored document "
+              + contentHash
+              + " has changed on disk (its SHA-256 is now "
+              + actual
+              + ")");
+    }
+    try {
+      return new DecryptingInputStream(Files.newInputStream(file), dataKey, associatedData);
+    } catch (IOException e) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_STORE_FAILED, "cannot read document " + contentHash, e);
+    }
+  }
+
+  /** Whether the stored file still hashes to its address (for chain and store verification). */
+  public boolean intact(String contentHash) {
+    return sha256(existing(contentHash)).equals(contentHash);
+  }
+
+  public boolean exists(String contentHash) {
+    return Files.exists(path(contentHash));
+  }
+
+  /**
+   * Removes a document's ciphertext (crypto-shredding: with its key envelopes gone too, nothing can
+   * decrypt it, and the ledger's hash no longer points at anything). Idempotent.
+   */
+  public void erase(String contentHash) {
+    try {
+      Files.deleteIfExists(path(contentHash));
+    } catch (IOException e) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_STORE_FAILED, "cannot erase document " + contentHash, e);
+    }
+  }
+
+  Path path(String contentHash) {
+    if (contentHash == null || !ADDRESS.matcher(contentHash).matches()) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_NOT_FOUND,
+          "'" + contentHash + "' is not a content address (64 hex digits)");
+    }
+    return root.resolve(contentHash.substring(0, 2))
+        .resolve(contentHash.substring(2, 4))
+        .resolve(contentHash);
+  }
+
+  private Path existing(String contentHash) {
+    Path file = path(contentHash);
+    if (!Files.isRegularFile(file)) {
+      throw new CareLedgerException(ErrorCode.BLOB_NOT_FOUND, "no stored document " + contentHash);
+    }
+    return file;
+  }
+
+  private static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchFileException e) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_NOT_FOUND, "no stored document " + file.getFileName(), e);
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    if (temp != null) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // A leftover in incoming/ holds ciphertext only, never a usable document.
+      }
+    }
+  }
+}
