@@ -25,6 +25,9 @@ public interface LedgerStore {
   /** The whole chain as stored, from genesis. */
   List<StoredBlock> chain(String channelId);
 
+  /** The canonical bytes of the channel's transactions of one type, in chain order. */
+  List<byte[]> transactionsOfType(String channelId, String type);
+
   /** Height and index of a transaction, if it is on the chain. */
   Optional<long[]> locate(String channelId, String txId);
 }

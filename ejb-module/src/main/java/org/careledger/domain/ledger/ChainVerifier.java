@@ -31,7 +31,9 @@ public final class ChainVerifier {
     TRANSACTION_SIGNATURE,
     DUPLICATE_TRANSACTION,
     GENESIS_CONFIG,
-    CERTIFICATE
+    CERTIFICATE,
+    /** A registered document's stored ciphertext no longer matches the hash on the chain. */
+    STORED_DOCUMENT
   }
 
   /** The outcome: either every block verified, or the first failure. */

@@ -109,6 +109,17 @@ public class JpaLedgerStore implements LedgerStore {
   }
 
   @Override
+  public List<byte[]> transactionsOfType(String channelId, String type) {
+    return em.createQuery(
+            "select t.txBytes from LedgerTransactionEntity t where t.channelId = :channel"
+                + " and t.txType = :type order by t.height, t.txIndex",
+            byte[].class)
+        .setParameter("channel", channelId)
+        .setParameter("type", type)
+        .getResultList();
+  }
+
+  @Override
   public Optional<long[]> locate(String channelId, String txId) {
     LedgerTransactionEntity tx =
         em.find(LedgerTransactionEntity.class, new LedgerTransactionEntity.Key(channelId, txId));

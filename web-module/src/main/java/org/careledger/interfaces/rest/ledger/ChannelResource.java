@@ -19,18 +19,21 @@ import java.util.List;
 import org.careledger.application.LedgerService;
 import org.careledger.application.LedgerService.ChannelSummary;
 import org.careledger.application.LedgerService.Committed;
+import org.careledger.application.RecordService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
 /**
  * Channels this node holds: create (single-member until consensus exists), list, submit a
- * transaction, export a transaction's proof bundle, verify the whole chain.
+ * transaction, export a transaction's proof bundle, verify the whole chain and the documents stored
+ * for it.
  */
 @Path("/v1/channels")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelResource {
 
   @EJB private LedgerService ledger;
+  @EJB private RecordService records;
 
   /** {@code {"channel":"ch-1"}} */
   @POST
@@ -84,7 +87,7 @@ public class ChannelResource {
   @Path("/{channel}/verify")
   @RolesAllowed({"admin", "auditor"})
   public VerificationResult verify(@PathParam("channel") String channel) {
-    return VerificationResult.of(ledger.verify(channel));
+    return VerificationResult.of(records.verifyWithDocuments(channel));
   }
 
   private static String text(JsonObject request, String field) {

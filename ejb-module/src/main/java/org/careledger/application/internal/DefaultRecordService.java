@@ -1,0 +1,221 @@
+package org.careledger.application.internal;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerStore;
+import org.careledger.application.NodeKeys;
+import org.careledger.application.NodeSettings;
+import org.careledger.application.RecordService;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.ledger.ChainVerifier;
+import org.careledger.domain.ledger.ChainVerifier.Check;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.TransactionType;
+import org.careledger.domain.offchain.DataKeyEnvelope;
+import org.careledger.domain.offchain.DataKeys;
+import org.careledger.infrastructure.offchain.FileBlobStore;
+import org.careledger.persistence.offchain.BlobEntity;
+import org.careledger.persistence.offchain.KeyEnvelopeEntity;
+
+/**
+ * Registers documents as one unit: the ciphertext file is written first (it cannot take part in the
+ * JTA transaction), then its metadata, the key envelope and the register transaction are committed
+ * together; if that transaction rolls back, the file is deleted again, so a failed upload leaves
+ * neither ciphertext nor ledger entry.
+ */
+@Stateless
+public class DefaultRecordService implements RecordService {
+
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}");
+  private static final Pattern LOINC = Pattern.compile("[0-9]{1,8}-[0-9]");
+  private static final Pattern PSEUDONYM = Pattern.compile("[0-9a-f]{64}");
+
+  @EJB private LedgerService ledger;
+  @EJB private LedgerStore store;
+  @EJB private NodeKeys keys;
+
+  @PersistenceContext(unitName = "careledger")
+  private EntityManager em;
+
+  @Resource private TransactionSynchronizationRegistry transactions;
+
+  @Override
+  public Registered register(String channelId, Metadata metadata, InputStream content) {
+    String recordId =
+        metadata.recordId() == null ? UUID.randomUUID().toString() : metadata.recordId();
+    require(RECORD_ID, recordId, "recordId");
+    require(MEDIA_TYPE, metadata.mediaType(), "media type");
+    require(LOINC, metadata.documentClass(), "documentClass (a LOINC code such as 11502-2)");
+    require(
+        PSEUDONYM,
+        metadata.patientPseudonym(),
+        "patient (a 64-hex pseudonym, never an identifier)");
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    NodeIdentity identity = keys.identity();
+    byte[] context = context(channelId, recordId);
+    SecretKey dataKey = DataKeys.generate();
+    FileBlobStore documents = documents();
+    FileBlobStore.Stored stored = documents.store(content, dataKey, context);
+    boolean isNew = em.find(BlobEntity.class, stored.contentHash()) == null;
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED && isNew) {
+              documents.erase(stored.contentHash());
+            }
+          }
+        });
+    byte[] envelope =
+        DataKeyEnvelope.seal(dataKey, identity.agreementCertificate().getPublicKey(), context);
+    String envelopeHash = sha256(envelope);
+    if (isNew) {
+      em.persist(new BlobEntity(stored.contentHash(), stored.ciphertextSize(), Instant.now()));
+    }
+    em.persist(
+        new KeyEnvelopeEntity(
+            envelopeHash, recordId, identity.institutionId().value(), envelope, Instant.now()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", recordId);
+    body.put("version", 1L);
+    body.put("contentHash", stored.contentHash());
+    body.put("size", stored.ciphertextSize());
+    body.put("mediaType", metadata.mediaType());
+    body.put("documentClass", metadata.documentClass());
+    body.put("patient", metadata.patientPseudonym());
+    body.put("envelopeHash", envelopeHash);
+    LedgerService.Committed committed = ledger.submit(channelId, "register", body);
+    return new Registered(
+        channelId,
+        recordId,
+        stored.contentHash(),
+        stored.ciphertextSize(),
+        committed.txId(),
+        committed.height());
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public InputStream read(String channelId, String recordId) {
+    Map<String, Object> registration = registration(channelId, recordId);
+    String contentHash = (String) registration.get("contentHash");
+    NodeIdentity identity = keys.identity();
+    List<KeyEnvelopeEntity> envelopes =
+        em.createNamedQuery(KeyEnvelopeEntity.FOR_RECIPIENT, KeyEnvelopeEntity.class)
+            .setParameter("record", recordId)
+            .setParameter("recipient", identity.institutionId().value())
+            .getResultList();
+    KeyEnvelopeEntity envelope =
+        envelopes.stream()
+            .filter(e -> e.getEnvelopeHash().equals(registration.get("envelopeHash")))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.ENVELOPE_INVALID,
+                        "no key envelope for record " + recordId + " matches the chain"));
+    byte[] context = context(channelId, recordId);
+    SecretKey dataKey =
+        DataKeyEnvelope.open(envelope.getEnvelope(), identity.agreementKey(), context);
+    return documents().open(contentHash, dataKey, context);
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ChainVerifier.Report verifyWithDocuments(String channelId) {
+    ChainVerifier.Report chain = ledger.verify(channelId);
+    if (!chain.ok()) {
+      return chain;
+    }
+    FileBlobStore documents = documents();
+    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.REGISTER.wireName())) {
+      SignedTransaction tx = SignedTransaction.decode(bytes);
+      String hash = (String) tx.transaction().body().get("contentHash");
+      BlobEntity blob = em.find(BlobEntity.class, hash);
+      if (blob == null || blob.getErasedAt() != null) {
+        continue; // registered by another member, or erased: nothing stored here to check
+      }
+      if (!documents.exists(hash) || !documents.intact(hash)) {
+        long[] at = store.locate(channelId, tx.idHex()).orElseThrow();
+        return new ChainVerifier.Report(
+            chain.blocksVerified(),
+            chain.transactionsVerified(),
+            new ChainVerifier.Failure(
+                at[0],
+                (int) at[1],
+                Check.STORED_DOCUMENT,
+                ErrorCode.BLOB_HASH_MISMATCH,
+                "the stored ciphertext of record "
+                    + tx.transaction().body().get("recordId")
+                    + " is missing or no longer hashes to "
+                    + hash));
+      }
+    }
+    return chain;
+  }
+
+  private Map<String, Object> registration(String channelId, String recordId) {
+    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.REGISTER.wireName())) {
+      Map<String, Object> body = SignedTransaction.decode(bytes).transaction().body();
+      if (recordId.equals(body.get("recordId"))) {
+        return body;
+      }
+    }
+    throw new CareLedgerException(
+        ErrorCode.TX_UNKNOWN, "no record " + recordId + " is registered on channel " + channelId);
+  }
+
+  private static FileBlobStore documents() {
+    return new FileBlobStore(NodeSettings.fromSystemProperties().home().resolve("documents"));
+  }
+
+  /** Binds a record's ciphertext and envelopes to it: they cannot be replayed for another. */
+  private static byte[] context(String channelId, String recordId) {
+    return ("careledger record " + channelId + "/" + recordId + "/v1")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void require(Pattern pattern, String value, String what) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, what + " is missing or malformed");
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
