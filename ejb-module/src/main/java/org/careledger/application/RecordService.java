@@ -27,6 +27,13 @@ public interface RecordService {
   /** The document's plaintext, checked against the chain's hash before any byte is returned. */
   InputStream read(String channelId, String recordId);
 
+  /**
+   * Crypto-shredding: commits an erase transaction, destroys the record's key envelopes and, once
+   * that is committed, its ciphertext. The chain keeps the hashes and still verifies; the content
+   * cannot be recovered.
+   */
+  String erase(String channelId, String recordId, String reasonCode);
+
   /** The chain check, then every registered document this node stores re-hashed. */
   ChainVerifier.Report verifyWithDocuments(String channelId);
 }

@@ -76,6 +76,8 @@ public enum ErrorCode {
   BLOB_HASH_MISMATCH(1311),
   /** The document store could not write or read a file. */
   BLOB_STORE_FAILED(1312),
+  /** The record was erased (crypto-shredded): its ciphertext and key envelopes are gone. */
+  RECORD_ERASED(1313),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 

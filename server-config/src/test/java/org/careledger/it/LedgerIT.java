@@ -207,6 +207,152 @@ class LedgerIT {
         "CERTIFICATE");
   }
 
+  @Test
+  @Order(11)
+  void aDocumentIsStoredEncryptedAndReadBackByteForByte() throws Exception {
+    byte[] document = randomDocument(3 * 1024 * 1024 + 5);
+
+    HttpResponse<String> registered = upload("lab-1", "cd".repeat(32), document);
+
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String hash = Http.json(registered).path("contentHash").asText();
+    Path file =
+        documents().resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+    assertThat(file).exists();
+    assertThat(Files.size(file)).isGreaterThan(document.length);
+    HttpResponse<byte[]> content =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/records/lab-1/content").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.body()).isEqualTo(document);
+    assertThat(verify().path("ok").asBoolean()).isTrue();
+  }
+
+  @Test
+  @Order(12)
+  void aByteChangedInAStoredCiphertextIsFoundAndTheDocumentIsNotServed() throws Exception {
+    Path file = storedDocument();
+    byte[] original = Files.readAllBytes(file);
+    byte[] tampered = original.clone();
+    tampered[tampered.length / 3] ^= 0x01;
+    Files.write(file, tampered);
+    try {
+      JsonNode result = verify();
+      assertThat(result.path("ok").asBoolean()).isFalse();
+      assertThat(result.path("failure").path("check").asText()).isEqualTo("STORED_DOCUMENT");
+      assertThat(result.path("failure").path("code").asText()).isEqualTo("CL-1311");
+      HttpResponse<String> content =
+          CLIENT.send(
+              request("it-ops", "/channels/" + CHANNEL + "/records/lab-1/content").GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(content.statusCode()).isEqualTo(500);
+      assertThat(Http.json(content).path("code").asText()).isEqualTo("CL-1311");
+    } finally {
+      Files.write(file, original);
+    }
+    assertThat(verify().path("ok").asBoolean()).isTrue();
+  }
+
+  @Test
+  @Order(13)
+  void anUploadWithAnIdentifierInsteadOfAPseudonymIsRefusedAndNothingIsStored() throws Exception {
+    long filesBefore = storedFileCount();
+    long blocksBefore = verify().path("blocksVerified").asLong();
+
+    HttpResponse<String> refused = upload("lab-2", "jane-doe-1970-01-01", randomDocument(1000));
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1150");
+    assertThat(storedFileCount()).isEqualTo(filesBefore);
+    assertThat(verify().path("blocksVerified").asLong()).isEqualTo(blocksBefore);
+  }
+
+  @Test
+  @Order(14)
+  void erasureShredsTheDocumentAndTheChainStillVerifies() throws Exception {
+    String hash = storedDocument().getFileName().toString();
+    String path = "/channels/" + CHANNEL + "/records/lab-1";
+    String reason = "{\"reasonCode\":\"patient-request\"}";
+
+    HttpResponse<String> erased = post("it-ops", path + "/erase", reason);
+
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+    assertThat(Http.json(erased).path("txId").asText()).matches("[0-9a-f]{64}");
+    assertThat(storedFileCount()).isZero();
+    HttpResponse<String> content =
+        CLIENT.send(
+            request("it-ops", path + "/content").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(content.statusCode()).isEqualTo(410);
+    assertThat(Http.json(content).path("code").asText()).isEqualTo("CL-1313");
+    assertThat(post("it-ops", path + "/erase", reason).statusCode()).isEqualTo(410);
+    JsonNode result = verify();
+    assertThat(result.path("ok").asBoolean()).as(result.toString()).isTrue();
+    if (DB.equals("postgresql")) {
+      try (Connection db = database();
+          Statement sql = db.createStatement()) {
+        try (ResultSet rs =
+            sql.executeQuery("SELECT COUNT(*) FROM cl_key_envelope WHERE record_id = 'lab-1'")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("key envelopes destroyed").isZero();
+        }
+        try (ResultSet rs =
+            sql.executeQuery("SELECT erased_at FROM cl_blob WHERE content_hash = '" + hash + "'")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getTimestamp(1)).as("erasure recorded").isNotNull();
+        }
+      }
+    }
+  }
+
+  private static HttpResponse<String> upload(String recordId, String patient, byte[] document)
+      throws Exception {
+    return CLIENT.send(
+        request(
+                "it-ops",
+                "/channels/"
+                    + CHANNEL
+                    + "/records?recordId="
+                    + recordId
+                    + "&documentClass=11502-2&patient="
+                    + patient)
+            .header("Content-Type", "application/pdf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(document))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] randomDocument(int size) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static Path documents() {
+    return Path.of(
+        System.getProperty("it.nodes"), DB.equals("h2") ? "h2" : "postgresql-node", "documents");
+  }
+
+  private static Path storedDocument() throws java.io.IOException {
+    try (var files = Files.walk(documents())) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !f.getParent().getFileName().toString().equals("incoming"))
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  private static long storedFileCount() throws java.io.IOException {
+    if (!Files.exists(documents())) {
+      return 0;
+    }
+    try (var files = Files.walk(documents())) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+
   /**
    * Changes one stored value behind the server's back, expects verify to name it, then restores.
    */

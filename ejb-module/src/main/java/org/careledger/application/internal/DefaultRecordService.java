@@ -53,6 +53,7 @@ public class DefaultRecordService implements RecordService {
   private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}");
   private static final Pattern LOINC = Pattern.compile("[0-9]{1,8}-[0-9]");
   private static final Pattern PSEUDONYM = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern REASON = Pattern.compile("[a-z0-9-]{1,40}");
 
   @EJB private LedgerService ledger;
   @EJB private LedgerStore store;
@@ -125,10 +126,48 @@ public class DefaultRecordService implements RecordService {
   }
 
   @Override
+  public String erase(String channelId, String recordId, String reasonCode) {
+    require(REASON, reasonCode, "reasonCode (e.g. patient-request)");
+    Map<String, Object> registration = registration(channelId, recordId);
+    String contentHash = (String) registration.get("contentHash");
+    BlobEntity blob = em.find(BlobEntity.class, contentHash);
+    if (blob == null || blob.getErasedAt() != null) {
+      throw erased(recordId);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", recordId);
+    body.put("contentHash", contentHash);
+    body.put("reasonCode", reasonCode);
+    LedgerService.Committed committed = ledger.submit(channelId, "erase", body);
+    em.createQuery("delete from KeyEnvelopeEntity e where e.recordId = :record")
+        .setParameter("record", recordId)
+        .executeUpdate();
+    blob.markErased(Instant.now());
+    FileBlobStore documents = documents();
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              documents.erase(contentHash);
+            }
+          }
+        });
+    return committed.txId();
+  }
+
+  @Override
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public InputStream read(String channelId, String recordId) {
     Map<String, Object> registration = registration(channelId, recordId);
     String contentHash = (String) registration.get("contentHash");
+    BlobEntity blob = em.find(BlobEntity.class, contentHash);
+    if (blob != null && blob.getErasedAt() != null) {
+      throw erased(recordId);
+    }
     NodeIdentity identity = keys.identity();
     List<KeyEnvelopeEntity> envelopes =
         em.createNamedQuery(KeyEnvelopeEntity.FOR_RECIPIENT, KeyEnvelopeEntity.class)
@@ -193,6 +232,12 @@ public class DefaultRecordService implements RecordService {
     }
     throw new CareLedgerException(
         ErrorCode.TX_UNKNOWN, "no record " + recordId + " is registered on channel " + channelId);
+  }
+
+  private static CareLedgerException erased(String recordId) {
+    return new CareLedgerException(
+        ErrorCode.RECORD_ERASED,
+        "record " + recordId + " was erased: its content no longer exists");
   }
 
   private static FileBlobStore documents() {

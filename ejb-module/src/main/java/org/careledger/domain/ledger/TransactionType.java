@@ -27,7 +27,7 @@ public enum TransactionType {
   ACCESS_LOGGED("access-logged", "recordId", "version", "accessor", "grantTx"),
   CONSENT("consent", "patient", "scope", "decision"),
   BREAK_GLASS("break-glass", "recordId", "accessor", "reasonCode"),
-  ERASE("erase", "recordId"),
+  ERASE("erase", "recordId", "contentHash", "reasonCode"),
   CHANNEL_CONFIG("channel-config", "members");
 
   private final String wireName;

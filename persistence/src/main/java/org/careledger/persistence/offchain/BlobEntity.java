@@ -34,6 +34,13 @@ public class BlobEntity {
     this.storedAt = storedAt;
   }
 
+  /** Records that the ciphertext was destroyed; the row stays so the erasure is visible. */
+  public void markErased(Instant when) {
+    if (erasedAt == null) {
+      erasedAt = when;
+    }
+  }
+
   public String getContentHash() {
     return contentHash;
   }

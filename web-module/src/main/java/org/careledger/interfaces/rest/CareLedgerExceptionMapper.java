@@ -29,6 +29,7 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOB_NOT_FOUND -> Response.Status.NOT_FOUND;
       case CHANNEL_EXISTS -> Response.Status.CONFLICT;
+      case RECORD_ERASED -> Response.Status.GONE;
       case INVALID_INSTITUTION_ID,
           TX_MALFORMED,
           TX_TOO_LARGE,

@@ -50,6 +50,28 @@ public class RecordResource {
         .build();
   }
 
+  /**
+   * Erases a record on a patient's request (crypto-shredding). {@code
+   * {"reasonCode":"patient-request"}}
+   */
+  @POST
+  @Path("/{recordId}/erase")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  @RolesAllowed("admin")
+  public Response erase(
+      @PathParam("channel") String channel,
+      @PathParam("recordId") String recordId,
+      jakarta.json.JsonObject request) {
+    String reason = request == null ? null : request.getString("reasonCode", null);
+    return Response.ok(
+            jakarta.json.Json.createObjectBuilder()
+                .add("recordId", recordId)
+                .add("txId", records.erase(channel, recordId, reason))
+                .build())
+        .build();
+  }
+
   @GET
   @Path("/{recordId}/content")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
