@@ -27,32 +27,55 @@ public final class SignedTransaction {
   private final Transaction transaction;
   private final byte[] signature;
   private final byte[] encoded;
+  private final byte[] transactionBytes;
   private final byte[] id;
 
-  private SignedTransaction(Transaction transaction, byte[] signature) {
-    this.transaction = Objects.requireNonNull(transaction, "transaction");
+  /**
+   * Where the transaction's canonical bytes start inside the signed form {"sig":"…","tx":…}: "sig"
+   * sorts first and a 64-byte signature is 86 characters of base64url, none of which is escaped.
+   */
+  private static final int TX_OFFSET =
+      "{\"sig\":\"".length() + Json.base64url(new byte[64]).length() + "\",\"tx\":".length();
+
+  private SignedTransaction(Transaction transaction, byte[] signature, byte[] encoded) {
+    this.transaction = transaction;
+    this.signature = signature;
+    this.encoded = encoded;
+    // RFC 8785 encodes a member's value the same wherever it stands, so the transaction's canonical
+    // bytes are the "tx" member of the signed form: slicing them out spares encoding the
+    // transaction again for the id and for every signature check (chain verification does one per
+    // transaction).
+    this.transactionBytes = Arrays.copyOfRange(encoded, TX_OFFSET, encoded.length - 1);
+    this.id = sha256(transactionBytes);
+  }
+
+  private static SignedTransaction of(Transaction transaction, byte[] signature) {
+    Objects.requireNonNull(transaction, "transaction");
     if (signature.length != 64) {
       throw Transaction.malformed("an Ed25519 signature is 64 bytes");
     }
-    this.signature = signature.clone();
+    byte[] encoded = CanonicalJson.encode(toJson(transaction, signature));
+    requireSize(encoded.length);
+    return new SignedTransaction(transaction, signature.clone(), encoded);
+  }
+
+  private static Map<String, Object> toJson(Transaction transaction, byte[] signature) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("sig", Json.base64url(signature));
     json.put("tx", transaction.toJson());
-    this.encoded = CanonicalJson.encode(json);
-    if (encoded.length > MAX_ENCODED_BYTES) {
+    return json;
+  }
+
+  private static void requireSize(int length) {
+    if (length > MAX_ENCODED_BYTES) {
       throw new CareLedgerException(
           ErrorCode.TX_TOO_LARGE,
-          "transaction is "
-              + encoded.length
-              + " bytes; at most "
-              + MAX_ENCODED_BYTES
-              + " are allowed");
+          "transaction is " + length + " bytes; at most " + MAX_ENCODED_BYTES + " are allowed");
     }
-    this.id = sha256(transaction.canonicalBytes());
   }
 
   public static SignedTransaction sign(Transaction transaction, Ed25519PrivateKeyParameters key) {
-    return new SignedTransaction(transaction, Ed25519.sign(key, transaction.canonicalBytes()));
+    return of(transaction, Ed25519.sign(key, transaction.canonicalBytes()));
   }
 
   /**
@@ -60,24 +83,19 @@ public final class SignedTransaction {
    * input is rejected with its code. The signature is not checked here: see {@link #verify}.
    */
   public static SignedTransaction decode(byte[] bytes) {
-    if (bytes.length > MAX_ENCODED_BYTES) {
-      throw new CareLedgerException(
-          ErrorCode.TX_TOO_LARGE,
-          "transaction is "
-              + bytes.length
-              + " bytes; at most "
-              + MAX_ENCODED_BYTES
-              + " are allowed");
-    }
+    requireSize(bytes.length);
     Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", 2);
-    SignedTransaction decoded =
-        new SignedTransaction(
-            Transaction.fromJson(json.get("tx")), Json.base64url(json, "sig", 64));
-    if (!Arrays.equals(decoded.encoded, bytes)) {
+    Transaction transaction = Transaction.fromJson(json.get("tx"));
+    byte[] signature = Json.base64url(json, "sig", 64);
+    // The bytes must be exactly the transaction's own canonical form. CanonicalJson.decode has
+    // checked that they encode the value read, and two values whose numbers are all Long (here the
+    // body comes from the parser and toJson adds Longs) encode alike exactly when they are equal:
+    // comparing values is the same check as encoding the transaction again and comparing bytes.
+    if (!toJson(transaction, signature).equals(json)) {
       throw new CareLedgerException(
           ErrorCode.ENCODING_NOT_CANONICAL, "signed transaction is not in canonical form");
     }
-    return decoded;
+    return new SignedTransaction(transaction, signature, bytes.clone());
   }
 
   /**
@@ -106,7 +124,7 @@ public final class SignedTransaction {
               + ", which is not the current key of member "
               + author.institution());
     }
-    if (!Ed25519.verify(author.publicKey(), transaction.canonicalBytes(), signature)) {
+    if (!Ed25519.verify(author.publicKey(), transactionBytes, signature)) {
       throw new CareLedgerException(
           ErrorCode.TX_SIGNATURE_INVALID,
           "signature of transaction "
