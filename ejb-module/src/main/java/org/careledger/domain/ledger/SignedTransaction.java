@@ -83,6 +83,17 @@ public final class SignedTransaction {
    * input is rejected with its code. The signature is not checked here: see {@link #verify}.
    */
   public static SignedTransaction decode(byte[] bytes) {
+    try {
+      return decodeChecked(bytes);
+    } catch (CareLedgerException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Whatever the bytes, the answer is a coded rejection, never an unexpected exception.
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "malformed transaction: " + e, e);
+    }
+  }
+
+  private static SignedTransaction decodeChecked(byte[] bytes) {
     requireSize(bytes.length);
     Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", 2);
     Transaction transaction = Transaction.fromJson(json.get("tx"));

@@ -50,6 +50,11 @@ public record Transaction(
         throw malformed("a " + type.wireName() + " transaction needs body field '" + field + "'");
       }
     }
+    // containsValue(null) throws on immutable maps; scan instead.
+    if (body.values().stream().anyMatch(Objects::isNull)) {
+      // Absent, never null: one way to say "no value" keeps encodings and checks unambiguous.
+      throw malformed("body fields must not be null; leave them out instead");
+    }
     body = Map.copyOf(body);
   }
 

@@ -219,6 +219,42 @@ class ChainVerifierTest {
     assertThat(failure.check()).isEqualTo(Check.HEIGHT);
   }
 
+  @Test
+  void aTransactionWithANullBodyValueIsReportedNotThrown() {
+    // Found while benchmarking: decode threw a NullPointerException, which aborted verification.
+    LedgerFixture f = new LedgerFixture("h1");
+    f.genesis();
+    byte[] bad =
+        new String(f.register(0, "r1").encoded())
+            .replace("\"size\":1234", "\"size\":null")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SignedTransaction.decode(bad)))
+        .isInstanceOf(org.careledger.domain.CareLedgerException.class)
+        .hasMessageContaining("must not be null");
+    BlockHeader genesis = f.blocks.get(0).header();
+    BlockHeader header =
+        new BlockHeader(
+            LedgerFixture.CHANNEL,
+            1,
+            genesis.hash(),
+            org.careledger.domain.ledger.merkle.MerkleTree.root(
+                List.of(org.careledger.domain.ledger.merkle.MerkleTree.leafHash(bad))),
+            1,
+            genesis.time() + 1,
+            f.members.get(0).institution());
+    CommitCertificate certificate =
+        new CommitCertificate(
+            List.of(CommitCertificate.sign(header, f.members.get(0), f.keys.get(0))));
+    List<StoredBlock> chain = new ArrayList<>(f.stored());
+    chain.add(new StoredBlock(header.encoded(), List.of(bad), certificate.encoded()));
+
+    ChainVerifier.Failure failure = verifier.verify(chain).failure();
+
+    assertThat(failure.height()).isEqualTo(1);
+    assertThat(failure.check()).isEqualTo(Check.TRANSACTION_DECODING);
+    assertThat(failure.code()).isEqualTo(ErrorCode.TX_MALFORMED);
+  }
+
   private static SignedTransaction reSigned(SignedTransaction tx, byte[] signature) {
     String json = new String(tx.encoded());
     String forged = json.replace(Json.base64url(tx.signature()), Json.base64url(signature));
