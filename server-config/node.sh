@@ -367,9 +367,10 @@ ensure_tls() { # ensure_tls HAD_KEYSTORE: whether the keystore existed before th
   if [ "$configured" = no ]; then
     run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-tls.cli"
   fi
-  # The CLI's own reload command reconnects and waits for the server; the bare :reload operation
-  # can lose its answer when the connection drops under load (CancellationException).
-  run_cli --connect --controller="$bind:$mgmt_port" --command="reload"
+  # The CLI's own reload command reconnects, waiting up to --timeout (default 5 s, too short on a
+  # loaded machine), until the server is back; the bare :reload operation can lose its answer
+  # when the connection drops under load (CancellationException).
+  run_cli --connect --timeout=120000 --controller="$bind:$mgmt_port" --command="reload"
   sleep 2
   wait_ready
 }

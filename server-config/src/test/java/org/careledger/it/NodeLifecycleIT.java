@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,11 @@ class NodeLifecycleIT {
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path NODES = Path.of(System.getProperty("it.nodes"));
   private static final Path HOME = NODES.resolve("lifecycle");
+
+  /** The node homes this test creates below {@link #NODES}. */
+  private static final List<String> OUR_HOMES =
+      List.of("lifecycle", "port-clash", "no-database", "bad-id");
+
   private static final int OFFSET = 200;
   private static final String NODE_URL =
       "https://127.0.0.1:" + (8443 + OFFSET) + "/careledger/api/v1/node";
@@ -199,11 +205,33 @@ class NodeLifecycleIT {
     assertThat(up.output()).contains("not valid").contains("CARELEDGER_INSTITUTION");
   }
 
+  /**
+   * Starts from empty node homes: {@code mvn verify} without {@code clean} keeps target/, and a
+   * home left by an earlier (failed) run would carry its identity and start log into this one.
+   */
+  @BeforeAll
+  static void startFromEmptyHomes() throws Exception {
+    for (String home : OUR_HOMES) {
+      Path dir = NODES.resolve(home);
+      for (ProcessHandle process : processesNaming(dir)) {
+        process.destroyForcibly().onExit().get();
+      }
+      if (Files.exists(dir)) {
+        try (var paths = Files.walk(dir)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
   @AfterAll
   static void stopEverythingWeStarted() throws Exception {
     nodeSh(HOME, Map.of(), "down");
-    for (ProcessHandle process : processesNaming(NODES)) {
-      process.destroyForcibly();
+    // Only the homes of this test: the Arquillian servers of the same run live below NODES too.
+    for (String home : OUR_HOMES) {
+      for (ProcessHandle process : processesNaming(NODES.resolve(home))) {
+        process.destroyForcibly();
+      }
     }
   }
 
