@@ -78,6 +78,62 @@ public enum ErrorCode {
   BLOB_STORE_FAILED(1312),
   /** The record was erased (crypto-shredded): its ciphertext and key envelopes are gone. */
   RECORD_ERASED(1313),
+  // --- Federation (1500-1549): descriptor, descriptor-derived genesis, signed envelopes ---
+  /**
+   * A federation descriptor that is not of the documented form: a field missing, unknown or
+   * mistyped.
+   */
+  FEDERATION_DESCRIPTOR_MALFORMED(1500),
+  /** A federation descriptor of a version this node does not read. */
+  FEDERATION_DESCRIPTOR_VERSION_UNSUPPORTED(1501),
+  /** A federation, institution or channel id in a descriptor that is not of the allowed form. */
+  FEDERATION_ID_INVALID(1502),
+  /** An institution listed twice, or two institutions sharing a certificate or key. */
+  FEDERATION_MEMBER_DUPLICATE(1503),
+  /** The federation id is also an institution id; genesis authorship would be ambiguous. */
+  FEDERATION_ID_CLASHES_WITH_MEMBER(1504),
+  /** A member certificate that is not base64 DER X.509, or names another institution. */
+  FEDERATION_CERTIFICATE_INVALID(1505),
+  /**
+   * A member certificate of the wrong key type (signing Ed25519, agreement X25519, TLS P-256/RSA).
+   */
+  FEDERATION_CERTIFICATE_WRONG_KEY_TYPE(1506),
+  /** A member's Artemis host or port is not valid, or two members share one endpoint. */
+  FEDERATION_ENDPOINT_INVALID(1507),
+  /** Two channels with the same id. */
+  FEDERATION_CHANNEL_DUPLICATE(1508),
+  /** A channel lists an institution that is not a declared member, or one member twice. */
+  FEDERATION_CHANNEL_MEMBER_UNDECLARED(1509),
+  /** A channel's consensus mode does not fit its member count (single 1, unanimity 2-3, bft 4+). */
+  FEDERATION_CONSENSUS_MISMATCH(1510),
+  /** A channel's batch bounds lie outside the accepted range. */
+  FEDERATION_BATCH_OUT_OF_RANGE(1511),
+  /** A channel's consent policy is not a JSON object. */
+  FEDERATION_CONSENT_POLICY_INVALID(1512),
+  /** The descriptor holds no channel of that id. */
+  FEDERATION_CHANNEL_UNKNOWN(1513),
+  /** A federation envelope that is not of the wire form (truncated, bad field, trailing bytes). */
+  FEDERATION_ENVELOPE_MALFORMED(1520),
+  /** A federation envelope larger than the limit. */
+  FEDERATION_ENVELOPE_TOO_LARGE(1521),
+  /** A federation envelope of a wire version this node does not read. */
+  FEDERATION_ENVELOPE_VERSION_UNSUPPORTED(1522),
+  /** A federation envelope for another federation. */
+  FEDERATION_ENVELOPE_WRONG_FEDERATION(1523),
+  /** A federation envelope for a channel the descriptor does not hold. */
+  FEDERATION_ENVELOPE_UNKNOWN_CHANNEL(1524),
+  /** A federation envelope whose sender is not a member of the federation or of its channel. */
+  FEDERATION_ENVELOPE_UNKNOWN_SENDER(1525),
+  /** A federation envelope whose signature does not verify under its sender's signing key. */
+  FEDERATION_ENVELOPE_SIGNATURE_INVALID(1526),
+  /** A federation envelope already received (same sender and message id): dropped. */
+  FEDERATION_ENVELOPE_DUPLICATE(1527),
+  /** A federation envelope older than the acceptance window: dropped. */
+  FEDERATION_ENVELOPE_EXPIRED(1528),
+  /** A federation envelope dated further in the future than the allowed clock skew. */
+  FEDERATION_ENVELOPE_FROM_THE_FUTURE(1529),
+  /** The replay guard holds as many live message ids as it may; retry once some expire. */
+  FEDERATION_REPLAY_GUARD_FULL(1530),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 

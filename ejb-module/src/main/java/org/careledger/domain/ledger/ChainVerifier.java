@@ -14,7 +14,11 @@ import org.careledger.domain.ledger.merkle.MerkleTree;
  * certificate. It reports the first thing that fails, naming the block, the transaction (if any)
  * and the check, so an auditor can go straight to it. Stateless and thread-safe.
  *
- * <p>The membership comes from the genesis block's channel-config transaction. Membership changes
+ * <p>The membership comes from the genesis block's channel-config transaction. A genesis is either
+ * signed (its channel-config signed by a member, its certificate a quorum of the members it lists)
+ * or a {@link FederatedGenesis} derived from a federation descriptor (channel-config unsigned,
+ * certificate empty), which is trusted through block 1's certificate linking to its hash; an
+ * unsigned transaction anywhere else fails {@link Check#TRANSACTION_SIGNATURE}. Membership changes
  * by later channel-config transactions are not applied yet (channel governance).
  */
 public final class ChainVerifier {
@@ -55,6 +59,7 @@ public final class ChainVerifier {
 
   public Report verify(List<StoredBlock> chain) {
     Membership membership = null;
+    boolean federatedGenesis = false;
     BlockHeader previous = null;
     Set<String> seenIds = new HashSet<>();
     long transactions = 0;
@@ -132,6 +137,15 @@ public final class ChainVerifier {
           } catch (CareLedgerException e) {
             return failed(0, 0, Check.GENESIS_CONFIG, e, h, transactions);
           }
+          if (!tx.isSigned()) {
+            String problem =
+                FederatedGenesis.problem(
+                    header, tx, stored.transactions().size(), certificate, membership);
+            if (problem != null) {
+              return failed(0, 0, Check.GENESIS_CONFIG, problem, h, transactions);
+            }
+            federatedGenesis = true;
+          }
         }
         if (membership == null) {
           return failed(
@@ -143,7 +157,9 @@ public final class ChainVerifier {
               transactions);
         }
         try {
-          tx.verify(membership);
+          if (!(federatedGenesis && h == 0 && i == 0)) {
+            tx.verify(membership);
+          }
         } catch (CareLedgerException e) {
           return failed(h, i, Check.TRANSACTION_SIGNATURE, e, h, transactions);
         }
@@ -162,7 +178,9 @@ public final class ChainVerifier {
         return failed(
             h, -1, Check.GENESIS_CONFIG, "genesis block holds no channel-config", h, transactions);
       }
-      String problem = certificateProblem(header, certificate, membership);
+      // A federated genesis was checked above to carry an empty certificate; block 1's links to it.
+      String problem =
+          federatedGenesis && h == 0 ? null : certificateProblem(header, certificate, membership);
       if (problem != null) {
         return new Report(
             h,

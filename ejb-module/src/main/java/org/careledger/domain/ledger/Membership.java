@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.careledger.domain.CareLedgerException;
@@ -23,7 +24,29 @@ public final class Membership {
   public enum Mode {
     SINGLE,
     UNANIMITY,
-    BFT
+    BFT;
+
+    /**
+     * The name in descriptors and channel-config bodies: {@code single}, {@code unanimity}, {@code
+     * bft}.
+     */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Mode> ofWireName(String name) {
+      for (Mode mode : values()) {
+        if (mode.wireName().equals(name)) {
+          return Optional.of(mode);
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** The mode a channel of {@code size} members uses. */
+    public static Mode forSize(int size) {
+      return size == 1 ? SINGLE : size <= 3 ? UNANIMITY : BFT;
+    }
   }
 
   private final Map<InstitutionId, Member> members;
@@ -51,7 +74,7 @@ public final class Membership {
   }
 
   public Mode mode() {
-    return size() == 1 ? Mode.SINGLE : size() <= 3 ? Mode.UNANIMITY : Mode.BFT;
+    return Mode.forSize(size());
   }
 
   /** Distinct member signatures a block's commit certificate needs. */

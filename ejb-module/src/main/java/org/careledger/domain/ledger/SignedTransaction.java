@@ -18,6 +18,12 @@ import org.careledger.domain.ledger.merkle.MerkleTree;
  * ledger and on the wire it is the canonical JSON {@code {"sig":"<64 bytes
  * base64url>","tx":{...}}}; those exact bytes are the Merkle leaf. Its id is the SHA-256 of the
  * transaction's canonical bytes, so it does not depend on the signature.
+ *
+ * <p>One transaction may stand unsigned, as {@code {"tx":{...}}}: the channel-config of a genesis
+ * derived from a federation descriptor, which no single member can sign for all (see {@link
+ * FederatedGenesis}). Only channel-config transactions can be unsigned, {@link #verify} rejects
+ * every unsigned transaction, and {@link ChainVerifier} accepts one solely as the first transaction
+ * of block 0 of a genesis of that form.
  */
 public final class SignedTransaction {
 
@@ -37,15 +43,22 @@ public final class SignedTransaction {
   private static final int TX_OFFSET =
       "{\"sig\":\"".length() + Json.base64url(new byte[64]).length() + "\",\"tx\":".length();
 
+  /** The same for the unsigned form {"tx":…}. */
+  private static final int UNSIGNED_TX_OFFSET = "{\"tx\":".length();
+
+  /**
+   * @param signature null for an unsigned transaction
+   */
   private SignedTransaction(Transaction transaction, byte[] signature, byte[] encoded) {
     this.transaction = transaction;
     this.signature = signature;
     this.encoded = encoded;
+    int offset = signature == null ? UNSIGNED_TX_OFFSET : TX_OFFSET;
     // RFC 8785 encodes a member's value the same wherever it stands, so the transaction's canonical
     // bytes are the "tx" member of the signed form: slicing them out spares encoding the
     // transaction again for the id and for every signature check (chain verification does one per
     // transaction).
-    this.transactionBytes = Arrays.copyOfRange(encoded, TX_OFFSET, encoded.length - 1);
+    this.transactionBytes = Arrays.copyOfRange(encoded, offset, encoded.length - 1);
     this.id = sha256(transactionBytes);
   }
 
@@ -61,7 +74,9 @@ public final class SignedTransaction {
 
   private static Map<String, Object> toJson(Transaction transaction, byte[] signature) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("sig", Json.base64url(signature));
+    if (signature != null) {
+      json.put("sig", Json.base64url(signature));
+    }
     json.put("tx", transaction.toJson());
     return json;
   }
@@ -76,6 +91,26 @@ public final class SignedTransaction {
 
   public static SignedTransaction sign(Transaction transaction, Ed25519PrivateKeyParameters key) {
     return of(transaction, Ed25519.sign(key, transaction.canonicalBytes()));
+  }
+
+  /**
+   * The unsigned form of a channel-config transaction, for a genesis derived from a federation
+   * descriptor (see {@link FederatedGenesis}); it never passes {@link #verify}.
+   */
+  public static SignedTransaction unsigned(Transaction transaction) {
+    Objects.requireNonNull(transaction, "transaction");
+    requireUnsignable(transaction);
+    byte[] encoded = CanonicalJson.encode(toJson(transaction, null));
+    requireSize(encoded.length);
+    return new SignedTransaction(transaction, null, encoded);
+  }
+
+  private static void requireUnsignable(Transaction transaction) {
+    if (transaction.type() != TransactionType.CHANNEL_CONFIG) {
+      throw Transaction.malformed(
+          "only a channel-config transaction may be unsigned, not "
+              + transaction.type().wireName());
+    }
   }
 
   /**
@@ -95,9 +130,17 @@ public final class SignedTransaction {
 
   private static SignedTransaction decodeChecked(byte[] bytes) {
     requireSize(bytes.length);
-    Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", 2);
+    Map<String, Object> json = Json.object(CanonicalJson.decode(bytes), "signed transaction", -1);
+    if (json.size() != 2 && !(json.size() == 1 && json.containsKey("tx"))) {
+      throw Transaction.malformed("a signed transaction is {\"sig\":…,\"tx\":…} or {\"tx\":…}");
+    }
     Transaction transaction = Transaction.fromJson(json.get("tx"));
-    byte[] signature = Json.base64url(json, "sig", 64);
+    byte[] signature = null;
+    if (json.size() == 2) {
+      signature = Json.base64url(json, "sig", 64);
+    } else {
+      requireUnsignable(transaction);
+    }
     // The bytes must be exactly the transaction's own canonical form. CanonicalJson.decode has
     // checked that they encode the value read, and two values whose numbers are all Long (here the
     // body comes from the parser and toJson adds Longs) encode alike exactly when they are equal:
@@ -114,6 +157,13 @@ public final class SignedTransaction {
    * names, and that the signature is that key's over the transaction's canonical bytes.
    */
   public void verify(Membership members) {
+    if (signature == null) {
+      throw new CareLedgerException(
+          ErrorCode.TX_SIGNATURE_INVALID,
+          "transaction "
+              + idHex()
+              + " is unsigned; only a descriptor-derived genesis configuration may be");
+    }
     Member author =
         members
             .byInstitution(transaction.author())
@@ -150,8 +200,14 @@ public final class SignedTransaction {
     return transaction;
   }
 
+  /** The 64-byte Ed25519 signature; empty for an unsigned transaction. */
   public byte[] signature() {
-    return signature.clone();
+    return signature == null ? new byte[0] : signature.clone();
+  }
+
+  /** False only for the unsigned channel-config of a descriptor-derived genesis. */
+  public boolean isSigned() {
+    return signature != null;
   }
 
   /** The canonical bytes, as stored and as hashed into the block's Merkle tree. */

@@ -96,6 +96,30 @@ public final class CanonicalJson {
   }
 
   /**
+   * Parses any well-formed JSON text (RFC 8259) into the same value model as {@link #decode}, but
+   * without requiring canonical form: whitespace, any member order and any valid escape are
+   * accepted. For human-edited configuration (the federation descriptor), never for anything that
+   * is signed or hashed as received: re-encode the result with {@link #encode} for that.
+   *
+   * <p>Everything outside the model is still rejected exactly as {@link #decode} rejects it (a byte
+   * order mark, invalid UTF-8, a repeated member name, fractions, exponents, integers beyond
+   * ±(2<sup>53</sup>−1), lone surrogates, more than {@value #MAX_BYTES} bytes or deeper than
+   * {@value #MAX_DEPTH} levels), so {@code encode(parse(text))} never fails.
+   *
+   * @throws CareLedgerException {@link ErrorCode#ENCODING_MALFORMED}, {@link
+   *     ErrorCode#ENCODING_UNSUPPORTED_VALUE} or {@link ErrorCode#ENCODING_LIMIT_EXCEEDED}, as for
+   *     {@link #decode}; never {@link ErrorCode#ENCODING_NOT_CANONICAL}
+   */
+  public static Object parse(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    Object value = CanonicalParser.parse(bytes);
+    // The parser leaves lone surrogates from escapes to the encoder; encoding once here keeps
+    // the promise that the value encodes.
+    CanonicalEncoder.encode(value);
+    return value;
+  }
+
+  /**
    * Decodes canonical bytes, accepting nothing but the exact bytes {@link #encode} produces for the
    * result.
    *

@@ -1,0 +1,84 @@
+package org.careledger.domain.federation;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.ledger.ChannelId;
+import org.careledger.domain.ledger.Membership;
+import org.careledger.domain.ledger.canonical.CanonicalJson;
+
+/**
+ * A channel as the descriptor declares it. Members are kept sorted by institution id, so the same
+ * channel reads the same whatever order a file lists them in. The consensus mode must be the one
+ * {@link Membership.Mode#forSize} gives for the member count: it is declared anyway so an operator
+ * who means a BFT channel and lists three members is told, instead of silently getting unanimity.
+ * The consent policy is any JSON object of the canonical model, kept as it is (deep-copied, its
+ * members in canonical order) for the sharing policy to read.
+ */
+public record FederationChannel(
+    ChannelId id,
+    List<InstitutionId> members,
+    Membership.Mode consensus,
+    Map<String, Object> consentPolicy,
+    BatchBounds batch) {
+
+  @SuppressWarnings("unchecked")
+  public FederationChannel {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(consensus, "consensus");
+    Objects.requireNonNull(batch, "batch");
+    if (members == null || members.isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED, "channel " + id + " lists no member");
+    }
+    Set<InstitutionId> seen = new HashSet<>();
+    for (InstitutionId member : members) {
+      if (!seen.add(Objects.requireNonNull(member, "member"))) {
+        throw new CareLedgerException(
+            ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED,
+            "channel " + id + " lists " + member + " twice");
+      }
+    }
+    members = members.stream().sorted((a, b) -> a.value().compareTo(b.value())).toList();
+    Membership.Mode expected = Membership.Mode.forSize(members.size());
+    if (consensus != expected) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_CONSENSUS_MISMATCH,
+          "channel "
+              + id
+              + " declares consensus '"
+              + consensus.wireName()
+              + "' but its "
+              + members.size()
+              + " members call for '"
+              + expected.wireName()
+              + "' (single: 1, unanimity: 2-3, bft: 4 or more)");
+    }
+    if (consentPolicy == null) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_CONSENT_POLICY_INVALID,
+          "channel " + id + " needs a consentPolicy object");
+    }
+    try {
+      consentPolicy =
+          (Map<String, Object>) CanonicalJson.decode(CanonicalJson.encode(consentPolicy));
+    } catch (CareLedgerException e) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_CONSENT_POLICY_INVALID,
+          "channel "
+              + id
+              + " has a consentPolicy outside the canonical JSON model: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  public boolean hasMember(InstitutionId institution) {
+    return members.contains(institution);
+  }
+}
