@@ -54,6 +54,8 @@ public enum ErrorCode {
   CHANNEL_EXISTS(1171),
   /** No transaction of that id is on the channel's chain. */
   TX_UNKNOWN(1172),
+  /** The channel has no block at that height (yet). */
+  BLOCK_UNKNOWN(1173),
   /** A chain that fails verification: a link, tree head, signature or certificate is wrong. */
   CHAIN_INVALID(1160),
   /** A proof bundle that does not prove what it claims; the message names the failing check. */

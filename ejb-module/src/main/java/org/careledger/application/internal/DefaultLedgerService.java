@@ -71,12 +71,65 @@ public class DefaultLedgerService implements LedgerService {
   public List<ChannelSummary> channels() {
     List<ChannelSummary> summaries = new ArrayList<>();
     for (String id : store.channelIds()) {
-      List<StoredBlock> chain = store.chain(id);
-      BlockHeader genesis = BlockHeader.decode(chain.get(0).header());
-      BlockHeader head = BlockHeader.decode(chain.get(chain.size() - 1).header());
-      summaries.add(summary(id, genesis, head, membership(chain).size()));
+      StoredBlock genesis = store.blocks(id, 0, 1).get(0);
+      BlockHeader head = store.head(id).orElseThrow(() -> unknownChannel(id));
+      summaries.add(
+          summary(id, BlockHeader.decode(genesis.header()), head, membership(genesis).size()));
     }
     return summaries;
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ChannelDetail channel(String channelId) {
+    List<StoredBlock> first = store.blocks(channelId, 0, 1);
+    if (first.isEmpty()) {
+      throw unknownChannel(channelId);
+    }
+    Membership membership = membership(first.get(0));
+    BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
+    return new ChannelDetail(
+        channelId,
+        BlockHeader.decode(first.get(0).header()).hashHex(),
+        membership.mode().wireName(),
+        membership.quorum(),
+        membership.members().stream()
+            .map(m -> new MemberView(m.institution().value(), m.signingFingerprint().hex()))
+            .toList(),
+        head.height(),
+        head.hashHex(),
+        null);
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public BlockView block(String channelId, long height) {
+    if (!store.channelExists(channelId, false)) {
+      throw unknownChannel(channelId);
+    }
+    List<StoredBlock> found = store.blocks(channelId, height, 1);
+    if (found.isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.BLOCK_UNKNOWN, "channel " + channelId + " has no block at height " + height);
+    }
+    StoredBlock stored = found.get(0);
+    BlockHeader header = BlockHeader.decode(stored.header());
+    CommitCertificate certificate = CommitCertificate.decode(stored.certificate());
+    java.util.Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return new BlockView(
+        channelId,
+        header.height(),
+        header.hashHex(),
+        java.util.HexFormat.of().formatHex(header.previousHash()),
+        java.util.HexFormat.of().formatHex(header.txRoot()),
+        header.txCount(),
+        header.time(),
+        header.proposer().value(),
+        stored.transactions().stream().map(tx -> SignedTransaction.decode(tx).idHex()).toList(),
+        certificate.signatures().stream().map(sig -> sig.member().value()).toList(),
+        b64.encodeToString(stored.header()),
+        stored.transactions().stream().map(b64::encodeToString).toList(),
+        b64.encodeToString(stored.certificate()));
   }
 
   @Override
@@ -140,9 +193,9 @@ public class DefaultLedgerService implements LedgerService {
     return new ChainVerifier().verify(store.chain(channelId));
   }
 
-  private static Membership membership(List<StoredBlock> chain) {
+  private static Membership membership(StoredBlock genesis) {
     return Membership.fromConfigBody(
-        SignedTransaction.decode(chain.get(0).transactions().get(0)).transaction().body());
+        SignedTransaction.decode(genesis.transactions().get(0)).transaction().body());
   }
 
   private static Transaction transaction(

@@ -69,6 +69,13 @@ public final class Membership {
     return Optional.ofNullable(members.get(institution));
   }
 
+  /** The members, ordered by institution id (the same order on every node). */
+  public List<Member> members() {
+    return members.values().stream()
+        .sorted((a, b) -> a.institution().value().compareTo(b.institution().value()))
+        .toList();
+  }
+
   public int size() {
     return members.size();
   }

@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
 import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerService.BlockView;
+import org.careledger.application.LedgerService.ChannelDetail;
 import org.careledger.application.LedgerService.ChannelSummary;
 import org.careledger.application.LedgerService.Committed;
 import org.careledger.application.RecordService;
@@ -50,6 +52,22 @@ public class ChannelResource {
   @RolesAllowed({"admin", "auditor", "clinician", "his-system"})
   public List<ChannelSummary> list() {
     return ledger.channels();
+  }
+
+  /** Members, consensus mode, quorum, height and head hash of one channel. */
+  @GET
+  @Path("/{channel}")
+  @RolesAllowed({"admin", "auditor", "clinician", "his-system"})
+  public ChannelDetail channel(@PathParam("channel") String channel) {
+    return ledger.channel(channel);
+  }
+
+  /** One committed block: header fields, transaction ids, certificate signers and stored bytes. */
+  @GET
+  @Path("/{channel}/blocks/{height}")
+  @RolesAllowed({"admin", "auditor"})
+  public BlockView block(@PathParam("channel") String channel, @PathParam("height") long height) {
+    return ledger.block(channel, height);
   }
 
   /** {@code {"type":"register","body":{...}}}; the node signs it and commits it. */
