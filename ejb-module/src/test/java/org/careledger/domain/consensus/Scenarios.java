@@ -6,14 +6,17 @@ import java.util.TreeSet;
 
 /**
  * Random scenarios, each entirely determined by its seed: channel size (4 or 7 BFT, 3 unanimity, 1
- * single), up to f Byzantine members with random behaviours, 1 in 20 seeds with real Ed25519
- * signatures, drops, duplicates, delays, partitions and crashes until a heal time, transactions
- * submitted across the run. After the heal every honest member must commit every transaction within
- * {@link #LIVENESS_BOUND_MILLIS} of simulated time.
+ * single), up to f Byzantine members with random behaviours, 1 in {@value #ED25519_EVERY} seeds
+ * with real Ed25519 signatures, drops, duplicates, delays, partitions and crashes until a heal
+ * time, transactions submitted across the run. After the heal every honest member must commit every
+ * transaction within {@link #LIVENESS_BOUND_MILLIS} of simulated time.
  */
 final class Scenarios {
 
   static final long LIVENESS_BOUND_MILLIS = 60_000;
+
+  /** Seeds divisible by this use Ed25519 through the production signer and verifier. */
+  static final int ED25519_EVERY = 40;
 
   /** The outcome of one seed. */
   record Outcome(long seed, List<String> violations, String summary) {
@@ -38,7 +41,8 @@ final class Scenarios {
     int kind = r.nextInt(20);
     s.members = forceMembers > 0 ? forceMembers : kind < 12 ? 4 : kind < 15 ? 7 : kind < 19 ? 3 : 1;
     s.fault = fault;
-    s.ed25519 = Math.floorMod(seed, 20) == 0 && !Boolean.getBoolean("careledger.sim.noEd25519");
+    s.ed25519 =
+        Math.floorMod(seed, ED25519_EVERY) == 0 && !Boolean.getBoolean("careledger.sim.noEd25519");
     if (s.members >= 4) {
       int f = (s.members - 1) / 3;
       int byzantine = forceMembers > 0 ? f : r.nextInt(f + 1);

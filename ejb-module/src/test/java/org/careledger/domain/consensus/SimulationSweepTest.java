@@ -36,7 +36,7 @@ class SimulationSweepTest {
             .parallel()
             .mapToObj(
                 seed -> {
-                  if (Math.floorMod(seed, 20) == 0) {
+                  if (Math.floorMod(seed, Scenarios.ED25519_EVERY) == 0) {
                     ed25519.incrementAndGet();
                   }
                   return Scenarios.run(seed);
