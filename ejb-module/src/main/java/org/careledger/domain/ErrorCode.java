@@ -136,6 +136,17 @@ public enum ErrorCode {
   FEDERATION_ENVELOPE_FROM_THE_FUTURE(1529),
   /** The replay guard holds as many live message ids as it may; retry once some expire. */
   FEDERATION_REPLAY_GUARD_FULL(1530),
+  /** A sync request, sync response or transactions payload that is not of its wire form. */
+  FEDERATION_PAYLOAD_MALFORMED(1531),
+  /** The node's federation descriptor is missing, unreadable or does not name this node. */
+  FEDERATION_CONFIG_INVALID(1532),
+  /** A channel's stored genesis differs from the one its federation descriptor derives. */
+  FEDERATION_GENESIS_MISMATCH(1533),
+  /**
+   * A submitted transaction was not committed within the wait: it may still commit (poll its proof)
+   * or, if the channel cannot reach a quorum, stay pending.
+   */
+  FEDERATION_COMMIT_TIMEOUT(1534),
   // --- Consensus (1400–1449): QBFT engine, its messages, block synchronisation ---
   /** A consensus message or signed state whose bytes do not decode to the documented form. */
   CONSENSUS_MESSAGE_MALFORMED(1400),
