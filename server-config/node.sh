@@ -5,6 +5,10 @@
 #   server-config/node.sh down      stop the node this script started (by its PID)
 #   server-config/node.sh status    say whether it runs and whether it is ready
 #   server-config/node.sh configure create/refresh the node home and its WildFly configuration only
+#   server-config/node.sh cli ARGS  run jboss-cli ARGS (e.g. --file=x.cli) against the running node
+#   server-config/node.sh build     build what is missing (WildFly, the EAR, the federation tool)
+#
+# federation.sh runs several nodes, each through this script, and connects them with JMS bridges.
 #
 # Settings (environment; remembered in <home>/node.properties after the first 'up'):
 #   CARELEDGER_INSTITUTION   institution id, e.g. st-mary-hospital        (default demo-hospital)
@@ -103,7 +107,8 @@ find_jboss_home() {
 ensure_built() {
   find_jboss_home
   if [ ! -x "$jboss_home/bin/standalone.sh" ] || [ ! -f "$ear" ] ||
-    [ ! -f "$jboss_home/modules/org/postgresql/main/postgresql.jar" ]; then
+    [ ! -f "$jboss_home/modules/org/postgresql/main/postgresql.jar" ] ||
+    [ ! -f "$here/target/classes/org/careledger/federation/tool/FederationTool.class" ]; then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build CareLedger; install it and run again"
     info "building CareLedger and unpacking WildFly (first run: a few minutes)..."
     (cd "$root" && mvn -B -q -DskipTests -DskipITs -Dspotless.check.skip=true package) ||
@@ -447,13 +452,26 @@ cmd_configure() {
   info "configured $node_home"
 }
 
+cmd_cli() { # jboss-cli against the running node; its output goes to stdout
+  load_settings
+  find_jboss_home
+  running_pid >/dev/null || die "institution '$institution' is not running (home $node_home)"
+  run_cli --connect --controller="$bind:$mgmt_port" "$@"
+  cat "$node_home/cli.log"
+}
+
 case "${1:-}" in
 up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
 configure) cmd_configure ;;
+cli)
+  shift
+  cmd_cli "$@"
+  ;;
+build) ensure_built ;;
 *)
-  echo "usage: $0 up|down|status|configure" >&2
+  echo "usage: $0 up|down|status|configure|cli ARGS|build" >&2
   exit 2
   ;;
 esac

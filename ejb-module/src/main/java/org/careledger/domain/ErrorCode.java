@@ -174,6 +174,13 @@ public enum ErrorCode {
    * A transaction offered to the pool that is for another channel, unsigned or already committed.
    */
   CONSENSUS_TRANSACTION_REJECTED(1411),
+  // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
+  /** No outbound queue (bridge) is configured on this node for that peer institution. */
+  FEDERATION_PEER_UNKNOWN(1600),
+  /** An inbound federation message is not of a form this node reads; it is dropped, not retried. */
+  FEDERATION_MESSAGE_MALFORMED(1601),
+  /** The message could not be handed to the local outbound queue (JMS failure). */
+  FEDERATION_SEND_FAILED(1602),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 
