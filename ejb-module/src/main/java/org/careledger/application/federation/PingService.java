@@ -27,6 +27,13 @@ public interface PingService {
    */
   SentPing ping(String peer);
 
+  /**
+   * Records a ping that arrived: inside a verified federation envelope (then {@code declaredSender}
+   * is the envelope's authenticated sender) or, before the node has a federation descriptor, as the
+   * transport check's bare ping. Anything else is logged and dropped.
+   */
+  void receive(InboundFederationMessage message);
+
   /** Pings received since this node started, oldest first (at most the last 10,000). */
   List<ReceivedPing> received();
 }

@@ -5,6 +5,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +15,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.careledger.application.LedgerService;
 import org.careledger.application.LedgerStore;
 import org.careledger.application.NodeKeys;
+import org.careledger.application.consensus.ConsensusService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.crypto.Ed25519;
@@ -43,6 +45,10 @@ public class DefaultLedgerService implements LedgerService {
 
   @EJB private NodeKeys keys;
   @EJB private LedgerStore store;
+  @EJB private ConsensusService consensus;
+
+  /** How long a submission to a federated channel waits for its commit. */
+  static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
 
   @Override
   public ChannelSummary createChannel(String channelId) {
@@ -98,7 +104,7 @@ public class DefaultLedgerService implements LedgerService {
             .toList(),
         head.height(),
         head.hashHex(),
-        null);
+        consensus.round(channelId).orElse(null));
   }
 
   @Override
@@ -141,10 +147,18 @@ public class DefaultLedgerService implements LedgerService {
                 () ->
                     new CareLedgerException(
                         ErrorCode.TX_MALFORMED, "unknown transaction type '" + type + "'"));
+    NodeIdentity identity = keys.identity();
+    if (consensus.manages(channelId)) {
+      // A federated channel: the members order it by consensus; the answer comes once the block
+      // holding the transaction is committed and durable here. No lock is taken here: the
+      // consensus driver appends in its own transactions.
+      SignedTransaction tx =
+          sign(identity, transaction(identity, new ChannelId(channelId), txType, body));
+      return consensus.submit(channelId, tx, COMMIT_WAIT);
+    }
     if (!store.channelExists(channelId, true)) {
       throw unknownChannel(channelId);
     }
-    NodeIdentity identity = keys.identity();
     Member self = new Member(identity.institutionId(), identity.signingCertificate());
     BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
     SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));

@@ -14,25 +14,26 @@ import java.util.Deque;
 import java.util.List;
 import java.util.logging.Logger;
 import org.careledger.application.NodeKeys;
-import org.careledger.application.federation.FederationInboundHandler;
+import org.careledger.application.consensus.ConsensusService;
 import org.careledger.application.federation.FederationTransport;
 import org.careledger.application.federation.InboundFederationMessage;
 import org.careledger.application.federation.Ping;
 import org.careledger.application.federation.PingService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
+import org.careledger.domain.federation.MessageType;
 import org.careledger.domain.identity.InstitutionId;
 
 /**
- * Sends pings and, as the node's federation inbound handler for now, records the pings that arrive.
- * Received pings are kept in memory only (the last {@value #KEEP}): they prove that bridges
- * deliver, nothing more. Until consensus messages exist, any other payload is refused as malformed,
- * which drops it.
+ * Sends pings and records the pings that arrive (handed over by the federation inbound handler,
+ * {@link ConsensusDriver}). Received pings are kept in memory only (the last {@value #KEEP}): they
+ * prove that bridges deliver, nothing more. Until consensus messages exist, any other payload is
+ * refused as malformed, which drops it.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@Local({PingService.class, FederationInboundHandler.class})
-public class DefaultPingService implements PingService, FederationInboundHandler {
+@Local(PingService.class)
+public class DefaultPingService implements PingService {
 
   private static final Logger LOG = Logger.getLogger(DefaultPingService.class.getName());
   static final int KEEP = 10_000;
@@ -42,6 +43,7 @@ public class DefaultPingService implements PingService, FederationInboundHandler
 
   @EJB private FederationTransport transport;
   @EJB private NodeKeys keys;
+  @EJB private ConsensusService consensus;
 
   @Override
   public SentPing ping(String peer) {
@@ -52,7 +54,9 @@ public class DefaultPingService implements PingService, FederationInboundHandler
         Ping.of(
             keys.identity().institutionId(), nonce, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     try {
-      transport.send(to, ping.encode());
+      // Signed in an envelope once the node is in a federation; bare before (transport check).
+      byte[] bytes = consensus.seal(null, MessageType.PING, ping.encode()).orElse(ping.encode());
+      transport.send(to, bytes);
     } catch (EJBException e) {
       // The transport's coded refusal arrives wrapped (a system exception of another bean); the
       // caller should see its code, not an internal error.
@@ -72,7 +76,7 @@ public class DefaultPingService implements PingService, FederationInboundHandler
   }
 
   @Override
-  public void handle(InboundFederationMessage message) {
+  public void receive(InboundFederationMessage message) {
     Ping ping;
     try {
       if (!Ping.isPing(message.payload())) {
