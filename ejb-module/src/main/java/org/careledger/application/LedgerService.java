@@ -69,6 +69,13 @@ public interface LedgerService {
   /** Signs {@code body} as a transaction of {@code type} by this node and commits it. */
   Committed submit(String channelId, String type, Map<String, Object> body);
 
+  /**
+   * As {@link #submit(String, String, Map)}, waiting at most {@code commitWait} for the commit on a
+   * federated channel (single-member channels commit at once).
+   */
+  Committed submit(
+      String channelId, String type, Map<String, Object> body, java.time.Duration commitWait);
+
   /** The proof bundle for a transaction, up to block {@code head} (the current head if null). */
   byte[] proofBundle(String channelId, String txId, Long head);
 

@@ -140,6 +140,12 @@ public class DefaultLedgerService implements LedgerService {
 
   @Override
   public Committed submit(String channelId, String type, Map<String, Object> body) {
+    return submit(channelId, type, body, COMMIT_WAIT);
+  }
+
+  @Override
+  public Committed submit(
+      String channelId, String type, Map<String, Object> body, Duration commitWait) {
     TransactionType txType =
         TransactionType.ofWireName(type)
             .filter(t -> t != TransactionType.CHANNEL_CONFIG)
@@ -154,7 +160,7 @@ public class DefaultLedgerService implements LedgerService {
       // consensus driver appends in its own transactions.
       SignedTransaction tx =
           sign(identity, transaction(identity, new ChannelId(channelId), txType, body));
-      return consensus.submit(channelId, tx, COMMIT_WAIT);
+      return consensus.submit(channelId, tx, commitWait);
     }
     if (!store.channelExists(channelId, true)) {
       throw unknownChannel(channelId);

@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,6 +34,9 @@ import org.careledger.domain.ErrorCode;
 @Path("/v1/channels")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelResource {
+
+  /** Longest a submission may wait for its commit on a federated channel ({@code ?wait=}). */
+  static final int MAX_WAIT_SECONDS = 300;
 
   @EJB private LedgerService ledger;
   @EJB private RecordService records;
@@ -75,12 +79,24 @@ public class ChannelResource {
   @Path("/{channel}/transactions")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({"admin", "his-system"})
-  public Response submit(@PathParam("channel") String channel, JsonObject request) {
+  public Response submit(
+      @PathParam("channel") String channel,
+      @QueryParam("wait") @DefaultValue("30") int waitSeconds,
+      JsonObject request) {
+    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
+    }
     JsonValue body = request.get("body");
     if (!(body instanceof JsonObject object)) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'body' must be a JSON object");
     }
-    Committed committed = ledger.submit(channel, text(request, "type"), JsonValues.object(object));
+    Committed committed =
+        ledger.submit(
+            channel,
+            text(request, "type"),
+            JsonValues.object(object),
+            java.time.Duration.ofSeconds(waitSeconds));
     return Response.created(
             UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
                 .build(channel, committed.txId()))
