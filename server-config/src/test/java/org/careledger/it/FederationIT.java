@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -255,6 +257,162 @@ class FederationIT {
     }
     assertThat(processesNaming(HOME)).isEmpty();
     assertThat(federationSh("status").exitCode()).isEqualTo(3);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Consensus over the bridges: the channels of the descriptor, ordered by QBFT (care-bft, four
+  // members) and by unanimity (care-trio, three members).
+  // ------------------------------------------------------------------------------------------
+
+  private static final List<String> TRIO = List.of("hospital-a", "clinic-b", "pharmacy-c");
+  private static final List<String> BFT_TX_IDS = Collections.synchronizedList(new ArrayList<>());
+
+  @Test
+  @Order(3)
+  void everyMemberHoldsTheChannelsOfTheDescriptorWithTheSameGenesis() throws Exception {
+    Set<String> bftGenesis = new HashSet<>();
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode channel = awaitChannel(node, "care-bft");
+      assertThat(channel.path("mode").asText()).isEqualTo("bft");
+      assertThat(channel.path("quorum").asInt()).isEqualTo(3);
+      assertThat(channel.path("members").size()).isEqualTo(4);
+      bftGenesis.add(channel.path("genesisHash").asText());
+    }
+    assertThat(bftGenesis).hasSize(1);
+    Set<String> trioGenesis = new HashSet<>();
+    for (String member : TRIO) {
+      JsonNode channel = awaitChannel(MEMBERS.indexOf(member), "care-trio");
+      assertThat(channel.path("mode").asText()).isEqualTo("unanimity");
+      assertThat(channel.path("quorum").asInt()).isEqualTo(3);
+      trioGenesis.add(channel.path("genesisHash").asText());
+    }
+    assertThat(trioGenesis).hasSize(1).doesNotContainAnyElementsOf(bftGenesis);
+    // insurer-d is not a member of care-trio: it holds no copy of it.
+    assertThat(get(3, "/channels/care-trio").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void transactionsSubmittedAtEveryMemberCommitOnAllOfThemInTheSameOrder() throws Exception {
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int node = 0; node < MEMBERS.size(); node++) {
+        calls.add(submitAsync(node, "care-bft", "bft-" + node + "-" + round, 60));
+      }
+    }
+    for (var call : calls) {
+      HttpResponse<String> response = call.get(120, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      BFT_TX_IDS.add(Http.json(response).path("txId").asText());
+    }
+    List<List<String>> chains = awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+    // Every submitted transaction once, in one order that every member holds.
+    List<String> order = chains.get(0);
+    assertThat(order).containsAll(BFT_TX_IDS).doesNotHaveDuplicates();
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+    }
+    // Commit certificates carry at least a quorum (3) of the four members' signatures.
+    JsonNode block = Http.json(get(1, "/channels/care-bft/blocks/1"));
+    assertThat(block.path("signers").size()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  @Order(4)
+  void theUnanimityChannelCommitsWithEveryMembersSignature() throws Exception {
+    HttpResponse<String> response =
+        submitAsync(1, "care-trio", "trio-1", 60).get(90, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String txId = Http.json(response).path("txId").asText();
+    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(txId));
+    JsonNode block = Http.json(get(2, "/channels/care-trio/blocks/1"));
+    assertThat(block.path("signers").size()).isEqualTo(3);
+  }
+
+  private static JsonNode awaitChannel(int node, String channel) throws Exception {
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    HttpResponse<String> response;
+    do {
+      response = get(node, "/channels/" + channel);
+      if (response.statusCode() == 200) {
+        return Http.json(response);
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(
+        MEMBERS.get(node) + " has no channel " + channel + ": " + response.body());
+  }
+
+  private static java.util.concurrent.CompletableFuture<HttpResponse<String>> submitAsync(
+      int node, String channel, String recordId, int waitSeconds) {
+    byte[] hash = new byte[32];
+    new java.security.SecureRandom().nextBytes(hash);
+    String hex = java.util.HexFormat.of().formatHex(hash);
+    String json =
+        "{\"type\":\"register\",\"body\":{\"recordId\":\""
+            + recordId
+            + "\",\"version\":1,\"contentHash\":\""
+            + hex
+            + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
+            + "\"patient\":\""
+            + hex
+            + "\"}}";
+    HttpRequest request =
+        authorized(node, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
+            .timeout(Duration.ofSeconds(waitSeconds + 30L))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Waits until the given members hold chains of the same height that contain every one of {@code
+   * txIds}, then checks that their blocks are byte-for-byte the same hashes at every height.
+   *
+   * @return each member's transaction ids in chain order
+   */
+  private static List<List<String>> awaitSameChains(
+      String channel, List<Integer> nodes, List<String> txIds) throws Exception {
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    while (true) {
+      List<Long> heights = new ArrayList<>();
+      for (int node : nodes) {
+        heights.add(Http.json(get(node, "/channels/" + channel)).path("height").asLong());
+      }
+      if (heights.stream().distinct().count() == 1) {
+        List<List<String>> chains = new ArrayList<>();
+        List<List<String>> hashes = new ArrayList<>();
+        for (int node : nodes) {
+          List<String> ids = new ArrayList<>();
+          List<String> blockHashes = new ArrayList<>();
+          for (long h = 0; h <= heights.get(0); h++) {
+            JsonNode block = Http.json(get(node, "/channels/" + channel + "/blocks/" + h));
+            blockHashes.add(block.path("hash").asText());
+            block.path("txIds").forEach(id -> ids.add(id.asText()));
+          }
+          chains.add(ids);
+          hashes.add(blockHashes);
+        }
+        if (chains.get(0).containsAll(txIds)) {
+          for (int i = 1; i < nodes.size(); i++) {
+            assertThat(hashes.get(i))
+                .as(
+                    "block hashes of "
+                        + MEMBERS.get(nodes.get(i))
+                        + " and "
+                        + MEMBERS.get(nodes.get(0)))
+                .isEqualTo(hashes.get(0));
+          }
+          return chains;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(channel + " did not converge: heights " + heights);
+      }
+      Thread.sleep(500);
+    }
   }
 
   @AfterAll
