@@ -56,9 +56,13 @@ start() {
     head -1 "$data/postmaster.pid" >"$dir/private.pid"
     log "started a private PostgreSQL cluster on $host:$port (PID $(cat "$dir/private.pid"))"
   fi
-  local db="careledger_it_$$"
+  # A name no concurrent build can share: PIDs wrap quickly on a busy machine, and a build that
+  # took another's name would drop its database in the middle of its tests (seen: two builds
+  # with the same PID-named database). CREATE fails on a clash rather than replacing anything.
+  local db
+  db="careledger_it_$$_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
   psql -v ON_ERROR_STOP=1 -q -h "$host" -p "$port" -U "$user" -d postgres \
-    -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+    -c "CREATE DATABASE $db" >/dev/null
   {
     echo "host=$host"
     echo "port=$port"

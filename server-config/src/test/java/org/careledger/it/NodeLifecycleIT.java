@@ -214,7 +214,8 @@ class NodeLifecycleIT {
     for (String home : OUR_HOMES) {
       Path dir = NODES.resolve(home);
       for (ProcessHandle process : processesNaming(dir)) {
-        process.destroyForcibly().onExit().get();
+        process.destroyForcibly();
+        process.onExit().get(60, TimeUnit.SECONDS);
       }
       if (Files.exists(dir)) {
         try (var paths = Files.walk(dir)) {
