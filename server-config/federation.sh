@@ -112,6 +112,20 @@ write_descriptor() {
   local c
   for c in "${channels[@]}"; do args+=(--channel "$c"); done
   tool "${args[@]}"
+  deliver_descriptor
+}
+
+deliver_descriptor() {
+  # Each node reads <its home>/federation.json (looking for it every few seconds until it exists):
+  # from it the node derives its channels' genesis blocks and starts consensus. Written by rename,
+  # so a node never reads half a file.
+  local i target
+  for i in "${!members[@]}"; do
+    target="$fed_home/${members[$i]}/federation.json"
+    if ! cmp -s "$descriptor" "$target"; then
+      cp "$descriptor" "$target.tmp" && mv "$target.tmp" "$target"
+    fi
+  done
 }
 
 configure_bridges() {
