@@ -112,7 +112,6 @@ write_descriptor() {
   local c
   for c in "${channels[@]}"; do args+=(--channel "$c"); done
   tool "${args[@]}"
-  deliver_descriptor
 }
 
 deliver_descriptor() {
@@ -156,6 +155,7 @@ cmd_up() {
   start_nodes
   write_descriptor
   configure_bridges
+  deliver_descriptor # after the bridges, so the nodes' first consensus messages have a way out
   info "federation '$federation' is up in $((SECONDS - started)) s (descriptor $descriptor)"
   local i offset
   for i in "${!members[@]}"; do

@@ -180,9 +180,18 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     }
   }
 
-  /** What an engine timer carries: serializable, as the EJB timer service wants. */
-  record EngineTimer(String channel, TimerEvent event) implements java.io.Serializable {
+  /** What an engine timer carries: plain serializable values, as the EJB timer service wants. */
+  record EngineTimer(String channel, String kind, long height, int round)
+      implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
+
+    EngineTimer(String channel, TimerEvent event) {
+      this(channel, event.kind().name(), event.height(), event.round());
+    }
+
+    TimerEvent event() {
+      return new TimerEvent(TimerEvent.Kind.valueOf(kind), height, round);
+    }
   }
 
   /**
