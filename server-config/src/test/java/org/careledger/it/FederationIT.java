@@ -46,7 +46,7 @@ class FederationIT {
       Path.of(System.getProperty("careledger.node.sh")).resolveSibling("federation.sh");
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
-  private static final int BASE_OFFSET = 400;
+  private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
   private static final List<String> MEMBERS =
       List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
   private static final String ADMIN = "it-federation-admin";
