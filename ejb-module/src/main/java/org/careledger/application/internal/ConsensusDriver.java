@@ -197,7 +197,10 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   /**
    * @return true when done (federation running, or no descriptor configured and none expected)
    */
-  private boolean initialise() {
+  private synchronized boolean initialise() {
+    if (federation != null) {
+      return true;
+    }
     NodeIdentity identity;
     try {
       identity = keys.identity();
@@ -396,11 +399,18 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   @Override
   public void handle(InboundFederationMessage message) {
     Federation fed = federation;
-    if (fed == null) {
-      // No federation configured yet: only the unsigned pings of the transport check are read.
+    if (fed == null && !initialise()) {
+      Path file = descriptorFile();
+      if (file != null && Files.isRegularFile(file)) {
+        // A federated node that is still starting (identity not loaded yet): the message must
+        // not be lost, so roll the delivery back; JMS redelivers it (1 s, then doubling).
+        throw new EJBException("the federation is not started on this node yet; redeliver later");
+      }
+      // No federation configured: only the unsigned pings of the transport check are read.
       pings.receive(message);
       return;
     }
+    fed = federation;
     FederationEnvelope envelope;
     try {
       envelope = fed.verifier().accept(message.payload(), now());
