@@ -231,7 +231,20 @@ class FederationIT {
     process.onExit().get(30, TimeUnit.SECONDS);
 
     JsonNode sent = ping(0, MEMBERS.get(victim));
-    Thread.sleep(3_000);
+    // With one of four members down, the BFT channel keeps committing (3 = 2f+1 remain) ...
+    HttpResponse<String> bft =
+        submitAsync(1, "care-bft", "while-down", 90).get(150, TimeUnit.SECONDS);
+    assertThat(bft.statusCode()).as(bft.body()).isEqualTo(201);
+    BFT_TX_IDS.add(Http.json(bft).path("txId").asText());
+    // ... while the unanimity channel, which needs all three, stalls rather than forks: the
+    // submitter is told it did not commit in time, and no member's head moves.
+    long trioHeight = Http.json(get(0, "/channels/care-trio")).path("height").asLong();
+    HttpResponse<String> trio = submitAsync(0, "care-trio", "stalled", 5).get(60, TimeUnit.SECONDS);
+    assertThat(trio.statusCode()).as(trio.body()).isEqualTo(504);
+    assertThat(trio.body()).contains("CL-1534");
+    String stalledTx = trio.body().replaceAll("(?s).*transaction ([0-9a-f]{64}).*", "$1");
+    assertThat(Http.json(get(1, "/channels/care-trio")).path("height").asLong())
+        .isEqualTo(trioHeight);
     assertThat(pids().get(victim)).isNull();
 
     Run up = federationSh("up");
@@ -241,6 +254,14 @@ class FederationIT {
         "[FederationIT] federation.sh up restarting one killed node: " + up.seconds() + " s");
     JsonNode received = awaitPings(victim, List.of(sent.path("nonce").asText()));
     assertThat(received.get(0).path("from").asText()).isEqualTo("hospital-a");
+    // The restarted member catches up by block sync and holds the same chain as the others; the
+    // stalled transaction, still pending at its submitter, commits once all three are back.
+    awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(stalledTx));
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+    }
   }
 
   @Test
