@@ -257,7 +257,8 @@ class FederationIT {
     // The restarted member catches up by block sync and holds the same chain as the others; the
     // stalled transaction, still pending at its submitter, commits once all three are back.
     awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
-    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(stalledTx));
+    // Round timers doubled while the channel stalled (capped at 2 s x 2^6): allow a few rounds.
+    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(stalledTx), Duration.ofMinutes(4));
     for (int node = 0; node < MEMBERS.size(); node++) {
       JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
       assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
@@ -396,7 +397,12 @@ class FederationIT {
    */
   private static List<List<String>> awaitSameChains(
       String channel, List<Integer> nodes, List<String> txIds) throws Exception {
-    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    return awaitSameChains(channel, nodes, txIds, DELIVERY_TIMEOUT);
+  }
+
+  private static List<List<String>> awaitSameChains(
+      String channel, List<Integer> nodes, List<String> txIds, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       List<Long> heights = new ArrayList<>();
       for (int node : nodes) {
