@@ -352,6 +352,39 @@ class FederationIT {
     assertThat(block.path("signers").size()).isEqualTo(3);
   }
 
+  @Test
+  @Order(5)
+  void aMemberCutOffByItsBridgesFallsBehindAndConvergesWhenTheyAreRestored() throws Exception {
+    int isolated = 3; // insurer-d
+    setBridgesOf(isolated, "stop");
+    try {
+      HttpResponse<String> response =
+          submitAsync(0, "care-bft", "partitioned", 90).get(150, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      BFT_TX_IDS.add(Http.json(response).path("txId").asText());
+      long committed = Http.json(response).path("height").asLong();
+      assertThat(Http.json(get(isolated, "/channels/care-bft")).path("height").asLong())
+          .isLessThan(committed);
+    } finally {
+      setBridgesOf(isolated, "start");
+    }
+    awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+  }
+
+  /** Stops or starts every bridge into and out of one member: a network partition around it. */
+  private static void setBridgesOf(int member, String operation) throws Exception {
+    String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      if (node == member) {
+        continue;
+      }
+      Run out = nodeSh(member, "cli", "--command=" + address + MEMBERS.get(node) + ":" + operation);
+      assertThat(out.exitCode()).as(out.output()).isZero();
+      Run in = nodeSh(node, "cli", "--command=" + address + MEMBERS.get(member) + ":" + operation);
+      assertThat(in.exitCode()).as(in.output()).isZero();
+    }
+  }
+
   private static JsonNode awaitChannel(int node, String channel) throws Exception {
     long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
     HttpResponse<String> response;
