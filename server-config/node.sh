@@ -146,6 +146,10 @@ init_home() {
   set_prop careledger.db.driver "$db_driver"
   set_prop careledger.db.url "$db_url"
   set_prop careledger.db.user "$db_user"
+  # Integrity password of the federation truststore (the peers' public TLS certificates only,
+  # written by federation.sh); not a secret worth a credential store entry.
+  [ -n "$(prop careledger.federation.truststore.password)" ] ||
+    set_prop careledger.federation.truststore.password "$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')"
 }
 
 run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node.properties

@@ -173,7 +173,8 @@ class FederationIT {
     assertThat(status.exitCode()).as(status.output()).isZero();
     assertThat(status.output())
         .contains("hospital-a: running")
-        .contains("bridge careledger-to-insurer-d -> http-remoting://127.0.0.1:" + httpPort(3))
+        .contains(
+            "bridge careledger-to-insurer-d -> remote+https://127.0.0.1:" + (httpPort(3) + 363))
         .contains("started=true");
   }
 
@@ -216,7 +217,7 @@ class FederationIT {
       assertThat(after.get(name).path("started").asBoolean()).isTrue();
     }
     assertThat(after.get("careledger-to-lab-e").path("target-context").toString())
-        .contains("http-remoting://127.0.0.1:" + (8080 + BASE_OFFSET + 50));
+        .contains("remote+https://127.0.0.1:" + (8443 + BASE_OFFSET + 50));
   }
 
   @Test
