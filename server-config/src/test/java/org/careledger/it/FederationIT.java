@@ -44,7 +44,10 @@ class FederationIT {
       Path.of(System.getProperty("careledger.node.sh")).resolveSibling("federation.sh");
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
-  private static final int BASE_OFFSET = 400;
+
+  /** +400..+700 by default; -Dit.federation.offset=N moves it (e.g. beside another run). */
+  private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
+
   private static final List<String> MEMBERS =
       List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
   private static final String ADMIN = "it-federation-admin";
@@ -60,6 +63,19 @@ class FederationIT {
 
   @BeforeAll
   static void upCold() throws Exception {
+    // A fresh federation: servers and homes an earlier, aborted run left behind (only ours: they
+    // name this directory) would make the start warm and keep old users and bridges.
+    for (ProcessHandle process : processesNaming(HOME)) {
+      process.destroyForcibly();
+      process.onExit().get(30, TimeUnit.SECONDS);
+    }
+    if (Files.exists(HOME)) {
+      try (Stream<Path> files = Files.walk(HOME)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
     Run up = federationSh("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     coldUpSeconds = up.seconds();
