@@ -14,9 +14,13 @@
 #   CARELEDGER_FEDERATION_BASE_OFFSET  port offset of the first node; the others follow in steps
 #                                      of 100 (default 1000: 1000, 1100, 1200, 1300)
 #   CARELEDGER_FEDERATION_PARALLEL     how many nodes boot at once (default 4)
+#   CARELEDGER_READY_TIMEOUT           seconds each node may take to become ready (default 600)
 #
 # Institutions: hospital-a, clinic-b, pharmacy-c, insurer-d. Channels: care-bft (all four, BFT)
 # and care-trio (hospital-a, clinic-b, pharmacy-c, unanimity).
+#
+# Bridges run over TLS to each peer's HTTPS port; each node trusts exactly the members' TLS
+# certificates from the descriptor (<home>/federation/truststore.p12).
 #
 # Bridge passwords: for every pair of members sharing a channel, the federation tool generates a
 # password (SecureRandom, 192 bits), writes its digest as user bridge-<sender> into the receiver's
@@ -41,6 +45,8 @@ channels=(
   "care-trio:unanimity:hospital-a,clinic-b,pharmacy-c"
 )
 parallel=${CARELEDGER_FEDERATION_PARALLEL:-4}
+# Four nodes booting at once on a small machine can take minutes each (node.sh's default is 240 s).
+export CARELEDGER_READY_TIMEOUT=${CARELEDGER_READY_TIMEOUT:-600}
 
 die() {
   echo "federation.sh: $*" >&2

@@ -46,7 +46,10 @@ class FederationIT {
       Path.of(System.getProperty("careledger.node.sh")).resolveSibling("federation.sh");
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
+
+  /** +400..+700 by default; -Dit.federation.offset=N moves it (e.g. beside another run). */
   private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
+
   private static final List<String> MEMBERS =
       List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
   private static final String ADMIN = "it-federation-admin";
@@ -62,6 +65,19 @@ class FederationIT {
 
   @BeforeAll
   static void upCold() throws Exception {
+    // A fresh federation: servers and homes an earlier, aborted run left behind (only ours: they
+    // name this directory) would make the start warm and keep old users and bridges.
+    for (ProcessHandle process : processesNaming(HOME)) {
+      process.destroyForcibly();
+      process.onExit().get(30, TimeUnit.SECONDS);
+    }
+    if (Files.exists(HOME)) {
+      try (Stream<Path> files = Files.walk(HOME)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
     Run up = federationSh("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     coldUpSeconds = up.seconds();
@@ -175,7 +191,8 @@ class FederationIT {
     assertThat(status.exitCode()).as(status.output()).isZero();
     assertThat(status.output())
         .contains("hospital-a: running")
-        .contains("bridge careledger-to-insurer-d -> http-remoting://127.0.0.1:" + httpPort(3))
+        .contains(
+            "bridge careledger-to-insurer-d -> remote+https://127.0.0.1:" + (httpPort(3) + 363))
         .contains("started=true");
   }
 
@@ -218,7 +235,7 @@ class FederationIT {
       assertThat(after.get(name).path("started").asBoolean()).isTrue();
     }
     assertThat(after.get("careledger-to-lab-e").path("target-context").toString())
-        .contains("http-remoting://127.0.0.1:" + (8080 + BASE_OFFSET + 50));
+        .contains("remote+https://127.0.0.1:" + (8443 + BASE_OFFSET + 50));
   }
 
   @Test

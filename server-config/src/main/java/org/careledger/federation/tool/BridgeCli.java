@@ -26,9 +26,12 @@ import java.util.Map;
  *       the queue's address setting never sends them to a DLQ).
  *   <li>{@code max-batch-size=1}: forward each message at once (with 10, the bridge held messages
  *       until 10 piled up, adding up to {@code max-batch-time} of latency).
- *   <li>The target is reached through the peer's remote JNDI ({@code http-remoting}) and its {@code
- *       jms/RemoteConnectionFactory}, authenticated as {@code bridge-<this node>}, a user in the
- *       peer's ApplicationRealm whose password this node keeps in its credential store under {@code
+ *   <li>TLS: the target is reached on the peer's HTTPS port, through its remote JNDI ({@code
+ *       remote+https}) and its {@code jms/careledger/RemoteConnectionFactoryTls} (Artemis over an
+ *       HTTP upgrade of the HTTPS listener). This node's default SSL context trusts exactly the
+ *       members' TLS certificates from the descriptor (see {@link Truststore}).
+ *   <li>The bridge authenticates as {@code bridge-<this node>}, a user in the peer's
+ *       ApplicationRealm whose password this node keeps in its credential store under {@code
  *       bridge-to-<peer>}.
  * </ul>
  */
@@ -38,6 +41,16 @@ final class BridgeCli {
   static final String STORE = "/subsystem=elytron/credential-store=careledger";
 
   private BridgeCli() {}
+
+  /**
+   * The descriptor's {@code artemis.port} is the member's HTTP port (the lead's format, version 1).
+   * Its HTTPS listener is WildFly's {@code https} socket binding, 363 above {@code http} under any
+   * port offset (8443 - 8080). TODO(federation merge): if the descriptor gains the TLS port, read
+   * it from there instead.
+   */
+  static int httpsPort(Descriptor.Member member) {
+    return member.port() + (8443 - 8080);
+  }
 
   static String queueName(String peer) {
     return "CareLedgerOutbound." + peer;
@@ -68,7 +81,11 @@ final class BridgeCli {
    *     added), so the realm must re-read it
    */
   static String forNode(
-      Descriptor descriptor, String self, Map<String, String> newSecrets, boolean reloadUsers) {
+      Descriptor descriptor,
+      String self,
+      Map<String, String> newSecrets,
+      boolean reloadUsers,
+      boolean reloadTrust) {
     descriptor.member(self);
     StringBuilder cli = new StringBuilder();
     cli.append("# CareLedger federation '")
@@ -76,6 +93,11 @@ final class BridgeCli {
         .append("': bridges of ")
         .append(self)
         .append(". Generated from the federation descriptor; safe to re-run.\n");
+    if (reloadTrust) {
+      // The truststore file changed (a member joined or renewed its TLS certificate).
+      cli.append("/subsystem=elytron/key-store=careledger-federation-trust:load\n");
+      cli.append("/subsystem=elytron/trust-manager=careledger-federation-trust:init\n");
+    }
     if (reloadUsers) {
       cli.append("/subsystem=elytron/properties-realm=ApplicationRealm:load\n");
     }
@@ -112,7 +134,7 @@ final class BridgeCli {
               + ", source-connection-factory=ConnectionFactory"
               + ", source-destination=\""
               + queueJndi(p)
-              + "\", target-connection-factory=jms/RemoteConnectionFactory"
+              + "\", target-connection-factory=jms/careledger/RemoteConnectionFactoryTls"
               + ", target-destination=jms/careledger/FederationInbound"
               + ", target-user="
               + bridgeUser(self)
@@ -120,10 +142,10 @@ final class BridgeCli {
               + credentialAlias(p)
               + "}"
               + ", target-context={java.naming.factory.initial=org.wildfly.naming.client.WildFlyInitialContextFactory"
-              + ", java.naming.provider.url=\"http-remoting://"
+              + ", java.naming.provider.url=\"remote+https://"
               + peer.host()
               + ":"
-              + peer.port()
+              + httpsPort(peer)
               + "\"})");
       if (newSecrets.containsKey(credentialAlias(p))) {
         // A bridge that existed before its password changed reads the new one only on (re)start.

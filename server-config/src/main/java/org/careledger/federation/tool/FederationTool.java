@@ -20,7 +20,7 @@ import java.util.Map;
  *     federation keeps its createdAt. Rewrites F only if its content changes.
  * bridges --file F --homes DIR
  *     for each member with a node home DIR/INSTITUTION: makes sure the bridge users and passwords
- *     exist, and writes DIR/INSTITUTION/federation/bridges.cli (private; it may hold passwords)
+ *     exist, writes its federation truststore (the members' TLS certificates), and writes DIR/INSTITUTION/federation/bridges.cli (private; it may hold passwords)
  *     for federation.sh to apply. Prints the institutions it wrote a script for.
  * </pre>
  *
@@ -153,9 +153,14 @@ public final class FederationTool {
     }
     List<String> written = new ArrayList<>();
     for (String institution : secrets.keySet()) {
+      boolean trustChanged = Truststore.update(homes.resolve(institution), descriptor);
       String cli =
           BridgeCli.forNode(
-              descriptor, institution, secrets.get(institution), usersChanged.get(institution));
+              descriptor,
+              institution,
+              secrets.get(institution),
+              usersChanged.get(institution),
+              trustChanged);
       BridgeCredentials.writePrivate(
           homes.resolve(institution).resolve("federation/bridges.cli"), cli);
       written.add(institution);

@@ -32,7 +32,7 @@ class BridgeCliTest {
 
   @Test
   void everyPeerSharingAChannelGetsAQueueAndABridge() {
-    String cli = BridgeCli.forNode(fourMembers(), "hospital-a", Map.of(), false);
+    String cli = BridgeCli.forNode(fourMembers(), "hospital-a", Map.of(), false, false);
 
     for (String peer : List.of("clinic-b", "pharmacy-c", "insurer-d")) {
       assertThat(cli)
@@ -47,7 +47,8 @@ class BridgeCliTest {
     }
     assertThat(cli)
         .doesNotContain("careledger-to-hospital-a")
-        .contains("http-remoting://127.0.0.1:9280")
+        .contains("remote+https://127.0.0.1:9643")
+        .contains("target-connection-factory=jms/careledger/RemoteConnectionFactoryTls")
         .contains("target-user=bridge-hospital-a")
         .contains("quality-of-service=DUPLICATES_OK")
         .contains("max-retries=-1")
@@ -65,15 +66,15 @@ class BridgeCliTest {
             List.of(member("aa", 1), member("bb", 2), member("cc", 3)),
             List.of(new Descriptor.Channel("x", List.of("aa", "bb"), "unanimity")));
 
-    assertThat(BridgeCli.forNode(d, "aa", Map.of(), false))
+    assertThat(BridgeCli.forNode(d, "aa", Map.of(), false, false))
         .contains("careledger-to-bb")
         .doesNotContain("careledger-to-cc");
-    assertThat(BridgeCli.forNode(d, "cc", Map.of(), false)).doesNotContain("jms-bridge");
+    assertThat(BridgeCli.forNode(d, "cc", Map.of(), false, false)).doesNotContain("jms-bridge");
   }
 
   @Test
   void everyChangeIsAGuardedAddAndNothingIsRemovedOrOverwritten() {
-    String cli = BridgeCli.forNode(fourMembers(), "clinic-b", Map.of(), false);
+    String cli = BridgeCli.forNode(fourMembers(), "clinic-b", Map.of(), false, false);
 
     List<String> lines = cli.lines().filter(l -> !l.startsWith("#")).toList();
     for (int i = 0; i < lines.size(); i++) {
@@ -104,8 +105,8 @@ class BridgeCliTest {
                     "bft"),
                 four.channels().get(1)));
 
-    String before = BridgeCli.forNode(four, "hospital-a", Map.of(), false);
-    String after = BridgeCli.forNode(five, "hospital-a", Map.of(), false);
+    String before = BridgeCli.forNode(four, "hospital-a", Map.of(), false, false);
+    String after = BridgeCli.forNode(five, "hospital-a", Map.of(), false, false);
 
     assertThat(after).startsWith(before);
     assertThat(after.substring(before.length()))
@@ -119,7 +120,7 @@ class BridgeCliTest {
   void newSecretsAreUpsertedAndTheirBridgeRestarted() {
     String cli =
         BridgeCli.forNode(
-            fourMembers(), "hospital-a", Map.of("bridge-to-clinic-b", "s3cr3t_Pw-x"), true);
+            fourMembers(), "hospital-a", Map.of("bridge-to-clinic-b", "s3cr3t_Pw-x"), true, false);
 
     assertThat(cli)
         .contains("/subsystem=elytron/properties-realm=ApplicationRealm:load")
