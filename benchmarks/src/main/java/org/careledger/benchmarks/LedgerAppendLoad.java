@@ -36,6 +36,10 @@ import javax.net.ssl.X509TrustManager;
  *     [--channel bench] [--clients 8] [--warmup 15] [--seconds 30]
  * </pre>
  *
+ * <p>{@code --api} takes a comma-separated list: client i submits to node i mod n, so the load of a
+ * federated channel can be spread over all its members ({@code --channel care-bft --no-create});
+ * every node then must know the user and password.
+ *
  * <p>The node's TLS certificate is self-issued, so this tool trusts any server certificate: it is a
  * benchmark client for a node on this machine, never something to point at a real network.
  */
@@ -70,15 +74,26 @@ public final class LedgerAppendLoad {
             .connectTimeout(Duration.ofSeconds(10))
             .executor(Executors.newFixedThreadPool(clients))
             .build();
-    HttpResponse<String> created =
-        http.send(
-            post(api + "/channels", auth, "{\"channel\":\"" + channel + "\"}"),
-            HttpResponse.BodyHandlers.ofString());
-    if (created.statusCode() != 201 && created.statusCode() != 409) {
-      throw new IllegalStateException(
-          "cannot create channel " + channel + ": " + created.statusCode() + " " + created.body());
+    String[] apis = api.split(",");
+    if (!List.of(args).contains("--no-create")) {
+      HttpResponse<String> created =
+          http.send(
+              post(apis[0] + "/channels", auth, "{\"channel\":\"" + channel + "\"}"),
+              HttpResponse.BodyHandlers.ofString());
+      if (created.statusCode() != 201 && created.statusCode() != 409) {
+        throw new IllegalStateException(
+            "cannot create channel "
+                + channel
+                + ": "
+                + created.statusCode()
+                + " "
+                + created.body());
+      }
     }
-    String target = api + "/channels/" + channel + "/transactions";
+    String[] targets = new String[apis.length];
+    for (int i = 0; i < apis.length; i++) {
+      targets[i] = apis[i] + "/channels/" + channel + "/transactions";
+    }
     System.out.printf(
         Locale.ROOT,
         "channel %s, %d clients, %d s warm-up, %d s measured%n",
@@ -86,8 +101,8 @@ public final class LedgerAppendLoad {
         clients,
         warmup,
         seconds);
-    run(http, target, auth, clients, warmup, "warm-up");
-    Result result = run(http, target, auth, clients, seconds, "measured");
+    run(http, targets, auth, clients, warmup, "warm-up");
+    Result result = run(http, targets, auth, clients, seconds, "measured");
     System.out.printf(
         Locale.ROOT,
         "committed %d transactions in %.1f s: %.0f tx/s; latency p50 %.1f ms, p99 %.1f ms;"
@@ -104,7 +119,7 @@ public final class LedgerAppendLoad {
   private record Result(long ok, long failed, double seconds, double p50, double p99) {}
 
   private static Result run(
-      HttpClient http, String target, String auth, int clients, int seconds, String phase)
+      HttpClient http, String[] targets, String auth, int clients, int seconds, String phase)
       throws Exception {
     AtomicLong failed = new AtomicLong();
     AtomicLong counter = new AtomicLong();
@@ -113,6 +128,7 @@ public final class LedgerAppendLoad {
     List<Future<long[]>> futures = new ArrayList<>();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
+      String target = targets[c % targets.length];
       futures.add(
           pool.submit(
               () -> {

@@ -19,12 +19,62 @@ public interface LedgerService {
   /** Where a committed transaction sits. */
   record Committed(String channelId, String txId, long height, int index, String blockHash) {}
 
+  /** One member of a channel, as its genesis (or later channel-config) names it. */
+  record MemberView(String institution, String signingFingerprint) {}
+
+  /**
+   * A channel's state: members, mode ({@code single}, {@code unanimity}, {@code bft}), quorum,
+   * height and hash of the head; {@code round} is the consensus round in progress at the next
+   * height, or null where no consensus runs (single-member channels).
+   */
+  record ChannelDetail(
+      String channelId,
+      String genesisHash,
+      String mode,
+      int quorum,
+      List<MemberView> members,
+      long height,
+      String headHash,
+      Integer round) {}
+
+  /**
+   * A committed block as stored: its decoded header fields, the ids of its transactions, who signed
+   * its commit certificate, and the exact stored bytes (base64url) so anyone can re-check.
+   */
+  record BlockView(
+      String channelId,
+      long height,
+      String hash,
+      String previousHash,
+      String txRoot,
+      int txCount,
+      long time,
+      String proposer,
+      List<String> txIds,
+      List<String> signers,
+      String header,
+      List<String> transactions,
+      String certificate) {}
+
   ChannelSummary createChannel(String channelId);
+
+  /** The channel's members, mode, quorum and head. */
+  ChannelDetail channel(String channelId);
+
+  /** One committed block. */
+  BlockView block(String channelId, long height);
 
   List<ChannelSummary> channels();
 
   /** Signs {@code body} as a transaction of {@code type} by this node and commits it. */
   Committed submit(String channelId, String type, Map<String, Object> body);
+
+  /**
+   * As {@link #submit(String, String, Map)}, waiting at most {@code commitWait} for the commit on a
+   * federated channel (single-member channels commit at once).
+   */
+  Committed submit(
+      String channelId, String type, Map<String, Object> body, java.time.Duration commitWait);
 
   /** The proof bundle for a transaction, up to block {@code head} (the current head if null). */
   byte[] proofBundle(String channelId, String txId, Long head);

@@ -22,6 +22,12 @@ public interface LedgerStore {
 
   void append(String channelId, Block block);
 
+  /**
+   * Blocks {@code fromHeight} … {@code fromHeight + max - 1} as stored (fewer at the head): what a
+   * peer that fell behind is sent, and what the blocks endpoint shows.
+   */
+  List<StoredBlock> blocks(String channelId, long fromHeight, int max);
+
   /** The whole chain as stored, from genesis. */
   List<StoredBlock> chain(String channelId);
 

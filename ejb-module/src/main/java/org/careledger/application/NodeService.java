@@ -15,6 +15,14 @@ public interface NodeService {
    */
   NodeInfo nodeInfo();
 
+  /**
+   * The signing, agreement and TLS certificates, for the federation descriptor.
+   *
+   * @throws org.careledger.domain.CareLedgerException with {@code NODE_NOT_READY} until the node is
+   *     ready
+   */
+  NodeCertificates certificates();
+
   /** Most recent first, at most {@code limit}. */
   List<NodeStart> startHistory(int limit);
 }

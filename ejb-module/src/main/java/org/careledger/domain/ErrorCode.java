@@ -54,6 +54,8 @@ public enum ErrorCode {
   CHANNEL_EXISTS(1171),
   /** No transaction of that id is on the channel's chain. */
   TX_UNKNOWN(1172),
+  /** The channel has no block at that height (yet). */
+  BLOCK_UNKNOWN(1173),
   /** A chain that fails verification: a link, tree head, signature or certificate is wrong. */
   CHAIN_INVALID(1160),
   /** A proof bundle that does not prove what it claims; the message names the failing check. */
@@ -134,6 +136,51 @@ public enum ErrorCode {
   FEDERATION_ENVELOPE_FROM_THE_FUTURE(1529),
   /** The replay guard holds as many live message ids as it may; retry once some expire. */
   FEDERATION_REPLAY_GUARD_FULL(1530),
+  /** A sync request, sync response or transactions payload that is not of its wire form. */
+  FEDERATION_PAYLOAD_MALFORMED(1531),
+  /** The node's federation descriptor is missing, unreadable or does not name this node. */
+  FEDERATION_CONFIG_INVALID(1532),
+  /** A channel's stored genesis differs from the one its federation descriptor derives. */
+  FEDERATION_GENESIS_MISMATCH(1533),
+  /**
+   * A submitted transaction was not committed within the wait: it may still commit (poll its proof)
+   * or, if the channel cannot reach a quorum, stay pending.
+   */
+  FEDERATION_COMMIT_TIMEOUT(1534),
+  // --- Consensus (1400–1449): QBFT engine, its messages, block synchronisation ---
+  /** A consensus message or signed state whose bytes do not decode to the documented form. */
+  CONSENSUS_MESSAGE_MALFORMED(1400),
+  /** A consensus message larger, or with more entries, than the engine accepts. */
+  CONSENSUS_MESSAGE_TOO_LARGE(1401),
+  /** A consensus message from an institution that is not a member of the channel. */
+  CONSENSUS_UNKNOWN_SENDER(1402),
+  /** A consensus message, justification entry or commit seal whose signature does not verify. */
+  CONSENSUS_SIGNATURE_INVALID(1403),
+  /** A proposal sent by a member that is not the proposer of its height and round. */
+  CONSENSUS_WRONG_PROPOSER(1404),
+  /** A proposed block that fails the engine's or the channel's block validation. */
+  CONSENSUS_PROPOSAL_INVALID(1405),
+  /** A proposal or round change whose round-change or prepare certificate does not justify it. */
+  CONSENSUS_JUSTIFICATION_INVALID(1406),
+  /** A block received by synchronisation that does not link, verify or carry a quorum. */
+  CONSENSUS_SYNC_BLOCK_INVALID(1407),
+  /** A message for another channel, an old height or round, or otherwise not for this instance. */
+  CONSENSUS_MESSAGE_IRRELEVANT(1408),
+  /** Signing would contradict a message this member signed before (possibly before a restart). */
+  CONSENSUS_CONFLICTING_SIGNATURE(1409),
+  /** Engine settings or persisted state that do not fit the channel (bad bounds, wrong channel). */
+  CONSENSUS_CONFIG_INVALID(1410),
+  /**
+   * A transaction offered to the pool that is for another channel, unsigned or already committed.
+   */
+  CONSENSUS_TRANSACTION_REJECTED(1411),
+  // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
+  /** No outbound queue (bridge) is configured on this node for that peer institution. */
+  FEDERATION_PEER_UNKNOWN(1600),
+  /** An inbound federation message is not of a form this node reads; it is dropped, not retried. */
+  FEDERATION_MESSAGE_MALFORMED(1601),
+  /** The message could not be handed to the local outbound queue (JMS failure). */
+  FEDERATION_SEND_FAILED(1602),
   /** Any failure without a more precise code; its detail is in the server log. */
   INTERNAL_ERROR(1999);
 

@@ -37,7 +37,17 @@ class MigrationsTest {
             "CL_LEDGER_TX",
             "CL_BLOB",
             "CL_KEY_ENVELOPE",
+            "CL_CONSENSUS_STATE",
             "cl_schema_history");
+    assertThat(
+            names(
+                "SELECT CONSTRAINT_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS"
+                    + " WHERE TABLE_NAME='CL_CONSENSUS_STATE'"))
+        .contains(
+            "PK_CL_CONSENSUS_STATE",
+            "FK_CL_CONSENSUS_STATE_CHANNEL",
+            "CK_CL_CONSENSUS_STATE_HEIGHT",
+            "CK_CL_CONSENSUS_STATE_ROUND");
     assertThat(
             names(
                 "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME='CL_NODE_START'"))

@@ -91,6 +91,36 @@ class LedgerIT {
   }
 
   @Test
+  @Order(2)
+  void channelAndBlockEndpointsShowWhatWasCommitted() throws Exception {
+    HttpResponse<String> channel = get("it-ops", "/channels/" + CHANNEL);
+    assertThat(channel.statusCode()).as(channel.body()).isEqualTo(200);
+    JsonNode detail = Http.json(channel);
+    assertThat(detail.path("mode").asText()).isEqualTo("single");
+    assertThat(detail.path("quorum").asInt()).isEqualTo(1);
+    assertThat(detail.path("members").size()).isEqualTo(1);
+    assertThat(detail.path("height").asLong()).isEqualTo(4);
+    // No consensus round on a single-member channel (JSON-B leaves the null out).
+    assertThat(detail.path("round").isNull() || detail.path("round").isMissingNode()).isTrue();
+
+    HttpResponse<String> block = get("it-ops", "/channels/" + CHANNEL + "/blocks/3");
+    assertThat(block.statusCode()).as(block.body()).isEqualTo(200);
+    JsonNode view = Http.json(block);
+    assertThat(view.path("height").asLong()).isEqualTo(3);
+    assertThat(view.path("txIds").get(0).asText()).isEqualTo(TX_IDS[3]);
+    assertThat(view.path("signers").get(0).asText())
+        .isEqualTo(detail.path("members").get(0).path("institution").asText());
+    HttpResponse<String> next = get("it-ops", "/channels/" + CHANNEL + "/blocks/4");
+    assertThat(Http.json(next).path("previousHash").asText()).isEqualTo(view.path("hash").asText());
+    assertThat(Http.json(next).path("hash").asText()).isEqualTo(detail.path("headHash").asText());
+
+    HttpResponse<String> missing = get("it-ops", "/channels/" + CHANNEL + "/blocks/99");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).contains("CL-1173");
+    assertThat(get("it-doctor", "/channels/" + CHANNEL + "/blocks/3").statusCode()).isEqualTo(403);
+  }
+
+  @Test
   @Order(3)
   void aProofBundleFromTheNodeVerifiesWithTheStandaloneJarAndFailsWithOneByteChanged()
       throws Exception {
@@ -449,6 +479,10 @@ class LedgerIT {
     HttpResponse<String> response = post("it-ops", "/channels/" + CHANNEL + "/verify", "");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Http.json(response);
+  }
+
+  private static HttpResponse<String> get(String user, String path) throws Exception {
+    return CLIENT.send(request(user, path).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String user, String path, String json) throws Exception {

@@ -5,6 +5,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +15,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.careledger.application.LedgerService;
 import org.careledger.application.LedgerStore;
 import org.careledger.application.NodeKeys;
+import org.careledger.application.consensus.ConsensusService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.crypto.Ed25519;
@@ -43,6 +45,10 @@ public class DefaultLedgerService implements LedgerService {
 
   @EJB private NodeKeys keys;
   @EJB private LedgerStore store;
+  @EJB private ConsensusService consensus;
+
+  /** How long a submission to a federated channel waits for its commit. */
+  static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
 
   @Override
   public ChannelSummary createChannel(String channelId) {
@@ -71,16 +77,75 @@ public class DefaultLedgerService implements LedgerService {
   public List<ChannelSummary> channels() {
     List<ChannelSummary> summaries = new ArrayList<>();
     for (String id : store.channelIds()) {
-      List<StoredBlock> chain = store.chain(id);
-      BlockHeader genesis = BlockHeader.decode(chain.get(0).header());
-      BlockHeader head = BlockHeader.decode(chain.get(chain.size() - 1).header());
-      summaries.add(summary(id, genesis, head, membership(chain).size()));
+      StoredBlock genesis = store.blocks(id, 0, 1).get(0);
+      BlockHeader head = store.head(id).orElseThrow(() -> unknownChannel(id));
+      summaries.add(
+          summary(id, BlockHeader.decode(genesis.header()), head, membership(genesis).size()));
     }
     return summaries;
   }
 
   @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ChannelDetail channel(String channelId) {
+    List<StoredBlock> first = store.blocks(channelId, 0, 1);
+    if (first.isEmpty()) {
+      throw unknownChannel(channelId);
+    }
+    Membership membership = membership(first.get(0));
+    BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
+    return new ChannelDetail(
+        channelId,
+        BlockHeader.decode(first.get(0).header()).hashHex(),
+        membership.mode().wireName(),
+        membership.quorum(),
+        membership.members().stream()
+            .map(m -> new MemberView(m.institution().value(), m.signingFingerprint().hex()))
+            .toList(),
+        head.height(),
+        head.hashHex(),
+        consensus.round(channelId).orElse(null));
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public BlockView block(String channelId, long height) {
+    if (!store.channelExists(channelId, false)) {
+      throw unknownChannel(channelId);
+    }
+    List<StoredBlock> found = store.blocks(channelId, height, 1);
+    if (found.isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.BLOCK_UNKNOWN, "channel " + channelId + " has no block at height " + height);
+    }
+    StoredBlock stored = found.get(0);
+    BlockHeader header = BlockHeader.decode(stored.header());
+    CommitCertificate certificate = CommitCertificate.decode(stored.certificate());
+    java.util.Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return new BlockView(
+        channelId,
+        header.height(),
+        header.hashHex(),
+        java.util.HexFormat.of().formatHex(header.previousHash()),
+        java.util.HexFormat.of().formatHex(header.txRoot()),
+        header.txCount(),
+        header.time(),
+        header.proposer().value(),
+        stored.transactions().stream().map(tx -> SignedTransaction.decode(tx).idHex()).toList(),
+        certificate.signatures().stream().map(sig -> sig.member().value()).toList(),
+        b64.encodeToString(stored.header()),
+        stored.transactions().stream().map(b64::encodeToString).toList(),
+        b64.encodeToString(stored.certificate()));
+  }
+
+  @Override
   public Committed submit(String channelId, String type, Map<String, Object> body) {
+    return submit(channelId, type, body, COMMIT_WAIT);
+  }
+
+  @Override
+  public Committed submit(
+      String channelId, String type, Map<String, Object> body, Duration commitWait) {
     TransactionType txType =
         TransactionType.ofWireName(type)
             .filter(t -> t != TransactionType.CHANNEL_CONFIG)
@@ -88,10 +153,18 @@ public class DefaultLedgerService implements LedgerService {
                 () ->
                     new CareLedgerException(
                         ErrorCode.TX_MALFORMED, "unknown transaction type '" + type + "'"));
+    NodeIdentity identity = keys.identity();
+    if (consensus.manages(channelId)) {
+      // A federated channel: the members order it by consensus; the answer comes once the block
+      // holding the transaction is committed and durable here. No lock is taken here: the
+      // consensus driver appends in its own transactions.
+      SignedTransaction tx =
+          sign(identity, transaction(identity, new ChannelId(channelId), txType, body));
+      return consensus.submit(channelId, tx, commitWait);
+    }
     if (!store.channelExists(channelId, true)) {
       throw unknownChannel(channelId);
     }
-    NodeIdentity identity = keys.identity();
     Member self = new Member(identity.institutionId(), identity.signingCertificate());
     BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
     SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));
@@ -140,9 +213,9 @@ public class DefaultLedgerService implements LedgerService {
     return new ChainVerifier().verify(store.chain(channelId));
   }
 
-  private static Membership membership(List<StoredBlock> chain) {
+  private static Membership membership(StoredBlock genesis) {
     return Membership.fromConfigBody(
-        SignedTransaction.decode(chain.get(0).transactions().get(0)).transaction().body());
+        SignedTransaction.decode(genesis.transactions().get(0)).transaction().body());
   }
 
   private static Transaction transaction(

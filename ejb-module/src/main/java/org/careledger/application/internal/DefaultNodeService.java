@@ -16,13 +16,17 @@ import jakarta.ejb.TransactionAttributeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.careledger.application.NodeCertificates;
 import org.careledger.application.NodeInfo;
 import org.careledger.application.NodeKeys;
 import org.careledger.application.NodeService;
@@ -191,6 +195,25 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
           "the node is not ready yet: " + status.problem().orElse("starting"));
     }
     return current;
+  }
+
+  @Override
+  public NodeCertificates certificates() {
+    NodeIdentity current = identity();
+    return new NodeCertificates(
+        current.institutionId().value(),
+        der(current.signingCertificate()),
+        der(current.agreementCertificate()),
+        der(current.tlsCertificate()));
+  }
+
+  private static String der(X509Certificate certificate) {
+    try {
+      return Base64.getEncoder().encodeToString(certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new CareLedgerException(
+          ErrorCode.INTERNAL_ERROR, "cannot encode the node's certificate", e);
+    }
   }
 
   @Override

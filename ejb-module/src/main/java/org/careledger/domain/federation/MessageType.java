@@ -15,7 +15,9 @@ public enum MessageType {
   /** Blocks with certificates, answering a sync request. */
   SYNC_RESPONSE(3),
   /** Liveness probe between peers; the only type that may name no channel. */
-  PING(4);
+  PING(4),
+  /** Signed transactions submitted at the sender, for every member's pending pool. */
+  TRANSACTIONS(5);
 
   private final int code;
 

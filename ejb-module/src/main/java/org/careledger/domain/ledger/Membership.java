@@ -69,6 +69,16 @@ public final class Membership {
     return Optional.ofNullable(members.get(institution));
   }
 
+  /**
+   * The members in the order of their institution ids (Java string order), the same on every node:
+   * consensus derives proposer rotation from it.
+   */
+  public List<Member> members() {
+    return members.values().stream()
+        .sorted((a, b) -> a.institution().value().compareTo(b.institution().value()))
+        .toList();
+  }
+
   public int size() {
     return members.size();
   }

@@ -96,6 +96,38 @@ public class JpaLedgerStore implements LedgerStore {
         em.createNamedQuery(LedgerTransactionEntity.BY_CHANNEL, LedgerTransactionEntity.class)
             .setParameter("channel", channelId)
             .getResultList();
+    return assemble(blocks, txs);
+  }
+
+  @Override
+  public List<StoredBlock> blocks(String channelId, long fromHeight, int max) {
+    if (fromHeight < 0 || max <= 0) {
+      return List.of();
+    }
+    long toHeight = fromHeight + max - 1;
+    List<BlockEntity> blocks =
+        em.createQuery(
+                "select b from BlockEntity b where b.channelId = :channel"
+                    + " and b.height between :from and :to order by b.height",
+                BlockEntity.class)
+            .setParameter("channel", channelId)
+            .setParameter("from", fromHeight)
+            .setParameter("to", toHeight)
+            .getResultList();
+    List<LedgerTransactionEntity> txs =
+        em.createQuery(
+                "select t from LedgerTransactionEntity t where t.channelId = :channel"
+                    + " and t.height between :from and :to order by t.height, t.txIndex",
+                LedgerTransactionEntity.class)
+            .setParameter("channel", channelId)
+            .setParameter("from", fromHeight)
+            .setParameter("to", toHeight)
+            .getResultList();
+    return assemble(blocks, txs);
+  }
+
+  private static List<StoredBlock> assemble(
+      List<BlockEntity> blocks, List<LedgerTransactionEntity> txs) {
     List<StoredBlock> chain = new ArrayList<>(blocks.size());
     int t = 0;
     for (BlockEntity block : blocks) {

@@ -27,8 +27,11 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
   static Response.Status statusOf(ErrorCode code) {
     return switch (code) {
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
-      case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOB_NOT_FOUND -> Response.Status.NOT_FOUND;
+      case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
+          Response.Status.NOT_FOUND;
       case CHANNEL_EXISTS -> Response.Status.CONFLICT;
+      // Not committed within the wait: a gateway timeout, the transaction stays pending.
+      case FEDERATION_COMMIT_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
       case RECORD_ERASED -> Response.Status.GONE;
       case INVALID_INSTITUTION_ID,
           TX_MALFORMED,

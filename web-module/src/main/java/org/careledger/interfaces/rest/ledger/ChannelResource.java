@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
 import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerService.BlockView;
+import org.careledger.application.LedgerService.ChannelDetail;
 import org.careledger.application.LedgerService.ChannelSummary;
 import org.careledger.application.LedgerService.Committed;
 import org.careledger.application.RecordService;
@@ -31,6 +34,9 @@ import org.careledger.domain.ErrorCode;
 @Path("/v1/channels")
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelResource {
+
+  /** Longest a submission may wait for its commit on a federated channel ({@code ?wait=}). */
+  static final int MAX_WAIT_SECONDS = 300;
 
   @EJB private LedgerService ledger;
   @EJB private RecordService records;
@@ -52,17 +58,45 @@ public class ChannelResource {
     return ledger.channels();
   }
 
+  /** Members, consensus mode, quorum, height and head hash of one channel. */
+  @GET
+  @Path("/{channel}")
+  @RolesAllowed({"admin", "auditor", "clinician", "his-system"})
+  public ChannelDetail channel(@PathParam("channel") String channel) {
+    return ledger.channel(channel);
+  }
+
+  /** One committed block: header fields, transaction ids, certificate signers and stored bytes. */
+  @GET
+  @Path("/{channel}/blocks/{height}")
+  @RolesAllowed({"admin", "auditor"})
+  public BlockView block(@PathParam("channel") String channel, @PathParam("height") long height) {
+    return ledger.block(channel, height);
+  }
+
   /** {@code {"type":"register","body":{...}}}; the node signs it and commits it. */
   @POST
   @Path("/{channel}/transactions")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({"admin", "his-system"})
-  public Response submit(@PathParam("channel") String channel, JsonObject request) {
+  public Response submit(
+      @PathParam("channel") String channel,
+      @QueryParam("wait") @DefaultValue("30") int waitSeconds,
+      JsonObject request) {
+    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
+    }
     JsonValue body = request.get("body");
     if (!(body instanceof JsonObject object)) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'body' must be a JSON object");
     }
-    Committed committed = ledger.submit(channel, text(request, "type"), JsonValues.object(object));
+    Committed committed =
+        ledger.submit(
+            channel,
+            text(request, "type"),
+            JsonValues.object(object),
+            java.time.Duration.ofSeconds(waitSeconds));
     return Response.created(
             UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
                 .build(channel, committed.txId()))

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.careledger.application.NodeCertificates;
 import org.careledger.application.NodeInfo;
 import org.careledger.application.NodeService;
 import org.careledger.application.NodeStart;
@@ -25,6 +26,16 @@ public class NodeResource {
   @GET
   public NodeInfo node() {
     return node.nodeInfo();
+  }
+
+  /**
+   * The node's signing, agreement and TLS certificates (base64 DER), which the federation launcher
+   * collects into the federation descriptor. Public, like the rest of this resource.
+   */
+  @GET
+  @Path("/certificates")
+  public NodeCertificates certificates() {
+    return node.certificates();
   }
 
   /** The node's recorded starts, most recent first: the identity it ran with each time. */

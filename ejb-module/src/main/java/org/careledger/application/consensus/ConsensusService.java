@@ -1,0 +1,39 @@
+package org.careledger.application.consensus;
+
+import jakarta.ejb.Local;
+import java.time.Duration;
+import java.util.Optional;
+import org.careledger.application.LedgerService.Committed;
+import org.careledger.domain.federation.MessageType;
+import org.careledger.domain.ledger.SignedTransaction;
+
+/**
+ * The channels this node holds as a member of a federation, ordered by consensus (QBFT for four or
+ * more members, unanimity for two or three) over the federation transport.
+ */
+@Local
+public interface ConsensusService {
+
+  /** Whether {@code channelId} is a federated channel this node runs consensus for. */
+  boolean manages(String channelId);
+
+  /**
+   * Hands a signed transaction to the channel's consensus and waits until the block holding it is
+   * committed and durable on this node.
+   *
+   * @throws org.careledger.domain.CareLedgerException {@code FEDERATION_COMMIT_TIMEOUT} when {@code
+   *     wait} passes first (the transaction may still commit later)
+   */
+  Committed submit(String channelId, SignedTransaction transaction, Duration wait);
+
+  /**
+   * Wraps {@code payload} in a federation envelope signed by this node, once the node has its
+   * federation descriptor; empty before.
+   *
+   * @param channel null only for {@link MessageType#PING}
+   */
+  Optional<byte[]> seal(String channel, MessageType type, byte[] payload);
+
+  /** The round in progress at the next height, if this node runs consensus for the channel. */
+  Optional<Integer> round(String channelId);
+}

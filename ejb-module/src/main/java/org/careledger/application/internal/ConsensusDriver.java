@@ -1,0 +1,627 @@
+package org.careledger.application.internal;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.Local;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.application.LedgerService.Committed;
+import org.careledger.application.NodeKeys;
+import org.careledger.application.NodeSettings;
+import org.careledger.application.consensus.ConsensusService;
+import org.careledger.application.federation.FederationInboundHandler;
+import org.careledger.application.federation.InboundFederationMessage;
+import org.careledger.application.federation.PingService;
+import org.careledger.application.internal.ConsensusTransactions.Outbound;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.consensus.BlockValidator;
+import org.careledger.domain.consensus.CachingTransactionVerifier;
+import org.careledger.domain.consensus.ConsensusMessage;
+import org.careledger.domain.consensus.Ed25519Signatures;
+import org.careledger.domain.consensus.EngineConfig;
+import org.careledger.domain.consensus.MessageCodec;
+import org.careledger.domain.consensus.Output;
+import org.careledger.domain.consensus.QbftEngine;
+import org.careledger.domain.consensus.SignedState;
+import org.careledger.domain.consensus.TimerEvent;
+import org.careledger.domain.consensus.TransactionVerifier;
+import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.federation.EnvelopeVerifier;
+import org.careledger.domain.federation.FederationChannel;
+import org.careledger.domain.federation.FederationDescriptor;
+import org.careledger.domain.federation.FederationEnvelope;
+import org.careledger.domain.federation.FederationMember;
+import org.careledger.domain.federation.FederationPayloads;
+import org.careledger.domain.federation.Genesis;
+import org.careledger.domain.federation.MessageType;
+import org.careledger.domain.federation.ReplayGuard;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.domain.ledger.ChannelId;
+import org.careledger.domain.ledger.CommitCertificate;
+import org.careledger.domain.ledger.Member;
+import org.careledger.domain.ledger.Membership;
+import org.careledger.domain.ledger.SignedTransaction;
+
+/**
+ * Drives one {@link QbftEngine} per federated channel this node is a member of, and is the node's
+ * federation inbound handler.
+ *
+ * <p><b>Configuration.</b> The federation descriptor is read from the file named by the system
+ * property {@value #DESCRIPTOR_PROPERTY}, else {@code <careledger.home>/federation.json}. Until the
+ * node's identity is loaded and the file exists (the federation launcher writes it after collecting
+ * every member's certificates), the driver looks again every {@value #INIT_RETRY_MILLIS} ms. For
+ * each channel naming this node it derives the genesis block from the descriptor, creates the
+ * channel with it (or checks that the stored genesis is the same: {@code
+ * FEDERATION_GENESIS_MISMATCH} otherwise) and starts the engine from the committed head and the
+ * last persisted {@link SignedState}.
+ *
+ * <p><b>Performing outputs.</b> Each engine is called under its channel's lock, and its outputs are
+ * performed before the lock is released, in this order: committed blocks appended (one
+ * transaction), the last signed state persisted (one transaction, committed before anything it
+ * covers leaves the node), messages queued for peers (one transaction), timers scheduled. Sending
+ * after persisting is what the engine's contract requires; appending the blocks first means a crash
+ * can never leave a persisted state ahead of the chain. Submitters waiting on a transaction are
+ * told once its block is durably appended here.
+ *
+ * <p><b>Inbound.</b> Every federation message is a signed {@link FederationEnvelope}: the {@link
+ * EnvelopeVerifier} checks federation, channel, sender membership, signature and replay (duplicates
+ * dropped, order not assumed) before the payload is read. Consensus messages go to the engine; sync
+ * requests are answered with up to {@value FederationPayloads#MAX_BLOCKS} stored blocks; sync
+ * responses go to the engine, which checks links, tree heads, transaction signatures and
+ * certificate quorums before adopting them; transactions go to the engine's pending pool.
+ *
+ * <p><b>Timers.</b> Non-persistent EJB timers: after a restart the engine asks for what it needs
+ * again when it starts.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@Local({ConsensusService.class, FederationInboundHandler.class})
+public class ConsensusDriver implements ConsensusService, FederationInboundHandler {
+
+  private static final Logger LOG = Logger.getLogger(ConsensusDriver.class.getName());
+
+  /** System property naming the federation descriptor file. */
+  public static final String DESCRIPTOR_PROPERTY = "careledger.federation.descriptor";
+
+  static final long INIT_RETRY_MILLIS = 3_000;
+  private static final String INIT = "init";
+
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, ChannelRuntime> channels = new ConcurrentHashMap<>();
+  private volatile Federation federation;
+
+  @Resource private TimerService timers;
+  @EJB private NodeKeys keys;
+  @EJB private ConsensusTransactions tx;
+  @EJB private PingService pings;
+
+  /** The descriptor and this node's place in it, fixed once loaded. */
+  private record Federation(
+      FederationDescriptor descriptor,
+      InstitutionId self,
+      Ed25519PrivateKeyParameters key,
+      EnvelopeVerifier verifier) {}
+
+  /** One channel's engine, its lock, and the submitters waiting for their transactions. */
+  private static final class ChannelRuntime {
+    final ChannelId id;
+    final Membership membership;
+    final QbftEngine engine;
+    final ReentrantLock lock = new ReentrantLock();
+    final Map<String, CompletableFuture<Committed>> waiting = new ConcurrentHashMap<>();
+
+    ChannelRuntime(ChannelId id, Membership membership, QbftEngine engine) {
+      this.id = id;
+      this.membership = membership;
+      this.engine = engine;
+    }
+  }
+
+  @PostConstruct
+  void scheduleInit() {
+    timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
+  }
+
+  @Timeout
+  void onTimer(Timer timer) {
+    Object info = timer.getInfo();
+    try {
+      if (INIT.equals(info)) {
+        if (!initialise()) {
+          timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
+        }
+      } else if (info instanceof EngineTimer engineTimer) {
+        ChannelRuntime runtime = channels.get(engineTimer.channel());
+        if (runtime != null) {
+          call(runtime, () -> runtime.engine.onTimer(engineTimer.event(), now()));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "consensus timer " + info + " failed", e);
+      if (INIT.equals(info)) {
+        timers.createSingleActionTimer(INIT_RETRY_MILLIS * 10, new TimerConfig(INIT, false));
+      }
+    }
+  }
+
+  /** What an engine timer carries: plain serializable values, as the EJB timer service wants. */
+  record EngineTimer(String channel, String kind, long height, int round)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    EngineTimer(String channel, TimerEvent event) {
+      this(channel, event.kind().name(), event.height(), event.round());
+    }
+
+    TimerEvent event() {
+      return new TimerEvent(TimerEvent.Kind.valueOf(kind), height, round);
+    }
+  }
+
+  /**
+   * @return true when done (federation running, or no descriptor configured and none expected)
+   */
+  private synchronized boolean initialise() {
+    if (federation != null) {
+      return true;
+    }
+    NodeIdentity identity;
+    try {
+      identity = keys.identity();
+    } catch (CareLedgerException e) {
+      return false; // not ready yet
+    }
+    Path file = descriptorFile();
+    if (file == null || !Files.isRegularFile(file)) {
+      return false; // a launcher may still write it; look again
+    }
+    FederationDescriptor descriptor;
+    try {
+      descriptor = FederationDescriptor.parse(Files.readAllBytes(file));
+    } catch (IOException | CareLedgerException e) {
+      LOG.severe(
+          ErrorCode.FEDERATION_CONFIG_INVALID
+              + ": cannot read the federation descriptor "
+              + file
+              + ": "
+              + e.getMessage());
+      return false;
+    }
+    InstitutionId self = identity.institutionId();
+    Optional<FederationMember> me = descriptor.member(self);
+    if (me.isEmpty() || !me.get().signingFingerprint().equals(identity.signingFingerprint())) {
+      LOG.severe(
+          ErrorCode.FEDERATION_CONFIG_INVALID
+              + ": the federation descriptor "
+              + file
+              + (me.isEmpty()
+                  ? " does not name institution " + self
+                  : " names another signing key for " + self)
+              + "; this node takes no part in the federation until it is corrected");
+      return false;
+    }
+    Ed25519PrivateKeyParameters key = Ed25519.privateKey(identity.signingKey());
+    federation =
+        new Federation(descriptor, self, key, new EnvelopeVerifier(descriptor, new ReplayGuard()));
+    Member selfMember = new Member(self, identity.signingCertificate());
+    for (FederationChannel channel : descriptor.channelsOf(self)) {
+      try {
+        startChannel(descriptor, channel, selfMember, key);
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "channel " + channel.id() + " not started: " + e.getMessage(), e);
+      }
+    }
+    LOG.info(
+        "federation "
+            + descriptor.federation()
+            + ": "
+            + self
+            + " runs consensus for channels "
+            + channels.keySet());
+    return true;
+  }
+
+  private void startChannel(
+      FederationDescriptor descriptor,
+      FederationChannel channel,
+      Member selfMember,
+      Ed25519PrivateKeyParameters key) {
+    String id = channel.id().value();
+    Block genesis = Genesis.of(descriptor, channel.id());
+    String held = tx.ensureGenesis(id, genesis);
+    if (!held.equals(genesis.header().hashHex())) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_GENESIS_MISMATCH,
+          "channel "
+              + id
+              + " holds genesis "
+              + held
+              + " but the federation descriptor derives "
+              + genesis.header().hashHex());
+    }
+    Membership membership = descriptor.membership(channel.id());
+    BlockHeader head = tx.head(id).orElseThrow();
+    SignedState persisted = tx.loadState(id).map(MessageCodec::decodeState).orElse(null);
+    EngineConfig defaults = EngineConfig.DEFAULTS;
+    EngineConfig config =
+        new EngineConfig(
+            channel.batch().maxTransactions(),
+            channel.batch().maxDelayMillis(),
+            defaults.baseRoundTimeoutMillis(),
+            defaults.maxTimeoutDoublings(),
+            defaults.maxFutureBlockMillis(),
+            defaults.futureRounds(),
+            defaults.futureHeights());
+    QbftEngine engine =
+        new QbftEngine(
+            Ed25519Signatures.signer(selfMember, key),
+            membership,
+            head,
+            persisted,
+            config,
+            new QbftEngine.Services(
+                Ed25519Signatures.VERIFIER,
+                new CachingTransactionVerifier(TransactionVerifier.DIRECT, 100_000),
+                // Sharing policies (issue 5) plug in here; until then the engine's structural
+                // checks (link, tree head, signatures, proposer, time) are the whole validation.
+                BlockValidator.STRUCTURAL_ONLY,
+                txId -> tx.contains(id, HexFormat.of().formatHex(txId))));
+    ChannelRuntime runtime = new ChannelRuntime(channel.id(), membership, engine);
+    channels.put(id, runtime);
+    call(runtime, () -> engine.start(now()));
+  }
+
+  private Path descriptorFile() {
+    String explicit = System.getProperty(DESCRIPTOR_PROPERTY);
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String home = System.getProperty(NodeSettings.HOME);
+    return home == null ? null : Path.of(home, "federation.json");
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // ConsensusService
+  // ------------------------------------------------------------------------------------------
+
+  @Override
+  public boolean manages(String channelId) {
+    return channels.containsKey(channelId);
+  }
+
+  @Override
+  public Optional<byte[]> seal(String channel, MessageType type, byte[] payload) {
+    if (federation == null) {
+      return Optional.empty();
+    }
+    return Optional.of(envelope(channel == null ? null : new ChannelId(channel), type, payload));
+  }
+
+  @Override
+  public Optional<Integer> round(String channelId) {
+    ChannelRuntime runtime = channels.get(channelId);
+    if (runtime == null) {
+      return Optional.empty();
+    }
+    runtime.lock.lock();
+    try {
+      return Optional.of(runtime.engine.round());
+    } finally {
+      runtime.lock.unlock();
+    }
+  }
+
+  @Override
+  public Committed submit(String channelId, SignedTransaction transaction, Duration wait) {
+    ChannelRuntime runtime = channels.get(channelId);
+    if (runtime == null) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "no federated channel " + channelId + " on this node");
+    }
+    transaction.verify(runtime.membership);
+    String txId = transaction.idHex();
+    CompletableFuture<Committed> done =
+        runtime.waiting.computeIfAbsent(txId, k -> new CompletableFuture<>());
+    // Every member keeps the transaction in its pool, so whichever is proposer can include it.
+    List<Outbound> outbound = new ArrayList<>();
+    byte[] payload = FederationPayloads.transactions(List.of(transaction.encoded()));
+    for (Member peer : runtime.membership.members()) {
+      if (!peer.institution().equals(federation.self())) {
+        outbound.add(
+            new Outbound(
+                peer.institution(), envelope(runtime.id, MessageType.TRANSACTIONS, payload)));
+      }
+    }
+    send(outbound);
+    call(runtime, () -> runtime.engine.onTransactions(List.of(transaction), now()));
+    try {
+      return done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_COMMIT_TIMEOUT,
+          "transaction "
+              + txId
+              + " was not committed on channel "
+              + channelId
+              + " within "
+              + wait.toSeconds()
+              + " s; it stays pending and may still commit (ask for its proof later)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EJBException("interrupted while waiting for a commit", e);
+    } catch (ExecutionException e) {
+      throw new EJBException("commit failed", e);
+    } finally {
+      runtime.waiting.remove(txId, done);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // FederationInboundHandler
+  // ------------------------------------------------------------------------------------------
+
+  @Override
+  public void handle(InboundFederationMessage message) {
+    Federation fed = federation;
+    if (fed == null && !initialise()) {
+      Path file = descriptorFile();
+      if (file != null && Files.isRegularFile(file)) {
+        // A federated node that is still starting (identity not loaded yet): the message must
+        // not be lost, so roll the delivery back; JMS redelivers it (1 s, then doubling).
+        throw new EJBException("the federation is not started on this node yet; redeliver later");
+      }
+      // No federation configured: only the unsigned pings of the transport check are read.
+      pings.receive(message);
+      return;
+    }
+    fed = federation;
+    FederationEnvelope envelope;
+    try {
+      envelope = fed.verifier().accept(message.payload(), now());
+    } catch (CareLedgerException e) {
+      if (e.errorCode() == ErrorCode.FEDERATION_ENVELOPE_MALFORMED) {
+        // Not an envelope at all: the transport check's unsigned ping, or garbage.
+        pings.receive(message);
+      } else {
+        LOG.fine(() -> "dropped a federation message: " + e.getMessage());
+      }
+      return;
+    }
+    try {
+      dispatch(envelope);
+    } catch (CareLedgerException e) {
+      LOG.warning(
+          e.errorCode()
+              + ": dropped a "
+              + envelope.type()
+              + " from "
+              + envelope.sender()
+              + ": "
+              + e.getMessage());
+    }
+  }
+
+  private void dispatch(FederationEnvelope envelope) {
+    if (envelope.type() == MessageType.PING) {
+      pings.receive(
+          new InboundFederationMessage(
+              envelope.sender().value(), envelope.payload(), java.time.Instant.now()));
+      return;
+    }
+    ChannelRuntime runtime = envelope.channel().map(c -> channels.get(c.value())).orElse(null);
+    if (runtime == null) {
+      return; // a channel this node does not run (yet)
+    }
+    switch (envelope.type()) {
+      case CONSENSUS -> {
+        ConsensusMessage message = MessageCodec.decode(envelope.payload());
+        call(runtime, () -> runtime.engine.onMessage(message, now()));
+      }
+      case TRANSACTIONS -> {
+        List<SignedTransaction> txs =
+            FederationPayloads.decodeTransactions(envelope.payload()).stream()
+                .map(SignedTransaction::decode)
+                .toList();
+        call(runtime, () -> runtime.engine.onTransactions(txs, now()));
+      }
+      case SYNC_REQUEST -> {
+        long from = FederationPayloads.decodeSyncRequest(envelope.payload());
+        List<StoredBlock> blocks =
+            tx.blocks(runtime.id.value(), from, FederationPayloads.MAX_BLOCKS);
+        if (!blocks.isEmpty()) {
+          send(
+              List.of(
+                  new Outbound(
+                      envelope.sender(),
+                      envelope(
+                          runtime.id,
+                          MessageType.SYNC_RESPONSE,
+                          FederationPayloads.syncResponse(blocks)))));
+        }
+      }
+      case SYNC_RESPONSE -> {
+        List<Block> blocks =
+            FederationPayloads.decodeSyncResponse(envelope.payload()).stream()
+                .map(ConsensusDriver::block)
+                .toList();
+        call(runtime, () -> runtime.engine.onBlocksReceived(envelope.sender(), blocks, now()));
+      }
+      default -> {}
+    }
+  }
+
+  private static Block block(StoredBlock stored) {
+    return new Block(
+        BlockHeader.decode(stored.header()),
+        stored.transactions().stream().map(SignedTransaction::decode).toList(),
+        CommitCertificate.decode(stored.certificate()));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Calling the engine and performing its outputs
+  // ------------------------------------------------------------------------------------------
+
+  private void call(ChannelRuntime runtime, java.util.function.Supplier<List<Output>> step) {
+    runtime.lock.lock();
+    try {
+      perform(runtime, step.get());
+    } finally {
+      runtime.lock.unlock();
+    }
+  }
+
+  private void perform(ChannelRuntime runtime, List<Output> outputs) {
+    String channel = runtime.id.value();
+    List<Block> commits = new ArrayList<>();
+    SignedState state = null;
+    List<Outbound> outbound = new ArrayList<>();
+    List<Output.ScheduleTimer> timersToSet = new ArrayList<>();
+    for (Output output : outputs) {
+      if (output instanceof Output.Commit commit) {
+        commits.add(commit.block());
+      } else if (output instanceof Output.Persist persist) {
+        state = persist.state();
+      } else if (output instanceof Output.Broadcast broadcast) {
+        byte[] bytes = envelope(runtime.id, MessageType.CONSENSUS, broadcast.message().encoded());
+        for (Member peer : runtime.membership.members()) {
+          if (!peer.institution().equals(federation.self())) {
+            outbound.add(new Outbound(peer.institution(), bytes));
+          }
+        }
+      } else if (output instanceof Output.SendTo sendTo) {
+        outbound.add(
+            new Outbound(
+                sendTo.member(),
+                envelope(runtime.id, MessageType.CONSENSUS, sendTo.message().encoded())));
+      } else if (output instanceof Output.RequestSync sync) {
+        outbound.add(
+            new Outbound(
+                sync.member(),
+                envelope(
+                    runtime.id,
+                    MessageType.SYNC_REQUEST,
+                    FederationPayloads.syncRequest(sync.fromHeight()))));
+      } else if (output instanceof Output.ScheduleTimer timer) {
+        timersToSet.add(timer);
+      } else if (output instanceof Output.Dropped dropped) {
+        LOG.fine(() -> channel + ": " + dropped.code() + " " + dropped.detail());
+      }
+    }
+    if (!commits.isEmpty()) {
+      tx.append(channel, commits);
+      for (Block block : commits) {
+        notifyCommitted(runtime, block);
+      }
+    }
+    if (state != null) {
+      tx.saveState(channel, state.height(), state.round(), state.encoded());
+    }
+    send(outbound);
+    for (Output.ScheduleTimer timer : timersToSet) {
+      timers.createSingleActionTimer(
+          Math.max(1, timer.delayMillis()),
+          new TimerConfig(new EngineTimer(channel, timer.event()), false));
+    }
+  }
+
+  private void notifyCommitted(ChannelRuntime runtime, Block block) {
+    if (runtime.waiting.isEmpty()) {
+      return;
+    }
+    List<SignedTransaction> txs = block.transactions();
+    for (int i = 0; i < txs.size(); i++) {
+      CompletableFuture<Committed> waiter = runtime.waiting.get(txs.get(i).idHex());
+      if (waiter != null) {
+        waiter.complete(
+            new Committed(
+                runtime.id.value(),
+                txs.get(i).idHex(),
+                block.header().height(),
+                i,
+                block.header().hashHex()));
+      }
+    }
+  }
+
+  private void send(List<Outbound> outbound) {
+    if (outbound.isEmpty()) {
+      return;
+    }
+    try {
+      tx.send(outbound);
+    } catch (RuntimeException all) {
+      // One peer without a bridge must not stop the others: queue one by one, log what fails.
+      for (Outbound message : outbound) {
+        try {
+          tx.send(List.of(message));
+        } catch (RuntimeException e) {
+          LOG.warning("cannot queue a message for " + message.peer() + ": " + rootMessage(e));
+        }
+      }
+    }
+  }
+
+  private byte[] envelope(ChannelId channel, MessageType type, byte[] payload) {
+    Federation fed = federation;
+    byte[] messageId = new byte[16];
+    random.nextBytes(messageId);
+    return FederationEnvelope.sign(
+            fed.descriptor().federation(),
+            channel,
+            fed.self(),
+            type,
+            messageId,
+            now(),
+            payload,
+            fed.key())
+        .encoded();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+}

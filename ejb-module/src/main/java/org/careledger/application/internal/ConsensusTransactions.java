@@ -1,0 +1,97 @@
+package org.careledger.application.internal;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.careledger.application.LedgerStore;
+import org.careledger.application.federation.FederationTransport;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.persistence.consensus.ConsensusStateEntity;
+
+/**
+ * The consensus driver's units of work, each its own JTA transaction (REQUIRES_NEW), so that when a
+ * method returns its effect is durable: the signed state before the messages it covers are sent, a
+ * committed block before the submitter is told, outbound messages in the local broker before the
+ * bridge forwards them.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class ConsensusTransactions {
+
+  /** An outbound message: bytes for one peer. */
+  public record Outbound(InstitutionId peer, byte[] bytes) {}
+
+  @PersistenceContext(unitName = "careledger")
+  private EntityManager em;
+
+  @EJB private LedgerStore store;
+  @EJB private FederationTransport transport;
+
+  /**
+   * Creates the channel with {@code genesis} if this node does not hold it yet.
+   *
+   * @return the hash of the genesis the node holds for the channel (the given one if just created)
+   */
+  public String ensureGenesis(String channelId, Block genesis) {
+    if (!store.channelExists(channelId, true)) {
+      store.createChannel(channelId, genesis);
+      return genesis.header().hashHex();
+    }
+    return BlockHeader.decode(store.blocks(channelId, 0, 1).get(0).header()).hashHex();
+  }
+
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<BlockHeader> head(String channelId) {
+    return store.head(channelId);
+  }
+
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<byte[]> loadState(String channelId) {
+    ConsensusStateEntity state = em.find(ConsensusStateEntity.class, channelId);
+    return state == null ? Optional.empty() : Optional.of(state.getStateBytes());
+  }
+
+  public void saveState(String channelId, long height, int round, byte[] state) {
+    ConsensusStateEntity entity = em.find(ConsensusStateEntity.class, channelId);
+    if (entity == null) {
+      entity = new ConsensusStateEntity(channelId);
+      entity.replace(height, round, state, Instant.now());
+      em.persist(entity);
+    } else {
+      entity.replace(height, round, state, Instant.now());
+    }
+  }
+
+  /** Appends committed blocks, in order, as one unit. */
+  public void append(String channelId, List<Block> blocks) {
+    for (Block block : blocks) {
+      store.append(channelId, block);
+    }
+  }
+
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<StoredBlock> blocks(String channelId, long fromHeight, int max) {
+    return store.blocks(channelId, fromHeight, max);
+  }
+
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public boolean contains(String channelId, String txIdHex) {
+    return store.locate(channelId, txIdHex).isPresent();
+  }
+
+  /** Queues messages for peers; all of them are in the local broker once this returns. */
+  public void send(List<Outbound> messages) {
+    for (Outbound message : messages) {
+      transport.send(message.peer(), message.bytes());
+    }
+  }
+}

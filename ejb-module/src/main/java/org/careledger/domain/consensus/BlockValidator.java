@@ -1,0 +1,22 @@
+package org.careledger.domain.consensus;
+
+import org.careledger.domain.ledger.BlockHeader;
+
+/**
+ * The channel's own rules for a proposed block (sharing policies and the like), checked by every
+ * member before it prepares, after the engine's structural checks ({@link BlockChecks}) passed.
+ * Must be deterministic: every honest member must reach the same verdict from the same parent and
+ * block, so it may read only the committed chain and the block itself, never a clock or local
+ * configuration that differs between members.
+ */
+@FunctionalInterface
+public interface BlockValidator {
+
+  /** Accepts every block the structural checks accept. */
+  BlockValidator STRUCTURAL_ONLY = (parent, block) -> {};
+
+  /**
+   * Throws a {@link org.careledger.domain.CareLedgerException} naming the broken rule, or returns.
+   */
+  void validate(BlockHeader parent, ProposedBlock block);
+}

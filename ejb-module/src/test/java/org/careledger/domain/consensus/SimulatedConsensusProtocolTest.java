@@ -1,0 +1,53 @@
+package org.careledger.domain.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.ChainVerifier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol suite on the simulated network (seeded delays, no faults but those it injects). */
+class SimulatedConsensusProtocolTest extends ConsensusProtocolSuite {
+
+  private Simulation last;
+
+  @Override
+  protected ConsensusCluster newCluster(int members) {
+    Simulation.Settings settings = new Simulation.Settings();
+    settings.members = members;
+    settings.engine = new EngineConfig(3, 50, 1_000, 5, 10_000, 16, 8);
+    settings.maxDelay = 80;
+    last = new Simulation(members * 1_000L + 7, settings);
+    return last;
+  }
+
+  @AfterEach
+  void noViolations() {
+    if (last != null) {
+      assertEquals(List.of(), last.finish(false));
+    }
+  }
+
+  @Test
+  void realEd25519SealsFormCertificatesTheChainVerifierAccepts() {
+    Simulation.Settings settings = new Simulation.Settings();
+    settings.members = 4;
+    settings.ed25519 = true;
+    settings.byzantine.put(0, Simulation.Behaviour.EQUIVOCATE);
+    Simulation sim = new Simulation(99, settings);
+    sim.submit(ConsensusFixture.POOL.subList(40, 48));
+    sim.calm();
+    sim.runFor(30_000);
+    assertEquals(List.of(), sim.finish(true));
+    for (int member = 1; member < 4; member++) {
+      List<Block> chain = sim.chain(member);
+      assertTrue(chain.size() > 1);
+      ChainVerifier.Report report =
+          new ChainVerifier().verify(chain.stream().map(Block::stored).toList());
+      assertTrue(report.ok(), String.valueOf(report.failure()));
+    }
+  }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# A local CareLedger federation: four institutions on this machine, each its own WildFly process
+# (own node home, H2 database, keys and ports, all through node.sh), connected by JMS bridges.
+#
+#   server-config/federation.sh up       start the nodes (in parallel), collect their certificates
+#                                        into the federation descriptor, configure the bridges
+#   server-config/federation.sh down     stop the nodes this federation started (by their PIDs)
+#   server-config/federation.sh status   each node, its readiness and its bridges
+#
+# Settings (environment; the base offset is remembered in <federation home>/federation.properties):
+#   CARELEDGER_FEDERATION              federation name (default local-demo)
+#   CARELEDGER_FEDERATION_HOME         where the node homes and the descriptor live
+#                                      (default ~/.careledger/federation-<name>)
+#   CARELEDGER_FEDERATION_BASE_OFFSET  port offset of the first node; the others follow in steps
+#                                      of 100 (default 1000: 1000, 1100, 1200, 1300)
+#   CARELEDGER_FEDERATION_PARALLEL     how many nodes boot at once (default 4)
+#   CARELEDGER_READY_TIMEOUT           seconds each node may take to become ready (default 600)
+#
+# Institutions: hospital-a, clinic-b, pharmacy-c, insurer-d. Channels: care-bft (all four, BFT)
+# and care-trio (hospital-a, clinic-b, pharmacy-c, unanimity).
+#
+# Bridges run over TLS to each peer's HTTPS port; each node trusts exactly the members' TLS
+# certificates from the descriptor (<home>/federation/truststore.p12).
+#
+# Bridge passwords: for every pair of members sharing a channel, the federation tool generates a
+# password (SecureRandom, 192 bits), writes its digest as user bridge-<sender> into the receiver's
+# ApplicationRealm (node home) and the password into the sender's credential store (through a
+# private, deleted-after-use CLI script). Nothing secret is written anywhere else. This exchange
+# works because all homes are on one machine; between real institutions it happens out of band.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+node_sh="$here/node.sh"
+federation=${CARELEDGER_FEDERATION:-local-demo}
+[[ "$federation" =~ ^[a-z0-9][a-z0-9-]*$ ]] || {
+  echo "federation.sh: CARELEDGER_FEDERATION must be lower-case letters, digits and hyphens" >&2
+  exit 2
+}
+fed_home=${CARELEDGER_FEDERATION_HOME:-$HOME/.careledger/federation-$federation}
+case "$fed_home" in /*) ;; *) fed_home="$(pwd)/$fed_home" ;; esac
+descriptor="$fed_home/federation.json"
+members=(hospital-a clinic-b pharmacy-c insurer-d)
+channels=(
+  "care-bft:bft:hospital-a,clinic-b,pharmacy-c,insurer-d"
+  "care-trio:unanimity:hospital-a,clinic-b,pharmacy-c"
+)
+parallel=${CARELEDGER_FEDERATION_PARALLEL:-4}
+# Four nodes booting at once on a small machine can take minutes each (node.sh's default is 240 s).
+export CARELEDGER_READY_TIMEOUT=${CARELEDGER_READY_TIMEOUT:-600}
+
+die() {
+  echo "federation.sh: $*" >&2
+  exit 1
+}
+info() { echo "federation.sh: $*"; }
+
+base_offset() {
+  local saved=""
+  [ -f "$fed_home/federation.properties" ] &&
+    saved=$(sed -n 's/^base.offset=//p' "$fed_home/federation.properties")
+  local base=${CARELEDGER_FEDERATION_BASE_OFFSET:-${saved:-1000}}
+  [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -le 49000 ] ||
+    die "CARELEDGER_FEDERATION_BASE_OFFSET must be a number from 0 to 49000, not '$base'"
+  echo "$base"
+}
+
+offset_of() { # offset_of INDEX
+  echo $(($(base_offset) + 100 * $1))
+}
+
+node() { # node INDEX COMMAND [ARGS]: node.sh for one member, with only this federation's settings
+  local i=$1
+  shift
+  env -u CARELEDGER_HOME -u CARELEDGER_INSTITUTION -u CARELEDGER_PORT_OFFSET -u CARELEDGER_DB \
+    -u CARELEDGER_DB_URL -u CARELEDGER_DB_USER -u CARELEDGER_DB_PASSWORD -u CARELEDGER_BIND \
+    CARELEDGER_HOME="$fed_home/${members[$i]}" CARELEDGER_INSTITUTION="${members[$i]}" \
+    CARELEDGER_PORT_OFFSET="$(offset_of "$i")" CARELEDGER_BIND=127.0.0.1 \
+    bash "$node_sh" "$@"
+}
+
+tool() { # the federation tool (server-config/src/main/java), on WildFly's own JSON-P jars
+  local jboss_home layers
+  jboss_home=$(ls -d "$here"/target/wildfly-* | head -1)
+  layers="$jboss_home/modules/system/layers/base"
+  java -cp "$here/target/classes:$(ls "$layers"/jakarta/json/api/main/jakarta.json-api-*.jar):$(ls "$layers"/org/eclipse/parsson/main/parsson-*.jar)" \
+    org.careledger.federation.tool.FederationTool "$@"
+}
+
+start_nodes() {
+  local started=$SECONDS i k pids=() indices=() failed=()
+  mkdir -p "$fed_home/logs"
+  for i in "${!members[@]}"; do
+    node "$i" up >"$fed_home/logs/${members[$i]}-up.log" 2>&1 &
+    pids+=("$!")
+    indices+=("$i")
+    if [ ${#pids[@]} -ge "$parallel" ] || [ "$i" -eq $((${#members[@]} - 1)) ]; then
+      for k in "${!pids[@]}"; do wait "${pids[$k]}" || failed+=("${indices[$k]}"); done
+      pids=()
+      indices=()
+    fi
+  done
+  if [ ${#failed[@]} -gt 0 ]; then
+    for i in "${failed[@]}"; do
+      echo "--- ${members[$i]} ---" >&2
+      tail -30 "$fed_home/logs/${members[$i]}-up.log" >&2
+    done
+    die "some nodes did not start (logs in $fed_home/logs); the others keep running (federation.sh down stops them)"
+  fi
+  info "nodes up in $((SECONDS - started)) s"
+}
+
+write_descriptor() {
+  local args=(descriptor --file "$descriptor" --federation "$federation") i offset
+  for i in "${!members[@]}"; do
+    offset=$(offset_of "$i")
+    args+=(--member "${members[$i]}=127.0.0.1:$((8080 + offset)):$((8443 + offset))")
+  done
+  local c
+  for c in "${channels[@]}"; do args+=(--channel "$c"); done
+  tool "${args[@]}"
+}
+
+deliver_descriptor() {
+  # Each node reads <its home>/federation.json (looking for it every few seconds until it exists):
+  # from it the node derives its channels' genesis blocks and starts consensus. Written by rename,
+  # so a node never reads half a file.
+  local i target
+  for i in "${!members[@]}"; do
+    target="$fed_home/${members[$i]}/federation.json"
+    if ! cmp -s "$descriptor" "$target"; then
+      cp "$descriptor" "$target.tmp" && mv "$target.tmp" "$target"
+    fi
+  done
+}
+
+configure_bridges() {
+  local configured
+  configured=$(tool bridges --file "$descriptor" --homes "$fed_home") ||
+    die "the federation tool could not plan the bridges"
+  local institution i script
+  for institution in $configured; do
+    for i in "${!members[@]}"; do [ "${members[$i]}" = "$institution" ] && break; done
+    [ "${members[$i]}" = "$institution" ] || continue # a member this script does not run
+    script="$fed_home/$institution/federation/bridges.cli"
+    if ! node "$i" cli --file="$script" >"$fed_home/logs/$institution-bridges.log" 2>&1; then
+      rm -f "$script" "$fed_home/$institution/federation/bridge-credentials"
+      cat "$fed_home/logs/$institution-bridges.log" >&2
+      die "configuring the bridges of $institution failed; run 'federation.sh up' again to retry"
+    fi
+    rm -f "$script" # it may hold passwords
+  done
+}
+
+cmd_up() {
+  local started=$SECONDS base
+  base=$(base_offset)
+  umask 077
+  mkdir -p "$fed_home"
+  printf 'federation=%s\nbase.offset=%s\n' "$federation" "$base" >"$fed_home/federation.properties"
+  node 0 build
+  start_nodes
+  write_descriptor
+  configure_bridges
+  deliver_descriptor # after the bridges, so the nodes' first consensus messages have a way out
+  info "federation '$federation' is up in $((SECONDS - started)) s (descriptor $descriptor)"
+  local i offset
+  for i in "${!members[@]}"; do
+    offset=$(offset_of "$i")
+    printf '  %-11s https://127.0.0.1:%s/careledger/api/v1/node  (PID %s, home %s)\n' \
+      "${members[$i]}" $((8443 + offset)) "$(cat "$fed_home/${members[$i]}/node.pid" 2>/dev/null)" \
+      "$fed_home/${members[$i]}"
+  done
+}
+
+cmd_down() {
+  [ -d "$fed_home" ] || die "no federation at $fed_home"
+  local i pids=()
+  for i in "${!members[@]}"; do
+    [ -d "$fed_home/${members[$i]}" ] || continue
+    node "$i" down &
+    pids+=("$!")
+  done
+  local pid rc=0
+  for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  return $rc
+}
+
+cmd_status() {
+  [ -d "$fed_home" ] || die "no federation at $fed_home"
+  local i running=0 offset
+  for i in "${!members[@]}"; do
+    offset=$(offset_of "$i")
+    if node "$i" status >/dev/null 2>&1; then
+      running=$((running + 1))
+      echo "${members[$i]}: running (PID $(cat "$fed_home/${members[$i]}/node.pid"), https://127.0.0.1:$((8443 + offset)))"
+      node "$i" cli --command="/subsystem=messaging-activemq:read-children-resources(child-type=jms-bridge, include-runtime=true)" |
+        awk 'match($0, /"careledger-to-[a-z0-9-]+" => \{/) { name = substr($0, RSTART + 1, RLENGTH - 7) }
+             /"started" =>/ { started = $3 }
+             /"message-count" =>/ { count = $3 }
+             /"java.naming.provider.url" =>/ { url = $3 }
+             /"target-user" =>/ && name != "" {
+               gsub(/[,L"]/, "", started); gsub(/[,L"]/, "", count); gsub(/[,"]/, "", url)
+               printf "  bridge %s -> %s started=%s forwarded-since-start=%s\n", name, url, started, count
+               name = "" }'
+    else
+      echo "${members[$i]}: stopped (home $fed_home/${members[$i]})"
+    fi
+  done
+  [ "$running" -gt 0 ] || return 3
+}
+
+case "${1:-}" in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+*)
+  echo "usage: $0 up|down|status" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,130 @@
+package org.careledger.federation.tool;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The bridge users of one node home, and which bridge passwords it holds.
+ *
+ * <p>A node X lets peer P's bridge deliver as user {@code bridge-P} of X's ApplicationRealm (the
+ * realm WildFly's remoting and messaging authenticate against), group {@code guest} (which the
+ * default messaging security setting allows to send). The realm's properties file stores only
+ * HEX(MD5(user ":" realm ":" password)), WildFly's digest form; the clear password lives only in
+ * P's credential store. This class writes that hash line directly (what {@code add-user.sh -a}
+ * does), so the password never appears on a command line.
+ *
+ * <p>Which aliases a node's credential store holds is recorded, by name only, in {@code
+ * <home>/federation/bridge-credentials}: the launcher deletes that file if applying the secrets
+ * fails, which makes the next run generate them again.
+ */
+final class BridgeCredentials {
+
+  private static final String REALM = "ApplicationRealm";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path home;
+
+  BridgeCredentials(Path home) {
+    this.home = home;
+  }
+
+  static String newPassword() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private Path users() {
+    return home.resolve("server/configuration/application-users.properties");
+  }
+
+  private Path roles() {
+    return home.resolve("server/configuration/application-roles.properties");
+  }
+
+  private Path aliases() {
+    return home.resolve("federation/bridge-credentials");
+  }
+
+  boolean hasUser(String user) throws IOException {
+    return keyed(users(), user);
+  }
+
+  void putUser(String user, String password) throws IOException {
+    put(users(), user, digest(user, password));
+    put(roles(), user, "guest");
+  }
+
+  boolean hasAlias(String alias) throws IOException {
+    return Files.exists(aliases()) && Files.readAllLines(aliases()).contains(alias);
+  }
+
+  void recordAlias(String alias) throws IOException {
+    if (hasAlias(alias)) {
+      return;
+    }
+    List<String> lines = Files.exists(aliases()) ? Files.readAllLines(aliases()) : List.of();
+    List<String> updated = new ArrayList<>(lines);
+    updated.add(alias);
+    writePrivate(aliases(), String.join("\n", updated) + "\n");
+  }
+
+  static String digest(String user, String password) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("MD5")
+              .digest((user + ":" + REALM + ":" + password).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean keyed(Path file, String key) throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.startsWith(key + "=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void put(Path file, String key, String value) throws IOException {
+    List<String> lines =
+        Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    List<String> updated = new ArrayList<>();
+    for (String line : lines) {
+      if (!line.startsWith(key + "=")) {
+        updated.add(line);
+      }
+    }
+    updated.add(key + "=" + value);
+    writePrivate(file, String.join("\n", updated) + "\n");
+  }
+
+  static void writePrivate(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp =
+        Files.createTempFile(
+            file.getParent(),
+            "." + file.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, content, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,184 @@
+package org.careledger.federation.tool;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
+import jakarta.json.stream.JsonGenerator;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The federation descriptor as the launcher writes and the bridge generator reads it (format fixed
+ * by the lead, version 1): members with their certificates and broker address, channels with their
+ * members and consensus.
+ *
+ * <p>TODO(federation merge): reading here is a minimal JSON-P reader of the fields the bridge
+ * generator needs. Replace it with org.careledger.domain.federation.FederationDescriptor (the real
+ * parser, with its validation and error codes) once that is merged.
+ */
+record Descriptor(String federation, long createdAt, List<Member> members, List<Channel> channels) {
+
+  private static final Pattern INSTITUTION = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])");
+
+  record Member(
+      String institution,
+      String signingCertificate,
+      String agreementCertificate,
+      String tlsCertificate,
+      String host,
+      int port) {}
+
+  record Channel(String id, List<String> members, String consensus) {}
+
+  Descriptor {
+    members = List.copyOf(members);
+    channels = List.copyOf(channels);
+    Set<String> names = new LinkedHashSet<>();
+    for (Member m : members) {
+      check(
+          INSTITUTION.matcher(m.institution()).matches(), "bad institution id " + m.institution());
+      check(names.add(m.institution()), "member " + m.institution() + " is listed twice");
+      check(m.port() > 0 && m.port() < 65536, "bad port for " + m.institution());
+      check(!m.host().isBlank(), "no host for " + m.institution());
+    }
+    for (Channel c : channels) {
+      check(c.members().size() >= 1, "channel " + c.id() + " has no members");
+      check(
+          new LinkedHashSet<>(c.members()).size() == c.members().size(),
+          "channel " + c.id() + " lists a member twice");
+      for (String m : c.members()) {
+        check(names.contains(m), "channel " + c.id() + " names " + m + ", who is not a member");
+      }
+    }
+  }
+
+  Member member(String institution) {
+    return members.stream()
+        .filter(m -> m.institution().equals(institution))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(institution + " is not a member"));
+  }
+
+  /** The members sharing at least one channel with {@code institution}, in descriptor order. */
+  List<Member> peersOf(String institution) {
+    Set<String> peers = new LinkedHashSet<>();
+    for (Channel c : channels) {
+      if (c.members().contains(institution)) {
+        peers.addAll(c.members());
+      }
+    }
+    peers.remove(institution);
+    List<Member> result = new ArrayList<>();
+    for (Member m : members) {
+      if (peers.contains(m.institution())) {
+        result.add(m);
+      }
+    }
+    return result;
+  }
+
+  static Descriptor read(Path file) throws IOException {
+    return parse(Files.readString(file));
+  }
+
+  static Descriptor parse(String json) {
+    try (JsonReader reader = Json.createReader(new StringReader(json))) {
+      JsonObject root = reader.readObject();
+      check(root.getInt("version", 0) == 1, "only descriptor version 1 is read");
+      List<Member> members = new ArrayList<>();
+      for (JsonValue v : root.getJsonArray("members")) {
+        JsonObject m = v.asJsonObject();
+        JsonObject artemis = m.getJsonObject("artemis");
+        members.add(
+            new Member(
+                m.getString("institution"),
+                m.getString("signingCertificate"),
+                m.getString("agreementCertificate"),
+                m.getString("tlsCertificate"),
+                artemis.getString("host"),
+                artemis.getInt("port")));
+      }
+      List<Channel> channels = new ArrayList<>();
+      for (JsonValue v : root.getJsonArray("channels")) {
+        JsonObject c = v.asJsonObject();
+        channels.add(
+            new Channel(
+                c.getString("id"),
+                c.getJsonArray("members").getValuesAs(JsonString.class).stream()
+                    .map(JsonString::getString)
+                    .toList(),
+                c.getString("consensus")));
+      }
+      return new Descriptor(
+          root.getString("federation"),
+          root.getJsonNumber("createdAt").longValueExact(),
+          members,
+          channels);
+    } catch (JsonException | NullPointerException | ClassCastException | ArithmeticException e) {
+      throw new IllegalArgumentException("not a valid federation descriptor: " + e.getMessage(), e);
+    }
+  }
+
+  String toJson() {
+    JsonArrayBuilder memberArray = Json.createArrayBuilder();
+    for (Member m : members) {
+      memberArray.add(
+          Json.createObjectBuilder()
+              .add("institution", m.institution())
+              .add("signingCertificate", m.signingCertificate())
+              .add("agreementCertificate", m.agreementCertificate())
+              .add("tlsCertificate", m.tlsCertificate())
+              .add(
+                  "artemis",
+                  Json.createObjectBuilder().add("host", m.host()).add("port", m.port())));
+    }
+    JsonArrayBuilder channelArray = Json.createArrayBuilder();
+    for (Channel c : channels) {
+      JsonObjectBuilder channel =
+          Json.createObjectBuilder()
+              .add("id", c.id())
+              .add("members", Json.createArrayBuilder(c.members()))
+              .add("consensus", c.consensus())
+              .add("consentPolicy", JsonValue.EMPTY_JSON_OBJECT)
+              .add(
+                  "batch",
+                  Json.createObjectBuilder().add("maxTransactions", 500).add("maxDelayMillis", 50));
+      channelArray.add(channel);
+    }
+    JsonObject root =
+        Json.createObjectBuilder()
+            .add("federation", federation)
+            .add("version", 1)
+            .add("createdAt", createdAt)
+            .add("members", memberArray)
+            .add("channels", channelArray)
+            .build();
+    StringWriter out = new StringWriter();
+    try (JsonWriter writer =
+        Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
+      writer.writeObject(root);
+    }
+    return out.toString().strip() + "\n";
+  }
+
+  private static void check(boolean condition, String problem) {
+    if (!condition) {
+      throw new IllegalArgumentException("federation descriptor: " + problem);
+    }
+  }
+}

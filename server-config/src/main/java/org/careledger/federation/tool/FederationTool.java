@@ -1,0 +1,193 @@
+package org.careledger.federation.tool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line of the federation launcher's helper:
+ *
+ * <pre>
+ * descriptor --file F --federation NAME [--created-at MS]
+ *            --member INSTITUTION=HOST:HTTP_PORT:HTTPS_PORT ...
+ *            --channel ID:CONSENSUS:MEMBER,MEMBER,... ...
+ *     fetches each member's certificates and writes the descriptor F; an existing F of the same
+ *     federation keeps its createdAt. Rewrites F only if its content changes.
+ * bridges --file F --homes DIR
+ *     for each member with a node home DIR/INSTITUTION: makes sure the bridge users and passwords
+ *     exist, writes its federation truststore (the members' TLS certificates), and writes DIR/INSTITUTION/federation/bridges.cli (private; it may hold passwords)
+ *     for federation.sh to apply. Prints the institutions it wrote a script for.
+ * </pre>
+ *
+ * Exit status 2 for bad arguments or a bad descriptor, 1 for other failures.
+ */
+public final class FederationTool {
+
+  private FederationTool() {}
+
+  public static void main(String[] args) {
+    try {
+      if (args.length == 0) {
+        throw new IllegalArgumentException("usage: descriptor|bridges OPTIONS");
+      }
+      Map<String, List<String>> options = options(Arrays.copyOfRange(args, 1, args.length));
+      switch (args[0]) {
+        case "descriptor" -> descriptor(options);
+        case "bridges" -> bridges(options);
+        default -> throw new IllegalArgumentException("unknown command " + args[0]);
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("federation-tool: " + e.getMessage());
+      System.exit(2);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("federation-tool: " + e);
+      System.exit(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(1);
+    }
+  }
+
+  static void descriptor(Map<String, List<String>> options)
+      throws IOException, InterruptedException {
+    Path file = Path.of(one(options, "file"));
+    String federation = one(options, "federation");
+    long createdAt =
+        options.containsKey("created-at")
+            ? Long.parseLong(one(options, "created-at"))
+            : System.currentTimeMillis();
+    String previous = Files.exists(file) ? Files.readString(file) : null;
+    if (previous != null) {
+      Descriptor old = Descriptor.parse(previous);
+      if (old.federation().equals(federation)) {
+        createdAt = old.createdAt();
+      }
+    }
+    CertificateCollector collector = new CertificateCollector();
+    List<Descriptor.Member> members = new ArrayList<>();
+    for (String spec : options.getOrDefault("member", List.of())) {
+      String[] nameAndAddress = spec.split("=", 2);
+      String[] address = nameAndAddress.length == 2 ? nameAndAddress[1].split(":") : new String[0];
+      if (address.length != 3) {
+        throw new IllegalArgumentException("--member wants INSTITUTION=HOST:HTTP:HTTPS: " + spec);
+      }
+      String institution = nameAndAddress[0];
+      CertificateCollector.Certificates certs =
+          collector.fetch(institution, address[0], Integer.parseInt(address[2]));
+      members.add(
+          new Descriptor.Member(
+              institution,
+              certs.signing(),
+              certs.agreement(),
+              certs.tls(),
+              address[0],
+              Integer.parseInt(address[1])));
+    }
+    List<Descriptor.Channel> channels = new ArrayList<>();
+    for (String spec : options.getOrDefault("channel", List.of())) {
+      String[] parts = spec.split(":", 3);
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("--channel wants ID:CONSENSUS:MEMBER,...: " + spec);
+      }
+      channels.add(new Descriptor.Channel(parts[0], List.of(parts[2].split(",")), parts[1]));
+    }
+    String json = new Descriptor(federation, createdAt, members, channels).toJson();
+    if (!json.equals(previous)) {
+      BridgeCredentials.writePrivate(file, json);
+      System.out.println("wrote " + file);
+    } else {
+      System.out.println("unchanged " + file);
+    }
+  }
+
+  static void bridges(Map<String, List<String>> options) throws IOException {
+    Descriptor descriptor = Descriptor.read(Path.of(one(options, "file")));
+    Path homes = Path.of(one(options, "homes"));
+    for (String line : plan(descriptor, homes)) {
+      System.out.println(line);
+    }
+  }
+
+  /**
+   * Provisions the bridge credentials of every pair of local members that share a channel and
+   * writes each local member's script; returns the institutions that got one.
+   */
+  static List<String> plan(Descriptor descriptor, Path homes) throws IOException {
+    Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+    Map<String, Boolean> usersChanged = new LinkedHashMap<>();
+    for (Descriptor.Member member : descriptor.members()) {
+      if (isLocal(homes, member.institution())) {
+        secrets.put(member.institution(), new LinkedHashMap<>());
+        usersChanged.put(member.institution(), false);
+      }
+    }
+    for (String sender : secrets.keySet()) {
+      BridgeCredentials senderHome = new BridgeCredentials(homes.resolve(sender));
+      for (Descriptor.Member peer : descriptor.peersOf(sender)) {
+        String receiver = peer.institution();
+        String alias = BridgeCli.credentialAlias(receiver);
+        String user = BridgeCli.bridgeUser(sender);
+        if (!secrets.containsKey(receiver)) {
+          // A member elsewhere: its operator adds our bridge user with a password exchanged out of
+          // band. Until then the bridge needs some credential to be created, and keeps retrying.
+          if (!senderHome.hasAlias(alias)) {
+            secrets.get(sender).put(alias, BridgeCredentials.newPassword());
+          }
+          continue;
+        }
+        BridgeCredentials receiverHome = new BridgeCredentials(homes.resolve(receiver));
+        if (senderHome.hasAlias(alias) && receiverHome.hasUser(user)) {
+          continue;
+        }
+        String password = BridgeCredentials.newPassword();
+        receiverHome.putUser(user, password);
+        usersChanged.put(receiver, true);
+        secrets.get(sender).put(alias, password);
+        senderHome.recordAlias(alias);
+      }
+    }
+    List<String> written = new ArrayList<>();
+    for (String institution : secrets.keySet()) {
+      boolean trustChanged = Truststore.update(homes.resolve(institution), descriptor);
+      String cli =
+          BridgeCli.forNode(
+              descriptor,
+              institution,
+              secrets.get(institution),
+              usersChanged.get(institution),
+              trustChanged);
+      BridgeCredentials.writePrivate(
+          homes.resolve(institution).resolve("federation/bridges.cli"), cli);
+      written.add(institution);
+    }
+    return written;
+  }
+
+  private static boolean isLocal(Path homes, String institution) {
+    return Files.isRegularFile(homes.resolve(institution).resolve("node.properties"));
+  }
+
+  private static Map<String, List<String>> options(String[] args) {
+    Map<String, List<String>> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option VALUE at " + args[i]);
+      }
+      options.computeIfAbsent(args[i].substring(2), k -> new ArrayList<>()).add(args[i + 1]);
+    }
+    return options;
+  }
+
+  private static String one(Map<String, List<String>> options, String name) {
+    List<String> values = options.get(name);
+    if (values == null || values.size() != 1) {
+      throw new IllegalArgumentException("give --" + name + " exactly once");
+    }
+    return values.get(0);
+  }
+}

@@ -1,0 +1,209 @@
+package org.careledger.federation.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The descriptor's form, and how the tool provisions bridge credentials between node homes. */
+class FederationToolTest {
+
+  @TempDir Path homes;
+
+  @Test
+  void descriptorRoundTripsInTheLeadsFormat() {
+    Descriptor d = BridgeCliTest.fourMembers();
+
+    String json = d.toJson();
+
+    assertThat(Descriptor.parse(json)).isEqualTo(d);
+    assertThat(json)
+        .contains("\"federation\": \"local-demo\"")
+        .contains("\"version\": 1")
+        .contains("\"createdAt\": 1700000000000")
+        .contains("\"artemis\": {")
+        .contains("\"consentPolicy\": {")
+        .contains("\"maxTransactions\": 500")
+        .contains("\"maxDelayMillis\": 50");
+  }
+
+  @Test
+  void descriptorNamingAStrangerInAChannelIsRefused() {
+    String json = BridgeCliTest.fourMembers().toJson().replace("\"insurer-d\"\n", "\"mallory\"\n");
+
+    assertThatThrownBy(() -> Descriptor.parse(json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mallory");
+  }
+
+  @Test
+  void eachPairGetsOnePasswordKnownOnlyToItsTwoHomes() throws Exception {
+    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
+    for (Descriptor.Member m : d.members()) {
+      Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
+      Files.writeString(
+          homes.resolve(m.institution()).resolve("node.properties"),
+          Truststore.PASSWORD_PROPERTY + "=test-only\n");
+    }
+
+    List<String> written = FederationTool.plan(d, homes);
+
+    assertThat(written).containsExactly("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
+    String cliA = Files.readString(homes.resolve("hospital-a/federation/bridges.cli"));
+    assertThat(Files.getPosixFilePermissions(homes.resolve("hospital-a/federation/bridges.cli")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    String passwordAtB = secret(cliA, "bridge-to-clinic-b");
+    assertThat(passwordAtB).hasSizeGreaterThanOrEqualTo(32);
+    String users =
+        Files.readString(
+            homes.resolve("clinic-b/server/configuration/application-users.properties"));
+    assertThat(users)
+        .contains("bridge-hospital-a=" + BridgeCredentials.digest("bridge-hospital-a", passwordAtB))
+        .doesNotContain(passwordAtB);
+    assertThat(
+            Files.readString(
+                homes.resolve("clinic-b/server/configuration/application-roles.properties")))
+        .contains("bridge-hospital-a=guest");
+    assertThat(secret(cliA, "bridge-to-pharmacy-c")).isNotEqualTo(passwordAtB);
+    assertThat(Files.readString(homes.resolve("clinic-b/federation/bridges.cli")))
+        .contains("ApplicationRealm:load");
+
+    FederationTool.plan(d, homes);
+
+    assertThat(Files.readString(homes.resolve("hospital-a/federation/bridges.cli")))
+        .doesNotContain("secret-value")
+        .doesNotContain(":load")
+        .contains("careledger-to-clinic-b");
+    assertThat(
+            Files.readString(
+                homes.resolve("clinic-b/server/configuration/application-users.properties")))
+        .isEqualTo(users);
+  }
+
+  @Test
+  void lostCredentialsOfOneNodeAreRegeneratedOnBothSidesOfItsPairsOnly() throws Exception {
+    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
+    for (Descriptor.Member m : d.members()) {
+      Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
+      Files.writeString(
+          homes.resolve(m.institution()).resolve("node.properties"),
+          Truststore.PASSWORD_PROPERTY + "=test-only\n");
+    }
+    FederationTool.plan(d, homes);
+    Files.delete(homes.resolve("hospital-a/federation/bridge-credentials"));
+
+    FederationTool.plan(d, homes);
+
+    String cliA = Files.readString(homes.resolve("hospital-a/federation/bridges.cli"));
+    String newPassword = secret(cliA, "bridge-to-clinic-b");
+    assertThat(
+            Files.readString(
+                homes.resolve("clinic-b/server/configuration/application-users.properties")))
+        .contains(
+            "bridge-hospital-a=" + BridgeCredentials.digest("bridge-hospital-a", newPassword));
+    assertThat(Files.readString(homes.resolve("clinic-b/federation/bridges.cli")))
+        .doesNotContain("secret-value");
+  }
+
+  @Test
+  void truststoreHoldsEveryMembersTlsCertificateAndIsRewrittenOnlyWhenThatChanges()
+      throws Exception {
+    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
+    Path home = homes.resolve("hospital-a");
+    Files.createDirectories(home);
+    Files.writeString(
+        home.resolve("node.properties"), Truststore.PASSWORD_PROPERTY + "=test-only\n");
+
+    assertThat(Truststore.update(home, d)).isTrue();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(home.resolve("federation/truststore.p12"))) {
+      store.load(in, "test-only".toCharArray());
+    }
+    assertThat(java.util.Collections.list(store.aliases()))
+        .containsExactlyInAnyOrder("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
+    assertThat(store.isCertificateEntry("clinic-b")).isTrue();
+    assertThat(Truststore.update(home, d)).isFalse();
+
+    List<Descriptor.Member> fewer = d.members().subList(0, 3);
+    Descriptor three =
+        new Descriptor(d.federation(), d.createdAt(), fewer, List.of(d.channels().get(1)));
+    assertThat(Truststore.update(home, three)).isTrue();
+  }
+
+  /**
+   * The same real self-signed certificate (made with keytool) as every member's TLS certificate.
+   */
+  static Descriptor withRealTlsCertificates(Descriptor d) throws Exception {
+    if (tlsCertificate == null) {
+      Path dir = Files.createTempDirectory("careledger-tool-test");
+      Path ks = dir.resolve("k.p12");
+      Path der = dir.resolve("c.der");
+      run(
+          "keytool",
+          "-genkeypair",
+          "-alias",
+          "t",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-dname",
+          "CN=test",
+          "-keystore",
+          ks.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          "test-only",
+          "-validity",
+          "2");
+      run(
+          "keytool",
+          "-exportcert",
+          "-alias",
+          "t",
+          "-keystore",
+          ks.toString(),
+          "-storepass",
+          "test-only",
+          "-file",
+          der.toString());
+      tlsCertificate = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(der));
+    }
+    List<Descriptor.Member> members = new java.util.ArrayList<>();
+    for (Descriptor.Member m : d.members()) {
+      members.add(
+          new Descriptor.Member(
+              m.institution(),
+              m.signingCertificate(),
+              m.agreementCertificate(),
+              tlsCertificate,
+              m.host(),
+              m.port()));
+    }
+    return new Descriptor(d.federation(), d.createdAt(), members, d.channels());
+  }
+
+  private static String tlsCertificate;
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  private static String secret(String cli, String alias) {
+    Matcher m =
+        Pattern.compile("set-secret\\(alias=" + alias + ", secret-value=\"([^\"]+)\"\\)")
+            .matcher(cli);
+    assertThat(m.find()).as("secret for " + alias).isTrue();
+    return m.group(1);
+  }
+}

@@ -1,0 +1,702 @@
+package org.careledger.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Four real WildFly nodes federated over JMS bridges, started with federation.sh as an operator
+ * would: certificates collected into the descriptor, pings between every pair of peers, a new
+ * member's bridges added without touching the existing ones, store and forward across a killed
+ * node, and nothing left running after {@code down}. Ports +400..+700; all on 127.0.0.1; every
+ * process is stopped by its PID (or, if a test fails, found by its home directory and killed).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FederationIT {
+
+  private static final Path FEDERATION_SH =
+      Path.of(System.getProperty("careledger.node.sh")).resolveSibling("federation.sh");
+  private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
+  private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
+
+  /** +400..+700 by default; -Dit.federation.offset=N moves it (e.g. beside another run). */
+  private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
+
+  private static final List<String> MEMBERS =
+      List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
+  private static final String ADMIN = "it-federation-admin";
+  private static final String PASSWORD = ManagementCli.randomPassword();
+  private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static final List<Long> latenciesMillis = Collections.synchronizedList(new ArrayList<>());
+  private static long coldUpSeconds;
+
+  record Run(int exitCode, String output, long seconds) {}
+
+  @BeforeAll
+  static void upCold() throws Exception {
+    // A fresh federation: servers and homes an earlier, aborted run left behind (only ours: they
+    // name this directory) would make the start warm and keep old users and bridges.
+    for (ProcessHandle process : processesNaming(HOME)) {
+      process.destroyForcibly();
+      process.onExit().get(30, TimeUnit.SECONDS);
+    }
+    if (Files.exists(HOME)) {
+      try (Stream<Path> files = Files.walk(HOME)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+    Run up = federationSh("up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    coldUpSeconds = up.seconds();
+    System.out.println("[FederationIT] federation.sh up (cold): " + coldUpSeconds + " s");
+    for (String member : MEMBERS) {
+      addAdmin(member);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void descriptorListsEveryMembersCertificatesAndBothChannels() throws Exception {
+    JsonNode descriptor = Http.JSON.readTree(HOME.resolve("federation.json").toFile());
+
+    assertThat(descriptor.path("federation").asText()).isEqualTo("local-demo");
+    assertThat(descriptor.path("version").asInt()).isEqualTo(1);
+    assertThat(descriptor.path("members")).hasSize(4);
+    for (int i = 0; i < MEMBERS.size(); i++) {
+      JsonNode member = descriptor.path("members").get(i);
+      assertThat(member.path("institution").asText()).isEqualTo(MEMBERS.get(i));
+      assertThat(member.path("artemis").path("port").asInt()).isEqualTo(httpPort(i));
+      JsonNode served =
+          Http.json(
+              Http.get("http://127.0.0.1:" + httpPort(i) + "/careledger/api/v1/node/certificates"));
+      for (String field : List.of("signingCertificate", "agreementCertificate", "tlsCertificate")) {
+        assertThat(member.path(field).asText()).isEqualTo(served.path(field).asText()).isNotBlank();
+      }
+    }
+    assertThat(descriptor.path("channels").get(0).path("id").asText()).isEqualTo("care-bft");
+    assertThat(descriptor.path("channels").get(0).path("members")).hasSize(4);
+    assertThat(descriptor.path("channels").get(0).path("consensus").asText()).isEqualTo("bft");
+    assertThat(descriptor.path("channels").get(1).path("id").asText()).isEqualTo("care-trio");
+    assertThat(descriptor.path("channels").get(1).path("members"))
+        .extracting(JsonNode::asText)
+        .containsExactly("hospital-a", "clinic-b", "pharmacy-c");
+    assertThat(descriptor.path("channels").get(1).path("consensus").asText())
+        .isEqualTo("unanimity");
+  }
+
+  @Test
+  @Order(2)
+  void everyNodePingsEveryPeerAndEachPingArrivesAtItsPeerOnly() throws Exception {
+    Map<String, List<String>> expected = new HashMap<>();
+    Map<String, Instant> sentAt = new HashMap<>();
+    for (int from = 0; from < MEMBERS.size(); from++) {
+      for (int to = 0; to < MEMBERS.size(); to++) {
+        if (from == to) {
+          continue;
+        }
+        JsonNode sent = ping(from, MEMBERS.get(to));
+        expected
+            .computeIfAbsent(MEMBERS.get(to), k -> new ArrayList<>())
+            .add(sent.path("nonce").asText());
+        sentAt.put(sent.path("nonce").asText(), Instant.parse(sent.path("sentAt").asText()));
+      }
+    }
+
+    for (int to = 0; to < MEMBERS.size(); to++) {
+      List<String> nonces = expected.get(MEMBERS.get(to));
+      JsonNode received = awaitPings(to, nonces);
+      assertThat(received).hasSize(3);
+      for (JsonNode ping : received) {
+        assertThat(ping.path("from").asText()).isIn(MEMBERS).isNotEqualTo(MEMBERS.get(to));
+        assertThat(ping.path("sender").asText()).isEqualTo(ping.path("from").asText());
+        Instant sent = sentAt.get(ping.path("nonce").asText());
+        latenciesMillis.add(
+            Duration.between(sent, Instant.parse(ping.path("receivedAt").asText())).toMillis());
+      }
+    }
+    List<Long> sorted = new ArrayList<>(latenciesMillis);
+    Collections.sort(sorted);
+    System.out.println(
+        "[FederationIT] ping latency over "
+            + sorted.size()
+            + " pings: median "
+            + sorted.get(sorted.size() / 2)
+            + " ms, max "
+            + sorted.get(sorted.size() - 1)
+            + " ms");
+  }
+
+  @Test
+  @Order(3)
+  void pingToAStrangerIsRefusedWithItsCode() throws Exception {
+    HttpResponse<String> response = post(0, "/federation/ping/not-a-member");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(Http.json(response).path("code").asText()).isEqualTo("CL-1600");
+  }
+
+  @Test
+  @Order(4)
+  void upAgainChangesNothing() throws Exception {
+    String descriptor = Files.readString(HOME.resolve("federation.json"));
+    String users = Files.readString(usersFile("clinic-b"));
+    List<Long> pids = pids();
+
+    Run up = federationSh("up");
+
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    System.out.println(
+        "[FederationIT] federation.sh up (warm, all running): " + up.seconds() + " s");
+    assertThat(Files.readString(HOME.resolve("federation.json"))).isEqualTo(descriptor);
+    assertThat(Files.readString(usersFile("clinic-b"))).isEqualTo(users);
+    assertThat(pids()).isEqualTo(pids);
+    for (String member : MEMBERS) {
+      assertThat(bridges(member).size()).as(member).isEqualTo(3);
+      assertThat(HOME.resolve(member).resolve("federation/bridges.cli")).doesNotExist();
+    }
+    Run status = federationSh("status");
+    assertThat(status.exitCode()).as(status.output()).isZero();
+    assertThat(status.output())
+        .contains("hospital-a: running")
+        .contains(
+            "bridge careledger-to-insurer-d -> remote+https://127.0.0.1:" + (httpPort(3) + 363))
+        .contains("started=true");
+  }
+
+  @Test
+  @Order(5)
+  void aFifthMemberAddsItsBridgeWithoutTouchingTheExistingOnes() throws Exception {
+    Map<String, JsonNode> before = bridges("hospital-a");
+    long forwardedBefore = before.get("careledger-to-clinic-b").path("message-count").asLong();
+    assertThat(forwardedBefore).isPositive();
+    ObjectNode descriptor =
+        (ObjectNode) Http.JSON.readTree(HOME.resolve("federation.json").toFile());
+    ObjectNode lab = ((ObjectNode) descriptor.path("members").get(0)).deepCopy();
+    lab.put("institution", "lab-e");
+    ((ObjectNode) lab.path("artemis")).put("port", 8080 + BASE_OFFSET + 50);
+    ((ArrayNode) descriptor.path("members")).add(lab);
+    ((ArrayNode) descriptor.path("channels").get(0).path("members")).add("lab-e");
+    Path five = HOME.resolve("federation-five.json");
+    Files.writeString(
+        five, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(descriptor));
+
+    Run tool = tool("bridges", "--file", five.toString(), "--homes", HOME.toString());
+    assertThat(tool.exitCode()).as(tool.output()).isZero();
+    Run apply = nodeSh(0, "cli", "--file=" + HOME.resolve("hospital-a/federation/bridges.cli"));
+    for (String member : MEMBERS) {
+      Files.deleteIfExists(HOME.resolve(member).resolve("federation/bridges.cli"));
+    }
+
+    assertThat(apply.exitCode()).as(apply.output()).isZero();
+    Map<String, JsonNode> after = bridges("hospital-a");
+    assertThat(after.keySet())
+        .containsExactlyInAnyOrder(
+            "careledger-to-clinic-b",
+            "careledger-to-pharmacy-c",
+            "careledger-to-insurer-d",
+            "careledger-to-lab-e");
+    // A removed and re-created bridge would count from zero again.
+    assertThat(after.get("careledger-to-clinic-b").path("message-count").asLong())
+        .isEqualTo(forwardedBefore);
+    for (String name : before.keySet()) {
+      assertThat(after.get(name).path("started").asBoolean()).isTrue();
+    }
+    assertThat(after.get("careledger-to-lab-e").path("target-context").toString())
+        .contains("remote+https://127.0.0.1:" + (8443 + BASE_OFFSET + 50));
+  }
+
+  @Test
+  @Order(6)
+  void aPingToAKilledNodeWaitsInTheBridgeAndArrivesAfterItsRestart() throws Exception {
+    int victim = 2; // pharmacy-c
+    long pid = Long.parseLong(Files.readString(HOME.resolve("pharmacy-c/node.pid")).trim());
+    ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+    process.destroyForcibly(); // SIGKILL: no orderly shutdown
+    process.onExit().get(30, TimeUnit.SECONDS);
+
+    JsonNode sent = ping(0, MEMBERS.get(victim));
+    // With one of four members down, the BFT channel keeps committing (3 = 2f+1 remain) ...
+    HttpResponse<String> bft =
+        submitAsync(1, "care-bft", "while-down", 90).get(150, TimeUnit.SECONDS);
+    assertThat(bft.statusCode()).as(bft.body()).isEqualTo(201);
+    BFT_TX_IDS.add(Http.json(bft).path("txId").asText());
+    // ... while the unanimity channel, which needs all three, stalls rather than forks: the
+    // submitter is told it did not commit in time, and no member's head moves.
+    long trioHeight = Http.json(get(0, "/channels/care-trio")).path("height").asLong();
+    HttpResponse<String> trio = submitAsync(0, "care-trio", "stalled", 5).get(60, TimeUnit.SECONDS);
+    assertThat(trio.statusCode()).as(trio.body()).isEqualTo(504);
+    assertThat(trio.body()).contains("CL-1534");
+    String stalledTx = trio.body().replaceAll("(?s).*transaction ([0-9a-f]{64}).*", "$1");
+    assertThat(Http.json(get(1, "/channels/care-trio")).path("height").asLong())
+        .isEqualTo(trioHeight);
+    assertThat(pids().get(victim)).isNull();
+
+    Run up = federationSh("up");
+
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    System.out.println(
+        "[FederationIT] federation.sh up restarting one killed node: " + up.seconds() + " s");
+    JsonNode received = awaitPings(victim, List.of(sent.path("nonce").asText()));
+    assertThat(received.get(0).path("from").asText()).isEqualTo("hospital-a");
+    // The restarted member catches up by block sync and holds the same chain as the others; the
+    // stalled transaction, still pending at its submitter, commits once all three are back.
+    awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+    // Round timers doubled while the channel stalled (capped at 2 s x 2^6): allow a few rounds.
+    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(stalledTx), Duration.ofMinutes(4));
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void downLeavesNoProcess() throws Exception {
+    List<Long> pids = pids();
+
+    Run down = federationSh("down");
+
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(pids).doesNotContainNull();
+    for (Long pid : pids) {
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    }
+    assertThat(processesNaming(HOME)).isEmpty();
+    assertThat(federationSh("status").exitCode()).isEqualTo(3);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Consensus over the bridges: the channels of the descriptor, ordered by QBFT (care-bft, four
+  // members) and by unanimity (care-trio, three members).
+  // ------------------------------------------------------------------------------------------
+
+  private static final List<String> TRIO = List.of("hospital-a", "clinic-b", "pharmacy-c");
+  private static final List<String> BFT_TX_IDS = Collections.synchronizedList(new ArrayList<>());
+
+  @Test
+  @Order(3)
+  void everyMemberHoldsTheChannelsOfTheDescriptorWithTheSameGenesis() throws Exception {
+    Set<String> bftGenesis = new HashSet<>();
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode channel = awaitChannel(node, "care-bft");
+      assertThat(channel.path("mode").asText()).isEqualTo("bft");
+      assertThat(channel.path("quorum").asInt()).isEqualTo(3);
+      assertThat(channel.path("members").size()).isEqualTo(4);
+      bftGenesis.add(channel.path("genesisHash").asText());
+    }
+    assertThat(bftGenesis).hasSize(1);
+    Set<String> trioGenesis = new HashSet<>();
+    for (String member : TRIO) {
+      JsonNode channel = awaitChannel(MEMBERS.indexOf(member), "care-trio");
+      assertThat(channel.path("mode").asText()).isEqualTo("unanimity");
+      assertThat(channel.path("quorum").asInt()).isEqualTo(3);
+      trioGenesis.add(channel.path("genesisHash").asText());
+    }
+    assertThat(trioGenesis).hasSize(1).doesNotContainAnyElementsOf(bftGenesis);
+    // insurer-d is not a member of care-trio: it holds no copy of it.
+    assertThat(get(3, "/channels/care-trio").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(4)
+  void transactionsSubmittedAtEveryMemberCommitOnAllOfThemInTheSameOrder() throws Exception {
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int node = 0; node < MEMBERS.size(); node++) {
+        calls.add(submitAsync(node, "care-bft", "bft-" + node + "-" + round, 60));
+      }
+    }
+    for (var call : calls) {
+      HttpResponse<String> response = call.get(120, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      BFT_TX_IDS.add(Http.json(response).path("txId").asText());
+    }
+    List<List<String>> chains = awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+    // Every submitted transaction once, in one order that every member holds.
+    List<String> order = chains.get(0);
+    assertThat(order).containsAll(BFT_TX_IDS).doesNotHaveDuplicates();
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+    }
+    // Commit certificates carry at least a quorum (3) of the four members' signatures.
+    JsonNode block = Http.json(get(1, "/channels/care-bft/blocks/1"));
+    assertThat(block.path("signers").size()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  @Order(4)
+  void theUnanimityChannelCommitsWithEveryMembersSignature() throws Exception {
+    HttpResponse<String> response =
+        submitAsync(1, "care-trio", "trio-1", 60).get(90, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String txId = Http.json(response).path("txId").asText();
+    awaitSameChains("care-trio", List.of(0, 1, 2), List.of(txId));
+    JsonNode block = Http.json(get(2, "/channels/care-trio/blocks/1"));
+    assertThat(block.path("signers").size()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(5)
+  void aMemberCutOffByItsBridgesFallsBehindAndConvergesWhenTheyAreRestored() throws Exception {
+    int isolated = 3; // insurer-d
+    setBridgesOf(isolated, "stop");
+    try {
+      HttpResponse<String> response =
+          submitAsync(0, "care-bft", "partitioned", 90).get(150, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      BFT_TX_IDS.add(Http.json(response).path("txId").asText());
+      long committed = Http.json(response).path("height").asLong();
+      assertThat(Http.json(get(isolated, "/channels/care-bft")).path("height").asLong())
+          .isLessThan(committed);
+    } finally {
+      setBridgesOf(isolated, "start");
+    }
+    awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+  }
+
+  /** Stops or starts every bridge into and out of one member: a network partition around it. */
+  private static void setBridgesOf(int member, String operation) throws Exception {
+    String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      if (node == member) {
+        continue;
+      }
+      Run out = nodeSh(member, "cli", "--command=" + address + MEMBERS.get(node) + ":" + operation);
+      assertThat(out.exitCode()).as(out.output()).isZero();
+      Run in = nodeSh(node, "cli", "--command=" + address + MEMBERS.get(member) + ":" + operation);
+      assertThat(in.exitCode()).as(in.output()).isZero();
+    }
+  }
+
+  private static JsonNode awaitChannel(int node, String channel) throws Exception {
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    HttpResponse<String> response;
+    do {
+      response = get(node, "/channels/" + channel);
+      if (response.statusCode() == 200) {
+        return Http.json(response);
+      }
+      Thread.sleep(500);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(
+        MEMBERS.get(node) + " has no channel " + channel + ": " + response.body());
+  }
+
+  private static java.util.concurrent.CompletableFuture<HttpResponse<String>> submitAsync(
+      int node, String channel, String recordId, int waitSeconds) {
+    byte[] hash = new byte[32];
+    new java.security.SecureRandom().nextBytes(hash);
+    String hex = java.util.HexFormat.of().formatHex(hash);
+    String json =
+        "{\"type\":\"register\",\"body\":{\"recordId\":\""
+            + recordId
+            + "\",\"version\":1,\"contentHash\":\""
+            + hex
+            + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
+            + "\"patient\":\""
+            + hex
+            + "\"}}";
+    HttpRequest request =
+        authorized(node, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
+            .timeout(Duration.ofSeconds(waitSeconds + 30L))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Waits until the given members hold chains of the same height that contain every one of {@code
+   * txIds}, then checks that their blocks are byte-for-byte the same hashes at every height.
+   *
+   * @return each member's transaction ids in chain order
+   */
+  private static List<List<String>> awaitSameChains(
+      String channel, List<Integer> nodes, List<String> txIds) throws Exception {
+    return awaitSameChains(channel, nodes, txIds, DELIVERY_TIMEOUT);
+  }
+
+  private static List<List<String>> awaitSameChains(
+      String channel, List<Integer> nodes, List<String> txIds, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<Long> heights = new ArrayList<>();
+      for (int node : nodes) {
+        heights.add(Http.json(get(node, "/channels/" + channel)).path("height").asLong());
+      }
+      if (heights.stream().distinct().count() == 1) {
+        List<List<String>> chains = new ArrayList<>();
+        List<List<String>> hashes = new ArrayList<>();
+        for (int node : nodes) {
+          List<String> ids = new ArrayList<>();
+          List<String> blockHashes = new ArrayList<>();
+          for (long h = 0; h <= heights.get(0); h++) {
+            JsonNode block = Http.json(get(node, "/channels/" + channel + "/blocks/" + h));
+            blockHashes.add(block.path("hash").asText());
+            block.path("txIds").forEach(id -> ids.add(id.asText()));
+          }
+          chains.add(ids);
+          hashes.add(blockHashes);
+        }
+        if (chains.get(0).containsAll(txIds)) {
+          for (int i = 1; i < nodes.size(); i++) {
+            assertThat(hashes.get(i))
+                .as(
+                    "block hashes of "
+                        + MEMBERS.get(nodes.get(i))
+                        + " and "
+                        + MEMBERS.get(nodes.get(0)))
+                .isEqualTo(hashes.get(0));
+          }
+          return chains;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(channel + " did not converge: heights " + heights);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  @AfterAll
+  static void stopEverythingWeStarted() throws Exception {
+    federationSh("down");
+    for (ProcessHandle process : processesNaming(HOME)) {
+      process.destroyForcibly();
+    }
+    if (!latenciesMillis.isEmpty()) {
+      System.out.println("[FederationIT] cold up " + coldUpSeconds + " s");
+    }
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private static int httpPort(int index) {
+    return 8080 + BASE_OFFSET + 100 * index;
+  }
+
+  private static Path usersFile(String member) {
+    return HOME.resolve(member).resolve("server/configuration/application-users.properties");
+  }
+
+  private static JsonNode ping(int from, String to) throws Exception {
+    HttpResponse<String> response = post(from, "/federation/ping/" + to);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    JsonNode sent = Http.json(response);
+    assertThat(sent.path("peer").asText()).isEqualTo(to);
+    assertThat(sent.path("nonce").asText()).matches("[0-9a-f]{32}");
+    return sent;
+  }
+
+  /** Polls the node's received pings until all {@code nonces} are there; returns those pings. */
+  private static JsonNode awaitPings(int node, List<String> nonces) throws Exception {
+    Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
+    JsonNode pings = null;
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> response = get(node, "/federation/pings");
+      if (response.statusCode() == 200) {
+        pings = Http.json(response);
+        ArrayNode matching = Http.JSON.createArrayNode();
+        for (JsonNode ping : pings) {
+          if (nonces.contains(ping.path("nonce").asText())) {
+            matching.add(ping);
+          }
+        }
+        if (matching.size() == nonces.size()) {
+          return matching;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(
+        MEMBERS.get(node)
+            + " did not receive "
+            + nonces
+            + " in "
+            + DELIVERY_TIMEOUT
+            + "; it has "
+            + pings);
+  }
+
+  private static HttpResponse<String> post(int node, String path) throws Exception {
+    return CLIENT.send(
+        authorized(node, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(int node, String path) throws Exception {
+    return CLIENT.send(authorized(node, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder authorized(int node, String path) {
+    String token = ADMIN + ":" + PASSWORD;
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
+        .timeout(Duration.ofSeconds(30))
+        .header(
+            "Authorization",
+            "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void addAdmin(String member) throws Exception {
+    String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
+    Path script = Files.createTempFile(HOME, ".admin", ".cli");
+    try {
+      Files.writeString(
+          script,
+          String.join(
+              "\n",
+              "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
+              realm + ":add-identity(identity=" + ADMIN + ")",
+              realm
+                  + ":set-password(identity="
+                  + ADMIN
+                  + ", clear={password=\""
+                  + PASSWORD
+                  + "\"})",
+              realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
+              "end-if",
+              ""));
+      Run run = nodeSh(MEMBERS.indexOf(member), "cli", "--file=" + script);
+      assertThat(run.exitCode()).as(run.output()).isZero();
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  /** The node's JMS bridges with their runtime attributes, by name. */
+  private static Map<String, JsonNode> bridges(String member) throws Exception {
+    Run run =
+        nodeSh(
+            MEMBERS.indexOf(member),
+            "cli",
+            "--output-json",
+            "--command=/subsystem=messaging-activemq:read-children-resources(child-type=jms-bridge, include-runtime=true)");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    JsonNode result = Http.JSON.readTree(run.output()).path("result");
+    Map<String, JsonNode> bridges = new HashMap<>();
+    result.fields().forEachRemaining(e -> bridges.put(e.getKey(), e.getValue()));
+    return bridges;
+  }
+
+  /** PID per member, null where its node does not run. */
+  private static List<Long> pids() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    for (String member : MEMBERS) {
+      Path file = HOME.resolve(member).resolve("node.pid");
+      Long pid = Files.exists(file) ? Long.valueOf(Files.readString(file).trim()) : null;
+      pids.add(
+          pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+              ? pid
+              : null);
+    }
+    return pids;
+  }
+
+  private static List<ProcessHandle> processesNaming(Path dir) {
+    List<ProcessHandle> found = new ArrayList<>();
+    try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+      all.filter(p -> p.info().commandLine().orElse("").contains(dir.toString() + "/"))
+          .filter(p -> p.info().command().orElse("").endsWith("java"))
+          .forEach(found::add);
+    }
+    return found;
+  }
+
+  private static Run federationSh(String command) throws Exception {
+    return run(List.of("bash", FEDERATION_SH.toString(), command), Map.of());
+  }
+
+  private static Run nodeSh(int index, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", NODE_SH.toString()));
+    command.addAll(List.of(args));
+    return run(
+        command,
+        Map.of(
+            "CARELEDGER_HOME", HOME.resolve(MEMBERS.get(index)).toString(),
+            "CARELEDGER_INSTITUTION", MEMBERS.get(index),
+            "CARELEDGER_PORT_OFFSET", String.valueOf(BASE_OFFSET + 100 * index)));
+  }
+
+  private static Run tool(String... args) throws Exception {
+    Path jbossHome = Path.of(System.getProperty("jboss.home"));
+    Path layers = jbossHome.resolve("modules/system/layers/base");
+    String classpath =
+        String.join(
+            ":",
+            FEDERATION_SH.resolveSibling("target/classes").toString(),
+            only(layers.resolve("jakarta/json/api/main"), "jakarta.json-api-"),
+            only(layers.resolve("org/eclipse/parsson/main"), "parsson-"));
+    List<String> command =
+        new ArrayList<>(
+            List.of("java", "-cp", classpath, "org.careledger.federation.tool.FederationTool"));
+    command.addAll(List.of(args));
+    return run(command, Map.of());
+  }
+
+  private static String only(Path dir, String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> p.getFileName().toString().endsWith(".jar"))
+          .findFirst()
+          .orElseThrow()
+          .toString();
+    }
+  }
+
+  private static Run run(List<String> command, Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(key -> key.startsWith("CARELEDGER_"));
+    environment.put("CARELEDGER_FEDERATION_HOME", HOME.toString());
+    environment.put("CARELEDGER_FEDERATION_BASE_OFFSET", String.valueOf(BASE_OFFSET));
+    // Four nodes booting at once on a shared 2-core machine can take minutes each.
+    environment.put("CARELEDGER_READY_TIMEOUT", "900");
+    environment.putAll(env);
+    builder.redirectErrorStream(true);
+    long started = System.nanoTime();
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(20, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " did not finish:\n" + output);
+    }
+    return new Run(
+        process.exitValue(), output, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+  }
+}
