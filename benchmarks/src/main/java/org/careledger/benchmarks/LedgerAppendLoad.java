@@ -138,8 +138,17 @@ public final class LedgerAppendLoad {
                 while (System.nanoTime() < end) {
                   String body = registerBody(random, counter.incrementAndGet());
                   long t0 = System.nanoTime();
-                  HttpResponse<String> response =
-                      http.send(post(target, auth, body), HttpResponse.BodyHandlers.ofString());
+                  HttpResponse<String> response;
+                  try {
+                    response =
+                        http.send(post(target, auth, body), HttpResponse.BodyHandlers.ofString());
+                  } catch (java.io.IOException e) {
+                    // A timed-out or refused call counts as failed; the run goes on.
+                    if (failed.incrementAndGet() <= 3) {
+                      System.err.println(phase + ": " + e);
+                    }
+                    continue;
+                  }
                   long t1 = System.nanoTime();
                   if (response.statusCode() / 100 != 2) {
                     if (failed.incrementAndGet() <= 3) {
@@ -198,7 +207,8 @@ public final class LedgerAppendLoad {
 
   private static HttpRequest post(String url, String auth, String json) {
     return HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30))
+        .timeout(
+            Duration.ofSeconds(40)) // beyond the server's default 30 s wait: its 504 comes first
         .header("Authorization", auth)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))

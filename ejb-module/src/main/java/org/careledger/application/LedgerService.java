@@ -76,6 +76,13 @@ public interface LedgerService {
   Committed submit(
       String channelId, String type, Map<String, Object> body, java.time.Duration commitWait);
 
+  /**
+   * As {@link #submit(String, String, Map, Duration)} without holding the caller's thread while a
+   * federated channel commits; a single-member channel commits before this returns.
+   */
+  java.util.concurrent.CompletionStage<Committed> submitAsync(
+      String channelId, String type, Map<String, Object> body, java.time.Duration commitWait);
+
   /** The proof bundle for a transaction, up to block {@code head} (the current head if null). */
   byte[] proofBundle(String channelId, String txId, Long head);
 

@@ -36,4 +36,7 @@ public interface LedgerStore {
 
   /** Height and index of a transaction, if it is on the chain. */
   Optional<long[]> locate(String channelId, String txId);
+
+  /** Which of these transaction ids (lower-case hex) are on the chain: one query for a batch. */
+  java.util.Set<String> committedAmong(String channelId, java.util.Collection<String> txIds);
 }

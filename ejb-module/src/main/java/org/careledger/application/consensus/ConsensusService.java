@@ -27,6 +27,13 @@ public interface ConsensusService {
   Committed submit(String channelId, SignedTransaction transaction, Duration wait);
 
   /**
+   * As {@link #submit}, without holding the caller's thread: the stage completes once the block is
+   * committed and durable here, or exceptionally with {@code FEDERATION_COMMIT_TIMEOUT}.
+   */
+  java.util.concurrent.CompletionStage<Committed> submitAsync(
+      String channelId, SignedTransaction transaction, Duration wait);
+
+  /**
    * Wraps {@code payload} in a federation envelope signed by this node, once the node has its
    * federation descriptor; empty before.
    *

@@ -21,12 +21,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,10 +50,12 @@ import org.careledger.application.internal.ConsensusTransactions.Outbound;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.consensus.BlockValidator;
+import org.careledger.domain.consensus.CachingSignatureVerifier;
 import org.careledger.domain.consensus.CachingTransactionVerifier;
 import org.careledger.domain.consensus.ConsensusMessage;
 import org.careledger.domain.consensus.Ed25519Signatures;
 import org.careledger.domain.consensus.EngineConfig;
+import org.careledger.domain.consensus.LedgerView;
 import org.careledger.domain.consensus.MessageCodec;
 import org.careledger.domain.consensus.Output;
 import org.careledger.domain.consensus.QbftEngine;
@@ -143,13 +150,25 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     final ChannelId id;
     final Membership membership;
     final QbftEngine engine;
+    final TransactionVerifier verifier;
+    final CachingSignatureVerifier signatures;
     final ReentrantLock lock = new ReentrantLock();
     final Map<String, CompletableFuture<Committed>> waiting = new ConcurrentHashMap<>();
 
-    ChannelRuntime(ChannelId id, Membership membership, QbftEngine engine) {
+    /** Submitted here, verified, not yet handed to the engine nor relayed (see {@link #drain}). */
+    final Queue<SignedTransaction> incoming = new ConcurrentLinkedQueue<>();
+
+    ChannelRuntime(
+        ChannelId id,
+        Membership membership,
+        QbftEngine engine,
+        TransactionVerifier verifier,
+        CachingSignatureVerifier signatures) {
       this.id = id;
       this.membership = membership;
       this.engine = engine;
+      this.verifier = verifier;
+      this.signatures = signatures;
     }
   }
 
@@ -288,6 +307,12 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             defaults.maxFutureBlockMillis(),
             defaults.futureRounds(),
             defaults.futureHeights());
+    // One cache for the engine and the submit path: a transaction submitted here is verified
+    // once, not again when the engine admits it.
+    TransactionVerifier verifier =
+        new CachingTransactionVerifier(TransactionVerifier.DIRECT, 100_000);
+    CachingSignatureVerifier signatures =
+        new CachingSignatureVerifier(Ed25519Signatures.VERIFIER, 20_000);
     QbftEngine engine =
         new QbftEngine(
             Ed25519Signatures.signer(selfMember, key),
@@ -296,13 +321,28 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             persisted,
             config,
             new QbftEngine.Services(
-                Ed25519Signatures.VERIFIER,
-                new CachingTransactionVerifier(TransactionVerifier.DIRECT, 100_000),
+                signatures,
+                verifier,
                 // Sharing policies (issue 5) plug in here; until then the engine's structural
                 // checks (link, tree head, signatures, proposer, time) are the whole validation.
                 BlockValidator.STRUCTURAL_ONLY,
-                txId -> tx.contains(id, HexFormat.of().formatHex(txId))));
-    ChannelRuntime runtime = new ChannelRuntime(channel.id(), membership, engine);
+                new LedgerView() {
+                  @Override
+                  public boolean containsTransaction(byte[] txId) {
+                    return tx.contains(id, HexFormat.of().formatHex(txId));
+                  }
+
+                  @Override
+                  public Set<String> committedAmong(Collection<byte[]> txIds) {
+                    List<String> hex = new ArrayList<>(txIds.size());
+                    for (byte[] txId : txIds) {
+                      hex.add(HexFormat.of().formatHex(txId));
+                    }
+                    return tx.committedAmong(id, hex);
+                  }
+                }));
+    ChannelRuntime runtime =
+        new ChannelRuntime(channel.id(), membership, engine, verifier, signatures);
     channels.put(id, runtime);
     call(runtime, () -> engine.start(now()));
   }
@@ -349,47 +389,121 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
 
   @Override
   public Committed submit(String channelId, SignedTransaction transaction, Duration wait) {
+    try {
+      return submitAsync(channelId, transaction, wait).toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EJBException("interrupted while waiting for a commit", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CareLedgerException known) {
+        throw known;
+      }
+      throw new EJBException("commit failed", e);
+    }
+  }
+
+  /**
+   * Hands the transaction to the channel and returns at once; the stage completes when the block
+   * holding it is committed and durable here, or with {@code FEDERATION_COMMIT_TIMEOUT} once {@code
+   * wait} has passed (the transaction stays pending and may still commit).
+   *
+   * <p>Submissions are combined: each is verified by the submitting thread (through the cache the
+   * engine shares, so the engine does not verify it again) and queued; whichever thread holds or
+   * next takes the channel's lock hands every queued transaction to the engine in one call, and
+   * then relays the whole batch to each peer in one signed envelope. Under load that is one relay
+   * message per peer for many transactions, not one per transaction; without load a batch is one
+   * transaction and nothing waits.
+   */
+  @Override
+  public CompletionStage<Committed> submitAsync(
+      String channelId, SignedTransaction transaction, Duration wait) {
     ChannelRuntime runtime = channels.get(channelId);
     if (runtime == null) {
       throw new CareLedgerException(
           ErrorCode.CHANNEL_UNKNOWN, "no federated channel " + channelId + " on this node");
     }
-    transaction.verify(runtime.membership);
+    runtime.verifier.verify(transaction, runtime.membership);
     String txId = transaction.idHex();
     CompletableFuture<Committed> done =
         runtime.waiting.computeIfAbsent(txId, k -> new CompletableFuture<>());
-    // Every member keeps the transaction in its pool, so whichever is proposer can include it.
+    runtime.incoming.add(transaction);
+    drain(runtime);
+    // A copy times out, not the shared future: another submitter of the same transaction keeps
+    // its own deadline.
+    return done.copy()
+        .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (committed, failure) -> {
+              runtime.waiting.remove(txId, done);
+              if (failure == null) {
+                return committed;
+              }
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException
+                      ? failure.getCause()
+                      : failure;
+              if (cause instanceof TimeoutException) {
+                throw new CareLedgerException(
+                    ErrorCode.FEDERATION_COMMIT_TIMEOUT,
+                    "transaction "
+                        + txId
+                        + " was not committed on channel "
+                        + channelId
+                        + " within "
+                        + wait.toSeconds()
+                        + " s; it stays pending and may still commit (ask for its proof later)");
+              }
+              throw cause instanceof RuntimeException r ? r : new EJBException("commit failed");
+            });
+  }
+
+  /** Most transactions in one relay envelope (about 600 bytes each: stays a small JMS message). */
+  static final int RELAY_BATCH = 200;
+
+  /**
+   * Hands queued submissions to the engine, a batch at a time, if the channel's lock is free; the
+   * thread holding it does the same after releasing it (see {@link #call}), so nothing queued is
+   * left behind. The relay goes out after the lock is released: peers need the transactions only to
+   * propose or check them, and the order of messages does not matter to the protocol.
+   */
+  private void drain(ChannelRuntime runtime) {
+    while (!runtime.incoming.isEmpty() && runtime.lock.tryLock()) {
+      List<SignedTransaction> batch = new ArrayList<>();
+      try {
+        SignedTransaction next;
+        while (batch.size() < RELAY_BATCH && (next = runtime.incoming.poll()) != null) {
+          batch.add(next);
+        }
+        if (!batch.isEmpty()) {
+          perform(runtime, runtime.engine.onTransactions(batch, now()));
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, runtime.id + ": submitted transactions not handed over", e);
+      } finally {
+        runtime.lock.unlock();
+      }
+      relay(runtime, batch);
+    }
+  }
+
+  /** Every member keeps submitted transactions in its pool, so whichever proposes includes them. */
+  private void relay(ChannelRuntime runtime, List<SignedTransaction> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<byte[]> encoded = new ArrayList<>(batch.size());
+    for (SignedTransaction t : batch) {
+      encoded.add(t.encoded());
+    }
+    byte[] bytes =
+        envelope(runtime.id, MessageType.TRANSACTIONS, FederationPayloads.transactions(encoded));
     List<Outbound> outbound = new ArrayList<>();
-    byte[] payload = FederationPayloads.transactions(List.of(transaction.encoded()));
     for (Member peer : runtime.membership.members()) {
       if (!peer.institution().equals(federation.self())) {
-        outbound.add(
-            new Outbound(
-                peer.institution(), envelope(runtime.id, MessageType.TRANSACTIONS, payload)));
+        outbound.add(new Outbound(peer.institution(), bytes));
       }
     }
     send(outbound);
-    call(runtime, () -> runtime.engine.onTransactions(List.of(transaction), now()));
-    try {
-      return done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new CareLedgerException(
-          ErrorCode.FEDERATION_COMMIT_TIMEOUT,
-          "transaction "
-              + txId
-              + " was not committed on channel "
-              + channelId
-              + " within "
-              + wait.toSeconds()
-              + " s; it stays pending and may still commit (ask for its proof later)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EJBException("interrupted while waiting for a commit", e);
-    } catch (ExecutionException e) {
-      throw new EJBException("commit failed", e);
-    } finally {
-      runtime.waiting.remove(txId, done);
-    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -451,13 +565,22 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     switch (envelope.type()) {
       case CONSENSUS -> {
         ConsensusMessage message = MessageCodec.decode(envelope.payload());
+        // Signatures are checked here, in parallel on the delivering threads; under the
+        // channel's lock the engine finds them in the caches.
+        runtime.signatures.precheck(message, runtime.membership, runtime.verifier);
         call(runtime, () -> runtime.engine.onMessage(message, now()));
       }
       case TRANSACTIONS -> {
-        List<SignedTransaction> txs =
-            FederationPayloads.decodeTransactions(envelope.payload()).stream()
-                .map(SignedTransaction::decode)
-                .toList();
+        List<SignedTransaction> txs = new ArrayList<>();
+        for (byte[] encoded : FederationPayloads.decodeTransactions(envelope.payload())) {
+          SignedTransaction one = SignedTransaction.decode(encoded);
+          try {
+            runtime.verifier.verify(one, runtime.membership);
+            txs.add(one);
+          } catch (CareLedgerException e) {
+            LOG.fine(() -> "dropped a relayed transaction from " + envelope.sender() + ": " + e);
+          }
+        }
         call(runtime, () -> runtime.engine.onTransactions(txs, now()));
       }
       case SYNC_REQUEST -> {
@@ -504,6 +627,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     } finally {
       runtime.lock.unlock();
     }
+    drain(runtime);
   }
 
   private void perform(ChannelRuntime runtime, List<Output> outputs) {

@@ -88,6 +88,11 @@ public class ConsensusTransactions {
     return store.locate(channelId, txIdHex).isPresent();
   }
 
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public java.util.Set<String> committedAmong(String channelId, java.util.Collection<String> ids) {
+    return store.committedAmong(channelId, ids);
+  }
+
   /** Queues messages for peers; all of them are in the local broker once this returns. */
   public void send(List<Outbound> messages) {
     for (Outbound message : messages) {

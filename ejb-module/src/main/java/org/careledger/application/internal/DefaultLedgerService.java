@@ -144,15 +144,33 @@ public class DefaultLedgerService implements LedgerService {
   }
 
   @Override
+  public java.util.concurrent.CompletionStage<Committed> submitAsync(
+      String channelId, String type, Map<String, Object> body, Duration commitWait) {
+    if (consensus.manages(channelId)) {
+      NodeIdentity identity = keys.identity();
+      SignedTransaction tx =
+          sign(
+              identity,
+              transaction(identity, new ChannelId(channelId), transactionType(type), body));
+      return consensus.submitAsync(channelId, tx, commitWait);
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        submit(channelId, type, body, commitWait));
+  }
+
+  private static TransactionType transactionType(String type) {
+    return TransactionType.ofWireName(type)
+        .filter(t -> t != TransactionType.CHANNEL_CONFIG)
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.TX_MALFORMED, "unknown transaction type '" + type + "'"));
+  }
+
+  @Override
   public Committed submit(
       String channelId, String type, Map<String, Object> body, Duration commitWait) {
-    TransactionType txType =
-        TransactionType.ofWireName(type)
-            .filter(t -> t != TransactionType.CHANNEL_CONFIG)
-            .orElseThrow(
-                () ->
-                    new CareLedgerException(
-                        ErrorCode.TX_MALFORMED, "unknown transaction type '" + type + "'"));
+    TransactionType txType = transactionType(type);
     NodeIdentity identity = keys.identity();
     if (consensus.manages(channelId)) {
       // A federated channel: the members order it by consensus; the answer comes once the block

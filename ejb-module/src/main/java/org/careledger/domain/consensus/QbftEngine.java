@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.InstitutionId;
@@ -280,8 +281,15 @@ public class QbftEngine {
   /** New pending transactions (from local clients or relayed by peers). */
   public List<Output> onTransactions(List<SignedTransaction> transactions, long now) {
     begin(now);
+    List<SignedTransaction> fresh = new ArrayList<>(transactions.size());
     for (SignedTransaction tx : transactions) {
-      admit(tx);
+      if (!pool.containsKey(tx.idHex())) {
+        fresh.add(tx);
+      }
+    }
+    Predicate<byte[]> committed = committedAmong(fresh);
+    for (SignedTransaction tx : fresh) {
+      admit(tx, committed);
     }
     if (!pool.isEmpty()) {
       startRoundTimer(round);
@@ -309,7 +317,7 @@ public class QbftEngine {
             headHash,
             membership,
             services.transactions(),
-            this::isCommitted,
+            committedAmong(block.transactions()),
             ErrorCode.CONSENSUS_SYNC_BLOCK_INVALID);
       } catch (CareLedgerException e) {
         drop(e.errorCode(), "from " + from + ": " + e.getMessage());
@@ -538,7 +546,7 @@ public class QbftEngine {
         headHash,
         membership,
         services.transactions(),
-        this::isCommitted,
+        committedAmong(block.transactions()),
         ErrorCode.CONSENSUS_PROPOSAL_INVALID);
     BlockHeader header = block.header();
     if (header.time() > now + config.maxFutureBlockMillis()) {
@@ -897,8 +905,8 @@ public class QbftEngine {
     roundTimers.clear();
     batchTimers.clear();
     syncRequested = false;
-    // Transactions committed meanwhile (by another path) must not be proposed again.
-    pool.values().removeIf(p -> isCommitted(p.transaction().id()));
+    // Every commit (by consensus or by synchronisation) goes through commit(), which takes its
+    // transactions out of the pool: nothing in the pool is committed, and no lookup is needed here.
     future.headMap(height).clear();
     List<ConsensusMessage> ready = future.remove(height);
     futureCount = future.values().stream().mapToInt(List::size).sum();
@@ -947,7 +955,7 @@ public class QbftEngine {
 
   // ---- helpers
 
-  private void admit(SignedTransaction tx) {
+  private void admit(SignedTransaction tx, Predicate<byte[]> committed) {
     String id = tx.idHex();
     if (pool.containsKey(id)) {
       return;
@@ -956,7 +964,7 @@ public class QbftEngine {
       drop(ErrorCode.CONSENSUS_TRANSACTION_REJECTED, tx + " is for another channel");
       return;
     }
-    if (isCommitted(tx.id())) {
+    if (committed.test(tx.id())) {
       drop(ErrorCode.CONSENSUS_TRANSACTION_REJECTED, tx + " is already committed");
       return;
     }
@@ -973,9 +981,26 @@ public class QbftEngine {
     pool.put(id, new Pending(tx, now));
   }
 
-  private boolean isCommitted(byte[] id) {
-    return recentlyCommitted.contains(HexFormat.of().formatHex(id))
-        || services.ledger().containsTransaction(id);
+  /**
+   * Which of these transactions are already committed, asking the ledger once for the whole batch
+   * and only about those the engine cannot answer itself. A transaction in the pool is not
+   * committed: it was checked when admitted, and every commit since took its transactions out of
+   * the pool (see {@link #commit}); one committed recently is remembered. Only the rest go to the
+   * database, so a proposal made of transactions already relayed here costs no lookup at all.
+   */
+  private Predicate<byte[]> committedAmong(List<SignedTransaction> transactions) {
+    List<byte[]> unknown = new ArrayList<>();
+    for (SignedTransaction tx : transactions) {
+      String id = tx.idHex();
+      if (!pool.containsKey(id) && !recentlyCommitted.contains(id)) {
+        unknown.add(tx.id());
+      }
+    }
+    Set<String> stored = unknown.isEmpty() ? Set.of() : services.ledger().committedAmong(unknown);
+    return id -> {
+      String hex = HexFormat.of().formatHex(id);
+      return recentlyCommitted.contains(hex) || stored.contains(hex);
+    };
   }
 
   private boolean signatureValid(SignedPayload signed) {

@@ -58,9 +58,22 @@ public class JmsFederationTransport implements FederationTransport {
     }
   }
 
+  /**
+   * Queues found so far, by peer: a JNDI lookup per message showed up in profiles. Only found
+   * queues are kept, so a bridge configured later is seen at the next send.
+   */
+  private static final java.util.concurrent.ConcurrentMap<InstitutionId, Queue> QUEUES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static Queue outboundQueue(InstitutionId peer) {
+    Queue known = QUEUES.get(peer);
+    if (known != null) {
+      return known;
+    }
     try {
-      return (Queue) new InitialContext().lookup(OUTBOUND_JNDI_PREFIX + peer.value());
+      Queue queue = (Queue) new InitialContext().lookup(OUTBOUND_JNDI_PREFIX + peer.value());
+      QUEUES.put(peer, queue);
+      return queue;
     } catch (NameNotFoundException e) {
       throw new CareLedgerException(
           ErrorCode.FEDERATION_PEER_UNKNOWN,

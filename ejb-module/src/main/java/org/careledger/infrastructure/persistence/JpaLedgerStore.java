@@ -6,9 +6,12 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.careledger.application.LedgerStore;
 import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.BlockHeader;
@@ -159,4 +162,24 @@ public class JpaLedgerStore implements LedgerStore {
         ? Optional.empty()
         : Optional.of(new long[] {tx.getHeight(), tx.getTxIndex()});
   }
+
+  @Override
+  public Set<String> committedAmong(String channelId, Collection<String> txIds) {
+    Set<String> found = new HashSet<>();
+    List<String> ids = new ArrayList<>(txIds);
+    // Bounded IN lists: the databases we run on take far more, but plans stay cached per size.
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      found.addAll(
+          em.createQuery(
+                  "select t.txId from LedgerTransactionEntity t"
+                      + " where t.channelId = :channel and t.txId in :ids",
+                  String.class)
+              .setParameter("channel", channelId)
+              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST)))
+              .getResultList());
+    }
+    return found;
+  }
+
+  private static final int IN_LIST = 500;
 }

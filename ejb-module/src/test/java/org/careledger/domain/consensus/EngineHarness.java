@@ -38,6 +38,14 @@ final class EngineHarness {
   }
 
   QbftEngine engine(int member, SignedState state, QbftEngine.Fault fault) {
+    return engine(member, state, fault, id -> false);
+  }
+
+  QbftEngine engineOver(int member, LedgerView ledger) {
+    return engine(member, null, QbftEngine.Fault.NONE, ledger);
+  }
+
+  QbftEngine engine(int member, SignedState state, QbftEngine.Fault fault, LedgerView ledger) {
     QbftEngine engine =
         new QbftEngine(
             signer(member),
@@ -46,7 +54,7 @@ final class EngineHarness {
             state,
             CONFIG,
             new QbftEngine.Services(
-                hmac, ConsensusFixture.TX_VERIFIER, BlockValidator.STRUCTURAL_ONLY, id -> false),
+                hmac, ConsensusFixture.TX_VERIFIER, BlockValidator.STRUCTURAL_ONLY, ledger),
             fault);
     engine.start(ConsensusFixture.T0);
     return engine;

@@ -1,7 +1,9 @@
 package org.careledger.interfaces.rest.ledger;
 
+import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -17,11 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.careledger.application.LedgerService;
 import org.careledger.application.LedgerService.BlockView;
 import org.careledger.application.LedgerService.ChannelDetail;
 import org.careledger.application.LedgerService.ChannelSummary;
-import org.careledger.application.LedgerService.Committed;
 import org.careledger.application.RecordService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
@@ -40,6 +42,9 @@ public class ChannelResource {
 
   @EJB private LedgerService ledger;
   @EJB private RecordService records;
+
+  /** Writes answers of submissions that waited for their commit (see {@link #submit}). */
+  @Resource private ManagedExecutorService executor;
 
   /** {@code {"channel":"ch-1"}} */
   @POST
@@ -74,12 +79,18 @@ public class ChannelResource {
     return ledger.block(channel, height);
   }
 
-  /** {@code {"type":"register","body":{...}}}; the node signs it and commits it. */
+  /**
+   * {@code {"type":"register","body":{...}}}; the node signs it and commits it. The answer (201)
+   * comes once the block holding it is committed and durable on this node, or 504 {@code CL-1534}
+   * after {@code wait} seconds. The request holds no server thread while it waits: the answer is
+   * written from the container's managed executor once the commit is known, so many more
+   * submissions can be in flight than the web container has worker threads.
+   */
   @POST
   @Path("/{channel}/transactions")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({"admin", "his-system"})
-  public Response submit(
+  public CompletionStage<Response> submit(
       @PathParam("channel") String channel,
       @QueryParam("wait") @DefaultValue("30") int waitSeconds,
       JsonObject request) {
@@ -91,17 +102,20 @@ public class ChannelResource {
     if (!(body instanceof JsonObject object)) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'body' must be a JSON object");
     }
-    Committed committed =
-        ledger.submit(
+    return ledger
+        .submitAsync(
             channel,
             text(request, "type"),
             JsonValues.object(object),
-            java.time.Duration.ofSeconds(waitSeconds));
-    return Response.created(
-            UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
-                .build(channel, committed.txId()))
-        .entity(committed)
-        .build();
+            java.time.Duration.ofSeconds(waitSeconds))
+        .thenApplyAsync(
+            committed ->
+                Response.created(
+                        UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
+                            .build(channel, committed.txId()))
+                    .entity(committed)
+                    .build(),
+            executor);
   }
 
   /** The proof bundle, for the standalone verifier: {@code java -jar careledger-verifier.jar}. */
