@@ -47,6 +47,11 @@ channels=(
 parallel=${CARELEDGER_FEDERATION_PARALLEL:-4}
 # Four nodes booting at once on a small machine can take minutes each (node.sh's default is 240 s).
 export CARELEDGER_READY_TIMEOUT=${CARELEDGER_READY_TIMEOUT:-600}
+# Four WildFly JVMs share this machine's cores. With the JIT's default tiers, C2 compilation took
+# 55% of all CPU ten minutes into a load run (per-thread CPU, README "Consensus throughput");
+# C1 alone compiles in a fraction of that, and more transactions commit. A node on its own server
+# keeps the JVM's defaults (node.sh). Override with CARELEDGER_JAVA_OPTS.
+export CARELEDGER_JAVA_OPTS=${CARELEDGER_JAVA_OPTS:--Xms256m -Xmx768m -XX:TieredStopAtLevel=1}
 
 die() {
   echo "federation.sh: $*" >&2

@@ -167,16 +167,22 @@ public class JpaLedgerStore implements LedgerStore {
   public Set<String> committedAmong(String channelId, Collection<String> txIds) {
     Set<String> found = new HashSet<>();
     List<String> ids = new ArrayList<>(txIds);
-    // Bounded IN lists: the databases we run on take far more, but plans stay cached per size.
+    // Bounded IN lists, so statement plans stay cached per size. The query names only tx_id: H2
+    // then serves the IN list from its index (V4); with the channel in the WHERE clause too, it
+    // chose the channel's index and compared every row of the channel with the list (a third of
+    // all CPU in a profile under load). The channel is checked here instead.
     for (int from = 0; from < ids.size(); from += IN_LIST) {
-      found.addAll(
+      List<Object[]> rows =
           em.createQuery(
-                  "select t.txId from LedgerTransactionEntity t"
-                      + " where t.channelId = :channel and t.txId in :ids",
-                  String.class)
-              .setParameter("channel", channelId)
+                  "select t.channelId, t.txId from LedgerTransactionEntity t where t.txId in :ids",
+                  Object[].class)
               .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST)))
-              .getResultList());
+              .getResultList();
+      for (Object[] row : rows) {
+        if (channelId.equals(row[0])) {
+          found.add((String) row[1]);
+        }
+      }
     }
     return found;
   }
