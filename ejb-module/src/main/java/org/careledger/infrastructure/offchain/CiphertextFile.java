@@ -30,14 +30,23 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>The tail that does not fill a 4 MiB buffer is written through the page cache (with {@code
  * O_DIRECT} a write must be a whole number of file system blocks). Where {@code O_DIRECT} is
- * refused, or {@code com.sun.nio.file} is not visible to the deployment, everything is written
- * through the page cache and forced at the end; the file is the same either way.
+ * refused, or {@code com.sun.nio.file} is not visible to the deployment, or system property {@value
+ * #DIRECT_IO_PROPERTY} is {@code false}, everything is written through the page cache and forced at
+ * the end; the file is the same either way.
  */
 class CiphertextFile implements Closeable {
 
   static final int WRITE_SIZE = 4 << 20;
   private static final int ALIGNMENT = 64 << 10;
-  private static final OpenOption DIRECT = directOption();
+
+  /**
+   * System property that turns {@code O_DIRECT} off ({@code false}): every write then goes through
+   * the page cache, and the final force writes the document back.
+   */
+  static final String DIRECT_IO_PROPERTY = "careledger.documents.direct-io";
+
+  private static final OpenOption DIRECT =
+      Boolean.parseBoolean(System.getProperty(DIRECT_IO_PROPERTY, "true")) ? directOption() : null;
   // Direct memory is released only when the garbage collector finds the buffer unreachable: a few
   // buffers are kept for the next stores rather than allocated per store.
   private static final BlockingQueue<ByteBuffer> SPARE_BUFFERS = new ArrayBlockingQueue<>(2);
