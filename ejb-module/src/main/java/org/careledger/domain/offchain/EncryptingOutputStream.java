@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.SecretKey;
@@ -21,16 +20,13 @@ import javax.crypto.SecretKey;
  */
 public final class EncryptingOutputStream extends OutputStream {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final OutputStream sink;
-  private final ChunkCipher cipher;
+  private final BlobSealer sealer;
   private final MessageDigest digest;
   private final byte[] plaintext;
   private final byte[] sealed;
   private final byte[] single = new byte[1];
   private int buffered;
-  private long chunkIndex;
   private long plaintextLength;
   private long ciphertextLength;
   private boolean closed;
@@ -46,7 +42,7 @@ public final class EncryptingOutputStream extends OutputStream {
    */
   public EncryptingOutputStream(OutputStream sink, SecretKey dataKey, byte[] associatedData)
       throws IOException {
-    this(sink, dataKey, associatedData, BlobHeader.DEFAULT_CHUNK_SIZE, randomNoncePrefix());
+    this(sink, new BlobSealer(dataKey, associatedData));
   }
 
   EncryptingOutputStream(
@@ -56,14 +52,16 @@ public final class EncryptingOutputStream extends OutputStream {
       int chunkSize,
       byte[] noncePrefix)
       throws IOException {
+    this(sink, new BlobSealer(dataKey, associatedData, chunkSize, noncePrefix));
+  }
+
+  private EncryptingOutputStream(OutputStream sink, BlobSealer sealer) throws IOException {
     this.sink = Objects.requireNonNull(sink, "sink");
-    Objects.requireNonNull(associatedData, "associatedData");
-    BlobHeader header = new BlobHeader(chunkSize, noncePrefix);
-    this.cipher = new ChunkCipher(dataKey, header, associatedData);
+    this.sealer = sealer;
     this.digest = sha256();
-    this.plaintext = new byte[chunkSize];
-    this.sealed = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
-    byte[] encodedHeader = header.encode();
+    this.plaintext = new byte[sealer.chunkSize()];
+    this.sealed = new byte[sealer.sealedChunkCapacity()];
+    byte[] encodedHeader = sealer.header();
     emit(encodedHeader, encodedHeader.length);
   }
 
@@ -134,8 +132,7 @@ public final class EncryptingOutputStream extends OutputStream {
   }
 
   private void sealChunk(boolean last) throws IOException {
-    int n = cipher.seal(chunkIndex, last, plaintext, buffered, sealed);
-    chunkIndex++;
+    int n = sealer.seal(plaintext, buffered, last, sealed);
     buffered = 0;
     emit(sealed, n);
   }
@@ -166,12 +163,6 @@ public final class EncryptingOutputStream extends OutputStream {
       throw new IllegalStateException(
           failed ? "the blob was not completely written" : "the blob stream is not closed yet");
     }
-  }
-
-  private static byte[] randomNoncePrefix() {
-    byte[] prefix = new byte[BlobHeader.NONCE_PREFIX_LENGTH];
-    RANDOM.nextBytes(prefix);
-    return prefix;
   }
 
   private static MessageDigest sha256() {

@@ -1,27 +1,21 @@
 package org.careledger.infrastructure.offchain;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
+import org.careledger.domain.offchain.BlobSealer;
 import org.careledger.domain.offchain.DecryptingInputStream;
-import org.careledger.domain.offchain.EncryptingOutputStream;
 
 /**
  * The provider's data server ("S"): encrypted documents as files, content-addressed by the SHA-256
@@ -37,6 +31,22 @@ import org.careledger.domain.offchain.EncryptingOutputStream;
  * file's SHA-256 against its address before it returns a byte, and the AES-GCM chunks are
  * authenticated again while decrypting. Thread-safe: concurrent stores of the same content end in
  * one file.
+ *
+ * <p>Both directions use the second core. A store encrypts on the calling thread while a hashing
+ * thread computes the SHA-256 of the ciphertext and a writing thread writes it ({@link
+ * StorePipeline}), with {@code O_DIRECT} where the file system takes it, so the device writes while
+ * the CPU works ({@link CiphertextFile}); only a small pool of buffers is in memory, never the
+ * document. A read's integrity check reads the file on a second thread while the calling thread
+ * hashes ({@link FileSha256}); decryption is streamed on the reader's thread afterwards.
+ *
+ * <p>Threads: plain daemon threads, started per operation (two per store of more than one chunk,
+ * one per hash check of more than 1 MiB) and joined before the operation returns or throws,
+ * whatever failed: none outlives the call that started it, none holds a deployment's class loader
+ * after it, and none needs a container-managed executor. A shared bounded pool would risk a
+ * deadlock (each store's two threads wait on each other, so two stores holding one pool thread each
+ * would wait forever), and a thread start costs tens of microseconds, next to the milliseconds of
+ * even the smallest document's {@code fsync}. A document of at most one chunk (1 MiB) is stored on
+ * the calling thread alone.
  */
 public final class FileBlobStore {
 
@@ -45,33 +55,44 @@ public final class FileBlobStore {
   /** What a store wrote: the content address and sizes. */
   public record Stored(String contentHash, long ciphertextSize, long plaintextSize) {}
 
+  /** Opens the temporary file a store writes to; tests substitute failing files. */
+  interface CiphertextFiles {
+    CiphertextFile open(Path temp) throws IOException;
+  }
+
   private final Path root;
+  private final CiphertextFiles files;
 
   public FileBlobStore(Path root) {
+    this(root, CiphertextFile::new);
+  }
+
+  FileBlobStore(Path root, CiphertextFiles files) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath();
+    this.files = Objects.requireNonNull(files, "files");
   }
 
   /**
    * Encrypts {@code plaintext} with {@code dataKey}, binding {@code associatedData} (e.g. record id
    * and version) to every chunk, and stores it.
+   *
+   * <p>Throws {@link ErrorCode#BLOB_STORE_FAILED} if reading {@code plaintext}, hashing or writing
+   * fails, or if the calling thread is interrupted (its interrupt status stays set); a {@link
+   * RuntimeException} thrown by {@code plaintext} itself propagates as it is. Either way nothing is
+   * left on disk.
    */
   public Stored store(InputStream plaintext, SecretKey dataKey, byte[] associatedData) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    BlobSealer sealer = new BlobSealer(dataKey, associatedData);
     Path temp = null;
     try {
       Path incoming = Files.createDirectories(root.resolve("incoming"));
       temp = Files.createTempFile(incoming, "blob-", ".tmp");
-      EncryptingOutputStream encrypting;
-      try (OutputStream file =
-              new BufferedOutputStream(
-                  Files.newOutputStream(temp, StandardOpenOption.WRITE), 1 << 16);
-          EncryptingOutputStream out = new EncryptingOutputStream(file, dataKey, associatedData)) {
-        encrypting = out;
-        plaintext.transferTo(out);
+      StorePipeline.Written written;
+      try (CiphertextFile file = files.open(temp)) {
+        written = StorePipeline.run(plaintext, sealer, file);
       }
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      String address = HexFormat.of().formatHex(encrypting.ciphertextSha256());
+      String address = HexFormat.of().formatHex(written.sha256());
       Path target = path(address);
       Files.createDirectories(target.getParent());
       try {
@@ -80,7 +101,7 @@ public final class FileBlobStore {
         // The same ciphertext is stored already (same key and nonce: a retried upload).
         Files.deleteIfExists(temp);
       }
-      return new Stored(address, encrypting.ciphertextLength(), encrypting.plaintextLength());
+      return new Stored(address, written.ciphertextSize(), written.plaintextSize());
     } catch (IOException e) {
       throw new CareLedgerException(
           ErrorCode.BLOB_STORE_FAILED, "cannot store document: " + e.getMessage(), e);
@@ -156,17 +177,12 @@ public final class FileBlobStore {
   }
 
   private static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
+    try {
+      return HexFormat.of().formatHex(FileSha256.of(file));
     } catch (NoSuchFileException e) {
       throw new CareLedgerException(
           ErrorCode.BLOB_NOT_FOUND, "no stored document " + file.getFileName(), e);
-    } catch (IOException | NoSuchAlgorithmException e) {
+    } catch (IOException e) {
       throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
     }
   }

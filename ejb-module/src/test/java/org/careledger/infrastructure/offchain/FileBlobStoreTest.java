@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.crypto.SecretKey;
@@ -20,10 +21,13 @@ import org.careledger.domain.offchain.BlobIntegrityException;
 import org.careledger.domain.offchain.DataKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileBlobStoreTest {
 
   private static final byte[] AD = "record r1 v1".getBytes(StandardCharsets.UTF_8);
+  private static final int MIB = 1 << 20;
 
   @TempDir Path root;
   private final SecretKey key = DataKeys.generate();
@@ -157,5 +161,221 @@ class FileBlobStoreTest {
             e ->
                 assertThat(((CareLedgerException) e).errorCode())
                     .isEqualTo(ErrorCode.BLOB_NOT_FOUND));
+  }
+
+  @Test
+  void documentsOfEverySizeRoundTrip() throws Exception {
+    FileBlobStore store = store();
+    // Around a chunk, around the 4 MiB writes, and past the first flush at 16 MiB.
+    for (int size :
+        new int[] {0, 1, MIB - 1, MIB, MIB + 1, 4 * MIB - 16, 4 * MIB, 12 * MIB + 7, 40 * MIB}) {
+      byte[] plaintext = document(size);
+
+      FileBlobStore.Stored stored = store.store(new ByteArrayInputStream(plaintext), key, AD);
+
+      Path file = store.path(stored.contentHash());
+      assertThat(stored.ciphertextSize()).as("size %d", size).isEqualTo(Files.size(file));
+      assertThat(stored.plaintextSize()).isEqualTo(size);
+      assertThat(sha256Hex(Files.readAllBytes(file))).isEqualTo(stored.contentHash());
+      try (InputStream in = store.open(stored.contentHash(), key, AD)) {
+        assertThat(in.readAllBytes()).as("size %d", size).isEqualTo(plaintext);
+      }
+      store.erase(stored.contentHash());
+    }
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, MIB - 1, MIB, MIB + 1, 4 * MIB + 3, 9 * MIB})
+  void theHashCheckReadsTheWholeFile(int size) throws Exception {
+    byte[] bytes = document(size);
+    Path file = Files.write(root.resolve("file"), bytes);
+
+    assertThat(HexFormat.of().formatHex(FileSha256.of(file))).isEqualTo(sha256Hex(bytes));
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  @Test
+  void anUploadThatFailsMidwayLeavesNoFileAndNoThread() {
+    InputStream breaksAfterFiveMib =
+        upload(
+            20 * MIB,
+            5 * MIB + 123,
+            () -> {
+              throw new IOException("client went away");
+            });
+
+    assertThatThrownBy(() -> store().store(breaksAfterFiveMib, key, AD))
+        .isInstanceOf(CareLedgerException.class)
+        .hasMessageContaining("client went away")
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+    assertNothingLeft();
+  }
+
+  @Test
+  void aRuntimeExceptionFromTheUploadPropagatesAndLeavesNothing() {
+    IllegalStateException broken = new IllegalStateException("decoder broke");
+    InputStream breaks =
+        upload(
+            20 * MIB,
+            3 * MIB,
+            () -> {
+              throw broken;
+            });
+
+    assertThatThrownBy(() -> store().store(breaks, key, AD)).isSameAs(broken);
+    assertNothingLeft();
+  }
+
+  @Test
+  void aWriteThatFailsMidwayIsReportedWithItsCodeAndLeavesNothing() {
+    FileBlobStore failing =
+        new FileBlobStore(
+            root,
+            temp ->
+                new CiphertextFile(temp) {
+                  private long written;
+
+                  @Override
+                  void write(byte[] bytes, int off, int len) throws IOException {
+                    if (written + len > 6 * MIB) {
+                      throw new IOException("No space left on device");
+                    }
+                    written += len;
+                    super.write(bytes, off, len);
+                  }
+                });
+
+    assertThatThrownBy(() -> failing.store(upload(40 * MIB, Long.MAX_VALUE, null), key, AD))
+        .isInstanceOf(CareLedgerException.class)
+        .hasMessageContaining("No space left on device")
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+    assertNothingLeft();
+  }
+
+  @Test
+  void anUnexpectedErrorOnTheWritingThreadIsReportedWithItsCodeAndLeavesNothing() {
+    FileBlobStore failing =
+        new FileBlobStore(
+            root,
+            temp ->
+                new CiphertextFile(temp) {
+                  @Override
+                  void write(byte[] bytes, int off, int len) throws IOException {
+                    if (size() > 2 * MIB) {
+                      throw new IllegalStateException("writer bug");
+                    }
+                    super.write(bytes, off, len);
+                  }
+                });
+
+    assertThatThrownBy(() -> failing.store(upload(10 * MIB, Long.MAX_VALUE, null), key, AD))
+        .isInstanceOf(CareLedgerException.class)
+        .hasMessageContaining("writer bug")
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+    assertNothingLeft();
+  }
+
+  @Test
+  void aFailedForceAtTheEndLeavesNothing() {
+    FileBlobStore failing =
+        new FileBlobStore(
+            root,
+            temp ->
+                new CiphertextFile(temp) {
+                  @Override
+                  void finish() throws IOException {
+                    throw new IOException("Input/output error");
+                  }
+                });
+
+    for (int size : new int[] {1000, 5 * MIB}) {
+      assertThatThrownBy(() -> failing.store(upload(size, Long.MAX_VALUE, null), key, AD))
+          .isInstanceOf(CareLedgerException.class)
+          .hasMessageContaining("Input/output error")
+          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+      assertNothingLeft();
+    }
+  }
+
+  @Test
+  void anInterruptedStoreStopsLeavesNothingAndKeepsTheInterrupt() {
+    InputStream interruptsItsReader =
+        upload(20 * MIB, 3 * MIB, () -> Thread.currentThread().interrupt());
+    try {
+      assertThatThrownBy(() -> store().store(interruptsItsReader, key, AD))
+          .isInstanceOf(CareLedgerException.class)
+          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertNothingLeft();
+  }
+
+  private void assertNothingLeft() {
+    try (Stream<Path> files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile)).isEmpty();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  private static ErrorCode code(Throwable e) {
+    return ((CareLedgerException) e).errorCode();
+  }
+
+  private static String sha256Hex(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /** The threads a store or hash check starts; they must all be gone once it has returned. */
+  private static List<String> storeThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("careledger-blob-"))
+        .toList();
+  }
+
+  interface Breakage {
+    void happen() throws IOException;
+  }
+
+  /**
+   * {@code size} bytes of an upload, read in pieces as a network stream gives them; {@code
+   * breakage} happens once, when {@code breakAt} bytes have been read.
+   */
+  private static InputStream upload(long size, long breakAt, Breakage breakage) {
+    byte[] block = document(64 * 1024 + 7);
+    return new InputStream() {
+      private long sent;
+      private boolean broke;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (sent == breakAt && !broke) {
+          broke = true;
+          breakage.happen();
+        }
+        if (sent == size) {
+          return -1;
+        }
+        long until = sent < breakAt ? Math.min(size, breakAt) : size;
+        int n = (int) Math.min(Math.min(len, until - sent), block.length);
+        int at = (int) (sent % block.length);
+        n = Math.min(n, block.length - at);
+        System.arraycopy(block, at, b, off, n);
+        sent += n;
+        return n;
+      }
+    };
   }
 }
