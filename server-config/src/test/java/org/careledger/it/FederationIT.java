@@ -262,7 +262,7 @@ class FederationIT {
             + load.acknowledged().size()
             + " transactions acknowledged, "
             + load.acknowledgedAfterMark()
-            + " of them submitted and committed while pharmacy-c was down;"
+            + " of them submitted after the kill of pharmacy-c;"
             + " all in all four identical chains");
     for (int node = 0; node < MEMBERS.size(); node++) {
       JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));

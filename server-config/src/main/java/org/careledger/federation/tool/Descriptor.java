@@ -43,7 +43,48 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       String host,
       int port) {}
 
-  record Channel(String id, List<String> members, String consensus) {}
+  /**
+   * A channel. Its consent policy and batch bounds are the operator's to edit in the written
+   * descriptor; {@link #keepSettingsOf} carries them over when the launcher writes it again.
+   */
+  record Channel(
+      String id,
+      List<String> members,
+      String consensus,
+      JsonObject consentPolicy,
+      int maxTransactions,
+      int maxDelayMillis) {
+
+    /** Defaults: no consent rules yet, blocks of at most 500 transactions or 50 ms. */
+    Channel(String id, List<String> members, String consensus) {
+      this(id, members, consensus, JsonValue.EMPTY_JSON_OBJECT, 500, 50);
+    }
+  }
+
+  /**
+   * {@code fresh} channels (from the launcher's command line) with the consent policy and batch
+   * bounds of the same-named channels of {@code previous}, the descriptor already written: running
+   * the launcher again must not undo an operator's edits (and the genesis, which is derived from
+   * them, must not change under the members).
+   */
+  static List<Channel> keepSettingsOf(Descriptor previous, List<Channel> fresh) {
+    List<Channel> kept = new ArrayList<>();
+    for (Channel c : fresh) {
+      Channel old =
+          previous.channels().stream().filter(o -> o.id().equals(c.id())).findFirst().orElse(null);
+      kept.add(
+          old == null
+              ? c
+              : new Channel(
+                  c.id(),
+                  c.members(),
+                  c.consensus(),
+                  old.consentPolicy(),
+                  old.maxTransactions(),
+                  old.maxDelayMillis()));
+    }
+    return kept;
+  }
 
   Descriptor {
     members = List.copyOf(members);
@@ -122,7 +163,12 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
                 c.getJsonArray("members").getValuesAs(JsonString.class).stream()
                     .map(JsonString::getString)
                     .toList(),
-                c.getString("consensus")));
+                c.getString("consensus"),
+                c.containsKey("consentPolicy")
+                    ? c.getJsonObject("consentPolicy")
+                    : JsonValue.EMPTY_JSON_OBJECT,
+                c.containsKey("batch") ? c.getJsonObject("batch").getInt("maxTransactions") : 500,
+                c.containsKey("batch") ? c.getJsonObject("batch").getInt("maxDelayMillis") : 50));
       }
       return new Descriptor(
           root.getString("federation"),
@@ -154,10 +200,12 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
               .add("id", c.id())
               .add("members", Json.createArrayBuilder(c.members()))
               .add("consensus", c.consensus())
-              .add("consentPolicy", JsonValue.EMPTY_JSON_OBJECT)
+              .add("consentPolicy", c.consentPolicy())
               .add(
                   "batch",
-                  Json.createObjectBuilder().add("maxTransactions", 500).add("maxDelayMillis", 50));
+                  Json.createObjectBuilder()
+                      .add("maxTransactions", c.maxTransactions())
+                      .add("maxDelayMillis", c.maxDelayMillis()));
       channelArray.add(channel);
     }
     JsonObject root =

@@ -62,10 +62,13 @@ public final class FederationTool {
             ? Long.parseLong(one(options, "created-at"))
             : System.currentTimeMillis();
     String previous = Files.exists(file) ? Files.readString(file) : null;
+    Descriptor old = null;
     if (previous != null) {
-      Descriptor old = Descriptor.parse(previous);
+      old = Descriptor.parse(previous);
       if (old.federation().equals(federation)) {
         createdAt = old.createdAt();
+      } else {
+        old = null;
       }
     }
     CertificateCollector collector = new CertificateCollector();
@@ -95,6 +98,9 @@ public final class FederationTool {
         throw new IllegalArgumentException("--channel wants ID:CONSENSUS:MEMBER,...: " + spec);
       }
       channels.add(new Descriptor.Channel(parts[0], List.of(parts[2].split(",")), parts[1]));
+    }
+    if (old != null) {
+      channels = Descriptor.keepSettingsOf(old, channels);
     }
     String json = new Descriptor(federation, createdAt, members, channels).toJson();
     if (!json.equals(previous)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +33,37 @@ class FederationToolTest {
         .contains("\"consentPolicy\": {")
         .contains("\"maxTransactions\": 500")
         .contains("\"maxDelayMillis\": 50");
+  }
+
+  @Test
+  void writingTheDescriptorAgainKeepsTheOperatorsConsentPolicyAndBatchBounds() {
+    Descriptor written = BridgeCliTest.fourMembers();
+    String edited =
+        written
+            .toJson()
+            .replaceFirst(
+                "\"consentPolicy\": \\{\\s*}", "\"consentPolicy\": {\"insurer-d\": \"patient\"}")
+            .replaceFirst("\"maxTransactions\": 500", "\"maxTransactions\": 2000")
+            .replaceFirst("\"maxDelayMillis\": 50", "\"maxDelayMillis\": 20");
+    Descriptor operator = Descriptor.parse(edited);
+    Descriptor.Channel first = operator.channels().get(0);
+    assertThat(first.maxTransactions()).isEqualTo(2000);
+    assertThat(first.consentPolicy().getString("insurer-d")).isEqualTo("patient");
+
+    // What the launcher builds from its command line: the defaults, plus a channel not seen yet.
+    List<Descriptor.Channel> fresh = new ArrayList<>();
+    for (Descriptor.Channel c : written.channels()) {
+      fresh.add(new Descriptor.Channel(c.id(), c.members(), c.consensus()));
+    }
+    fresh.add(new Descriptor.Channel("care-new", List.of("hospital-a"), "bft"));
+    List<Descriptor.Channel> kept = Descriptor.keepSettingsOf(operator, fresh);
+
+    assertThat(kept.get(0)).isEqualTo(first);
+    assertThat(kept.get(kept.size() - 1).maxTransactions()).isEqualTo(500);
+    assertThat(kept.get(kept.size() - 1).consentPolicy()).isEmpty();
+    Descriptor again =
+        new Descriptor(operator.federation(), operator.createdAt(), operator.members(), kept);
+    assertThat(Descriptor.parse(again.toJson()).channels().get(0)).isEqualTo(first);
   }
 
   @Test
