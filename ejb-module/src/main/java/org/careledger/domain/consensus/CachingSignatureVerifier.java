@@ -1,9 +1,7 @@
 package org.careledger.domain.consensus;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.careledger.domain.ledger.Member;
 import org.careledger.domain.ledger.Membership;
 
@@ -17,34 +15,24 @@ import org.careledger.domain.ledger.Membership;
 public final class CachingSignatureVerifier implements SignatureVerifier {
 
   private final SignatureVerifier delegate;
-  private final Map<Key, Boolean> verified;
+  private final RecentlyVerified<Key> verified;
 
   private record Key(Member member, ByteBuffer message, ByteBuffer signature) {}
 
   public CachingSignatureVerifier(SignatureVerifier delegate, int capacity) {
     this.delegate = delegate;
-    this.verified =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.verified = new RecentlyVerified<>(capacity);
   }
 
   @Override
   public boolean verify(Member member, byte[] message, byte[] signature) {
     Key key = new Key(member, ByteBuffer.wrap(message.clone()), ByteBuffer.wrap(signature.clone()));
-    synchronized (verified) {
-      if (verified.containsKey(key)) {
-        return true;
-      }
+    if (verified.contains(key)) {
+      return true;
     }
     boolean valid = delegate.verify(member, message, signature);
     if (valid) {
-      synchronized (verified) {
-        verified.put(key, Boolean.TRUE);
-      }
+      verified.add(key);
     }
     return valid;
   }

@@ -1,7 +1,5 @@
 package org.careledger.domain.consensus;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.careledger.domain.ledger.Membership;
 import org.careledger.domain.ledger.SignedTransaction;
 
@@ -13,7 +11,7 @@ import org.careledger.domain.ledger.SignedTransaction;
 public final class CachingTransactionVerifier implements TransactionVerifier {
 
   private final TransactionVerifier delegate;
-  private final Map<Key, Boolean> verified;
+  private final RecentlyVerified<Key> verified;
 
   private record Key(SignedTransaction transaction, Membership membership) {
     @Override
@@ -31,26 +29,16 @@ public final class CachingTransactionVerifier implements TransactionVerifier {
 
   public CachingTransactionVerifier(TransactionVerifier delegate, int capacity) {
     this.delegate = delegate;
-    this.verified =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.verified = new RecentlyVerified<>(capacity);
   }
 
   @Override
   public void verify(SignedTransaction transaction, Membership membership) {
     Key key = new Key(transaction, membership);
-    synchronized (verified) {
-      if (verified.containsKey(key)) {
-        return;
-      }
+    if (verified.contains(key)) {
+      return;
     }
     delegate.verify(transaction, membership);
-    synchronized (verified) {
-      verified.put(key, Boolean.TRUE);
-    }
+    verified.add(key);
   }
 }
