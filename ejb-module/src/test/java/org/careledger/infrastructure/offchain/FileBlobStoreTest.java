@@ -246,11 +246,7 @@ class FileBlobStoreTest {
                   }
                 });
 
-    assertThatThrownBy(() -> failing.store(upload(40 * MIB, Long.MAX_VALUE, null), key, AD))
-        .isInstanceOf(CareLedgerException.class)
-        .hasMessageContaining("No space left on device")
-        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
-    assertNothingLeft();
+    assertStoreFailsAndLeavesNothing(failing, 40 * MIB, "No space left on device");
   }
 
   @Test
@@ -269,11 +265,7 @@ class FileBlobStoreTest {
                   }
                 });
 
-    assertThatThrownBy(() -> failing.store(upload(10 * MIB, Long.MAX_VALUE, null), key, AD))
-        .isInstanceOf(CareLedgerException.class)
-        .hasMessageContaining("writer bug")
-        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
-    assertNothingLeft();
+    assertStoreFailsAndLeavesNothing(failing, 10 * MIB, "writer bug");
   }
 
   @Test
@@ -290,11 +282,7 @@ class FileBlobStoreTest {
                 });
 
     for (int size : new int[] {1000, 5 * MIB}) {
-      assertThatThrownBy(() -> failing.store(upload(size, Long.MAX_VALUE, null), key, AD))
-          .isInstanceOf(CareLedgerException.class)
-          .hasMessageContaining("Input/output error")
-          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
-      assertNothingLeft();
+      assertStoreFailsAndLeavesNothing(failing, size, "Input/output error");
     }
   }
 
@@ -377,5 +365,16 @@ class FileBlobStoreTest {
         return n;
       }
     };
+  }
+
+  /**
+   * A store of {@code size} bytes fails with BLOB_STORE_FAILED naming {@code cause}; no file stays.
+   */
+  private void assertStoreFailsAndLeavesNothing(FileBlobStore failing, int size, String cause) {
+    assertThatThrownBy(() -> failing.store(upload(size, Long.MAX_VALUE, null), key, AD))
+        .isInstanceOf(CareLedgerException.class)
+        .hasMessageContaining(cause)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_STORE_FAILED));
+    assertNothingLeft();
   }
 }
