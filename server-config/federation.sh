@@ -15,6 +15,10 @@
 #                                      of 100 (default 1000: 1000, 1100, 1200, 1300)
 #   CARELEDGER_FEDERATION_PARALLEL     how many nodes boot at once (default 4)
 #   CARELEDGER_READY_TIMEOUT           seconds each node may take to become ready (default 600)
+#   CARELEDGER_FEDERATION_EXTRA_CHANNELS
+#                                      more channels, space-separated, each id:mode:member,member...
+#                                      (mode bft or unanimity), e.g. for tests that want a channel
+#                                      of their own (remembered in federation.properties)
 #
 # Institutions: hospital-a, clinic-b, pharmacy-c, insurer-d. Channels: care-bft (all four, BFT)
 # and care-trio (hospital-a, clinic-b, pharmacy-c, unanimity).
@@ -69,6 +73,17 @@ base_offset() {
   echo "$base"
 }
 
+extra_channels() { # the environment's, else those remembered from an earlier up
+  local saved="" extra
+  [ -f "$fed_home/federation.properties" ] &&
+    saved=$(sed -n 's/^extra.channels=//p' "$fed_home/federation.properties")
+  for extra in ${CARELEDGER_FEDERATION_EXTRA_CHANNELS-$saved}; do
+    [[ "$extra" =~ ^[a-z0-9][a-z0-9-]*:(bft|unanimity):[a-z0-9,-]+$ ]] ||
+      die "CARELEDGER_FEDERATION_EXTRA_CHANNELS: '$extra' is not id:mode:member,member..."
+    echo "$extra"
+  done
+}
+
 offset_of() { # offset_of INDEX
   echo $(($(base_offset) + 100 * $1))
 }
@@ -121,7 +136,7 @@ write_descriptor() {
     args+=(--member "${members[$i]}=127.0.0.1:$((8080 + offset)):$((8443 + offset))")
   done
   local c
-  for c in "${channels[@]}"; do args+=(--channel "$c"); done
+  for c in "${channels[@]}" $(extra_channels); do args+=(--channel "$c"); done
   tool "${args[@]}"
 }
 
@@ -158,10 +173,13 @@ configure_bridges() {
 
 cmd_up() {
   local started=$SECONDS base
+  local extra
   base=$(base_offset)
+  extra=$(extra_channels | tr '\n' ' ')
   umask 077
   mkdir -p "$fed_home"
-  printf 'federation=%s\nbase.offset=%s\n' "$federation" "$base" >"$fed_home/federation.properties"
+  printf 'federation=%s\nbase.offset=%s\nextra.channels=%s\n' "$federation" "$base" "${extra% }" \
+    >"$fed_home/federation.properties"
   node 0 build
   start_nodes
   write_descriptor

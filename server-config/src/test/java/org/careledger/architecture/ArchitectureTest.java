@@ -12,8 +12,21 @@ import com.tngtech.archunit.lang.ArchRule;
  * Java, and dependencies point down the module table only (persistence, then ejb-module, then
  * web-module).
  */
-@AnalyzeClasses(packages = "org.careledger", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "org.careledger",
+    importOptions = {
+      ImportOption.DoNotIncludeTests.class,
+      ArchitectureTest.DoNotIncludeTestJars.class
+    })
 class ArchitectureTest {
+
+  /** Test fixtures shared as test-jars (ejb-module's protocol suite) are not production code. */
+  static final class DoNotIncludeTestJars implements ImportOption {
+    @Override
+    public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+      return !location.contains("-tests.jar");
+    }
+  }
 
   @ArchTest
   static final ArchRule domainIsPlainJava =

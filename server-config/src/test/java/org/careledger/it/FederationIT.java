@@ -6,17 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,49 +39,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
 
-  private static final Path FEDERATION_SH =
-      Path.of(System.getProperty("careledger.node.sh")).resolveSibling("federation.sh");
-  private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
 
   /** +400..+700 by default; -Dit.federation.offset=N moves it (e.g. beside another run). */
   private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
 
-  private static final List<String> MEMBERS =
-      List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
-  private static final String ADMIN = "it-federation-admin";
-  private static final String PASSWORD = ManagementCli.randomPassword();
+  private static final List<String> MEMBERS = LocalFederation.MEMBERS;
+  private static final LocalFederation FED = new LocalFederation(HOME, BASE_OFFSET, "");
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static final List<Long> latenciesMillis = Collections.synchronizedList(new ArrayList<>());
   private static long coldUpSeconds;
 
-  record Run(int exitCode, String output, long seconds) {}
-
   @BeforeAll
   static void upCold() throws Exception {
-    // A fresh federation: servers and homes an earlier, aborted run left behind (only ours: they
-    // name this directory) would make the start warm and keep old users and bridges.
-    for (ProcessHandle process : processesNaming(HOME)) {
-      process.destroyForcibly();
-      process.onExit().get(30, TimeUnit.SECONDS);
-    }
-    if (Files.exists(HOME)) {
-      try (Stream<Path> files = Files.walk(HOME)) {
-        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(file);
-        }
-      }
-    }
-    Run up = federationSh("up");
-    assertThat(up.exitCode()).as(up.output()).isZero();
+    LocalFederation.Run up = FED.upCold();
     coldUpSeconds = up.seconds();
     System.out.println("[FederationIT] federation.sh up (cold): " + coldUpSeconds + " s");
-    for (String member : MEMBERS) {
-      addAdmin(member);
-    }
   }
 
   @Test
@@ -100,10 +69,11 @@ class FederationIT {
     for (int i = 0; i < MEMBERS.size(); i++) {
       JsonNode member = descriptor.path("members").get(i);
       assertThat(member.path("institution").asText()).isEqualTo(MEMBERS.get(i));
-      assertThat(member.path("artemis").path("port").asInt()).isEqualTo(httpPort(i));
+      assertThat(member.path("artemis").path("port").asInt()).isEqualTo(FED.httpPort(i));
       JsonNode served =
           Http.json(
-              Http.get("http://127.0.0.1:" + httpPort(i) + "/careledger/api/v1/node/certificates"));
+              Http.get(
+                  "http://127.0.0.1:" + FED.httpPort(i) + "/careledger/api/v1/node/certificates"));
       for (String field : List.of("signingCertificate", "agreementCertificate", "tlsCertificate")) {
         assertThat(member.path(field).asText()).isEqualTo(served.path(field).asText()).isNotBlank();
       }
@@ -164,7 +134,7 @@ class FederationIT {
   @Test
   @Order(3)
   void pingToAStrangerIsRefusedWithItsCode() throws Exception {
-    HttpResponse<String> response = post(0, "/federation/ping/not-a-member");
+    HttpResponse<String> response = FED.post(0, "/federation/ping/not-a-member");
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(Http.json(response).path("code").asText()).isEqualTo("CL-1600");
@@ -175,26 +145,26 @@ class FederationIT {
   void upAgainChangesNothing() throws Exception {
     String descriptor = Files.readString(HOME.resolve("federation.json"));
     String users = Files.readString(usersFile("clinic-b"));
-    List<Long> pids = pids();
+    List<Long> pids = FED.pids();
 
-    Run up = federationSh("up");
+    LocalFederation.Run up = FED.federationSh("up");
 
     assertThat(up.exitCode()).as(up.output()).isZero();
     System.out.println(
         "[FederationIT] federation.sh up (warm, all running): " + up.seconds() + " s");
     assertThat(Files.readString(HOME.resolve("federation.json"))).isEqualTo(descriptor);
     assertThat(Files.readString(usersFile("clinic-b"))).isEqualTo(users);
-    assertThat(pids()).isEqualTo(pids);
+    assertThat(FED.pids()).isEqualTo(pids);
     for (String member : MEMBERS) {
       assertThat(bridges(member).size()).as(member).isEqualTo(3);
       assertThat(HOME.resolve(member).resolve("federation/bridges.cli")).doesNotExist();
     }
-    Run status = federationSh("status");
+    LocalFederation.Run status = FED.federationSh("status");
     assertThat(status.exitCode()).as(status.output()).isZero();
     assertThat(status.output())
         .contains("hospital-a: running")
         .contains(
-            "bridge careledger-to-insurer-d -> remote+https://127.0.0.1:" + (httpPort(3) + 363))
+            "bridge careledger-to-insurer-d -> remote+https://127.0.0.1:" + (FED.httpPort(3) + 363))
         .contains("started=true");
   }
 
@@ -215,9 +185,11 @@ class FederationIT {
     Files.writeString(
         five, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(descriptor));
 
-    Run tool = tool("bridges", "--file", five.toString(), "--homes", HOME.toString());
+    LocalFederation.Run tool =
+        tool("bridges", "--file", five.toString(), "--homes", HOME.toString());
     assertThat(tool.exitCode()).as(tool.output()).isZero();
-    Run apply = nodeSh(0, "cli", "--file=" + HOME.resolve("hospital-a/federation/bridges.cli"));
+    LocalFederation.Run apply =
+        FED.nodeSh(0, "cli", "--file=" + HOME.resolve("hospital-a/federation/bridges.cli"));
     for (String member : MEMBERS) {
       Files.deleteIfExists(HOME.resolve(member).resolve("federation/bridges.cli"));
     }
@@ -265,39 +237,37 @@ class FederationIT {
             + " of them submitted after the kill of pharmacy-c;"
             + " all in all four identical chains");
     for (int node = 0; node < MEMBERS.size(); node++) {
-      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      JsonNode verified = Http.json(FED.post(node, "/channels/care-bft/verify"));
       assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
     }
   }
 
   private void killAndRestartUnderLoad(int victim, SustainedLoad load) throws Exception {
-    long pid = Long.parseLong(Files.readString(HOME.resolve("pharmacy-c/node.pid")).trim());
-    ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
-    process.destroyForcibly(); // SIGKILL: no orderly shutdown
-    process.onExit().get(30, TimeUnit.SECONDS);
+    FED.kill(victim); // SIGKILL: no orderly shutdown
     load.mark();
 
     JsonNode sent = ping(0, MEMBERS.get(victim));
     // With one of four members down, the BFT channel keeps committing (3 = 2f+1 remain) ...
     HttpResponse<String> bft =
-        submitAsync(1, "care-bft", "while-down", 90).get(150, TimeUnit.SECONDS);
+        FED.submitAsync(1, "care-bft", "while-down", 90).get(150, TimeUnit.SECONDS);
     assertThat(bft.statusCode()).as(bft.body()).isEqualTo(201);
     BFT_TX_IDS.add(Http.json(bft).path("txId").asText());
     // ... while the unanimity channel, which needs all three, stalls rather than forks: the
     // submitter is told it did not commit in time, and no member's head moves.
-    long trioHeight = Http.json(get(0, "/channels/care-trio")).path("height").asLong();
-    HttpResponse<String> trio = submitAsync(0, "care-trio", "stalled", 5).get(60, TimeUnit.SECONDS);
+    long trioHeight = Http.json(FED.get(0, "/channels/care-trio")).path("height").asLong();
+    HttpResponse<String> trio =
+        FED.submitAsync(0, "care-trio", "stalled", 5).get(60, TimeUnit.SECONDS);
     assertThat(trio.statusCode()).as(trio.body()).isEqualTo(504);
     assertThat(trio.body()).contains("CL-1534");
     String stalledTx = trio.body().replaceAll("(?s).*transaction ([0-9a-f]{64}).*", "$1");
-    assertThat(Http.json(get(1, "/channels/care-trio")).path("height").asLong())
+    assertThat(Http.json(FED.get(1, "/channels/care-trio")).path("height").asLong())
         .isEqualTo(trioHeight);
-    assertThat(pids().get(victim)).isNull();
+    assertThat(FED.pids().get(victim)).isNull();
 
     // The survivors keep committing the sustained load while one member is down.
     load.awaitAcknowledgedAfterMark(20, Duration.ofSeconds(120));
 
-    Run up = federationSh("up");
+    LocalFederation.Run up = FED.federationSh("up");
 
     assertThat(up.exitCode()).as(up.output()).isZero();
     System.out.println(
@@ -342,7 +312,7 @@ class FederationIT {
         long submitted = System.nanoTime();
         try {
           HttpResponse<String> response =
-              submitAsync(node, "care-bft", "load-" + node + "-" + n++, 120)
+              FED.submitAsync(node, "care-bft", "load-" + node + "-" + n++, 120)
                   .get(180, TimeUnit.SECONDS);
           if (response.statusCode() == 201) {
             acknowledged.add(Http.json(response).path("txId").asText());
@@ -417,17 +387,17 @@ class FederationIT {
   @Test
   @Order(7)
   void downLeavesNoProcess() throws Exception {
-    List<Long> pids = pids();
+    List<Long> pids = FED.pids();
 
-    Run down = federationSh("down");
+    LocalFederation.Run down = FED.federationSh("down");
 
     assertThat(down.exitCode()).as(down.output()).isZero();
     assertThat(pids).doesNotContainNull();
     for (Long pid : pids) {
       assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     }
-    assertThat(processesNaming(HOME)).isEmpty();
-    assertThat(federationSh("status").exitCode()).isEqualTo(3);
+    assertThat(FED.processesNaming()).isEmpty();
+    assertThat(FED.federationSh("status").exitCode()).isEqualTo(3);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -459,7 +429,7 @@ class FederationIT {
     }
     assertThat(trioGenesis).hasSize(1).doesNotContainAnyElementsOf(bftGenesis);
     // insurer-d is not a member of care-trio: it holds no copy of it.
-    assertThat(get(3, "/channels/care-trio").statusCode()).isEqualTo(404);
+    assertThat(FED.get(3, "/channels/care-trio").statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -468,7 +438,7 @@ class FederationIT {
     List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
       for (int node = 0; node < MEMBERS.size(); node++) {
-        calls.add(submitAsync(node, "care-bft", "bft-" + node + "-" + round, 60));
+        calls.add(FED.submitAsync(node, "care-bft", "bft-" + node + "-" + round, 60));
       }
     }
     for (var call : calls) {
@@ -481,11 +451,11 @@ class FederationIT {
     List<String> order = chains.get(0);
     assertThat(order).containsAll(BFT_TX_IDS).doesNotHaveDuplicates();
     for (int node = 0; node < MEMBERS.size(); node++) {
-      JsonNode verified = Http.json(post(node, "/channels/care-bft/verify"));
+      JsonNode verified = Http.json(FED.post(node, "/channels/care-bft/verify"));
       assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
     }
     // Commit certificates carry at least a quorum (3) of the four members' signatures.
-    JsonNode block = Http.json(get(1, "/channels/care-bft/blocks/1"));
+    JsonNode block = Http.json(FED.get(1, "/channels/care-bft/blocks/1"));
     assertThat(block.path("signers").size()).isGreaterThanOrEqualTo(3);
   }
 
@@ -493,11 +463,11 @@ class FederationIT {
   @Order(4)
   void theUnanimityChannelCommitsWithEveryMembersSignature() throws Exception {
     HttpResponse<String> response =
-        submitAsync(1, "care-trio", "trio-1", 60).get(90, TimeUnit.SECONDS);
+        FED.submitAsync(1, "care-trio", "trio-1", 60).get(90, TimeUnit.SECONDS);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     String txId = Http.json(response).path("txId").asText();
     awaitSameChains("care-trio", List.of(0, 1, 2), List.of(txId));
-    JsonNode block = Http.json(get(2, "/channels/care-trio/blocks/1"));
+    JsonNode block = Http.json(FED.get(2, "/channels/care-trio/blocks/1"));
     assertThat(block.path("signers").size()).isEqualTo(3);
   }
 
@@ -505,40 +475,26 @@ class FederationIT {
   @Order(5)
   void aMemberCutOffByItsBridgesFallsBehindAndConvergesWhenTheyAreRestored() throws Exception {
     int isolated = 3; // insurer-d
-    setBridgesOf(isolated, "stop");
+    FED.setBridges(isolated, List.of(0, 1, 2), "stop");
     try {
       HttpResponse<String> response =
-          submitAsync(0, "care-bft", "partitioned", 90).get(150, TimeUnit.SECONDS);
+          FED.submitAsync(0, "care-bft", "partitioned", 90).get(150, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
       BFT_TX_IDS.add(Http.json(response).path("txId").asText());
       long committed = Http.json(response).path("height").asLong();
-      assertThat(Http.json(get(isolated, "/channels/care-bft")).path("height").asLong())
+      assertThat(Http.json(FED.get(isolated, "/channels/care-bft")).path("height").asLong())
           .isLessThan(committed);
     } finally {
-      setBridgesOf(isolated, "start");
+      FED.setBridges(isolated, List.of(0, 1, 2), "start");
     }
     awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
-  }
-
-  /** Stops or starts every bridge into and out of one member: a network partition around it. */
-  private static void setBridgesOf(int member, String operation) throws Exception {
-    String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
-    for (int node = 0; node < MEMBERS.size(); node++) {
-      if (node == member) {
-        continue;
-      }
-      Run out = nodeSh(member, "cli", "--command=" + address + MEMBERS.get(node) + ":" + operation);
-      assertThat(out.exitCode()).as(out.output()).isZero();
-      Run in = nodeSh(node, "cli", "--command=" + address + MEMBERS.get(member) + ":" + operation);
-      assertThat(in.exitCode()).as(in.output()).isZero();
-    }
   }
 
   private static JsonNode awaitChannel(int node, String channel) throws Exception {
     long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
     HttpResponse<String> response;
     do {
-      response = get(node, "/channels/" + channel);
+      response = FED.get(node, "/channels/" + channel);
       if (response.statusCode() == 200) {
         return Http.json(response);
       }
@@ -546,29 +502,6 @@ class FederationIT {
     } while (System.nanoTime() < deadline);
     throw new AssertionError(
         MEMBERS.get(node) + " has no channel " + channel + ": " + response.body());
-  }
-
-  private static java.util.concurrent.CompletableFuture<HttpResponse<String>> submitAsync(
-      int node, String channel, String recordId, int waitSeconds) {
-    byte[] hash = new byte[32];
-    new java.security.SecureRandom().nextBytes(hash);
-    String hex = java.util.HexFormat.of().formatHex(hash);
-    String json =
-        "{\"type\":\"register\",\"body\":{\"recordId\":\""
-            + recordId
-            + "\",\"version\":1,\"contentHash\":\""
-            + hex
-            + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
-            + "\"patient\":\""
-            + hex
-            + "\"}}";
-    HttpRequest request =
-        authorized(node, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
-            .timeout(Duration.ofSeconds(waitSeconds + 30L))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build();
-    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /**
@@ -588,7 +521,7 @@ class FederationIT {
     while (true) {
       List<Long> heights = new ArrayList<>();
       for (int node : nodes) {
-        heights.add(Http.json(get(node, "/channels/" + channel)).path("height").asLong());
+        heights.add(Http.json(FED.get(node, "/channels/" + channel)).path("height").asLong());
       }
       if (heights.stream().distinct().count() == 1) {
         List<List<String>> chains = new ArrayList<>();
@@ -597,7 +530,7 @@ class FederationIT {
           List<String> ids = new ArrayList<>();
           List<String> blockHashes = new ArrayList<>();
           for (long h = 0; h <= heights.get(0); h++) {
-            JsonNode block = Http.json(get(node, "/channels/" + channel + "/blocks/" + h));
+            JsonNode block = Http.json(FED.get(node, "/channels/" + channel + "/blocks/" + h));
             blockHashes.add(block.path("hash").asText());
             block.path("txIds").forEach(id -> ids.add(id.asText()));
           }
@@ -626,10 +559,7 @@ class FederationIT {
 
   @AfterAll
   static void stopEverythingWeStarted() throws Exception {
-    federationSh("down");
-    for (ProcessHandle process : processesNaming(HOME)) {
-      process.destroyForcibly();
-    }
+    FED.close();
     if (!latenciesMillis.isEmpty()) {
       System.out.println("[FederationIT] cold up " + coldUpSeconds + " s");
     }
@@ -637,16 +567,12 @@ class FederationIT {
 
   // --- helpers -----------------------------------------------------------------------------
 
-  private static int httpPort(int index) {
-    return 8080 + BASE_OFFSET + 100 * index;
-  }
-
   private static Path usersFile(String member) {
     return HOME.resolve(member).resolve("server/configuration/application-users.properties");
   }
 
   private static JsonNode ping(int from, String to) throws Exception {
-    HttpResponse<String> response = post(from, "/federation/ping/" + to);
+    HttpResponse<String> response = FED.post(from, "/federation/ping/" + to);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     JsonNode sent = Http.json(response);
     assertThat(sent.path("peer").asText()).isEqualTo(to);
@@ -659,7 +585,7 @@ class FederationIT {
     Instant deadline = Instant.now().plus(DELIVERY_TIMEOUT);
     JsonNode pings = null;
     while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> response = get(node, "/federation/pings");
+      HttpResponse<String> response = FED.get(node, "/federation/pings");
       if (response.statusCode() == 200) {
         pings = Http.json(response);
         ArrayNode matching = Http.JSON.createArrayNode();
@@ -684,56 +610,10 @@ class FederationIT {
             + pings);
   }
 
-  private static HttpResponse<String> post(int node, String path) throws Exception {
-    return CLIENT.send(
-        authorized(node, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(int node, String path) throws Exception {
-    return CLIENT.send(authorized(node, path).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpRequest.Builder authorized(int node, String path) {
-    String token = ADMIN + ":" + PASSWORD;
-    return HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
-        .timeout(Duration.ofSeconds(30))
-        .header(
-            "Authorization",
-            "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static void addAdmin(String member) throws Exception {
-    String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
-    Path script = Files.createTempFile(HOME, ".admin", ".cli");
-    try {
-      Files.writeString(
-          script,
-          String.join(
-              "\n",
-              "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
-              realm + ":add-identity(identity=" + ADMIN + ")",
-              realm
-                  + ":set-password(identity="
-                  + ADMIN
-                  + ", clear={password=\""
-                  + PASSWORD
-                  + "\"})",
-              realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
-              "end-if",
-              ""));
-      Run run = nodeSh(MEMBERS.indexOf(member), "cli", "--file=" + script);
-      assertThat(run.exitCode()).as(run.output()).isZero();
-    } finally {
-      Files.deleteIfExists(script);
-    }
-  }
-
   /** The node's JMS bridges with their runtime attributes, by name. */
   private static Map<String, JsonNode> bridges(String member) throws Exception {
-    Run run =
-        nodeSh(
+    LocalFederation.Run run =
+        FED.nodeSh(
             MEMBERS.indexOf(member),
             "cli",
             "--output-json",
@@ -745,59 +625,22 @@ class FederationIT {
     return bridges;
   }
 
-  /** PID per member, null where its node does not run. */
-  private static List<Long> pids() throws IOException {
-    List<Long> pids = new ArrayList<>();
-    for (String member : MEMBERS) {
-      Path file = HOME.resolve(member).resolve("node.pid");
-      Long pid = Files.exists(file) ? Long.valueOf(Files.readString(file).trim()) : null;
-      pids.add(
-          pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-              ? pid
-              : null);
-    }
-    return pids;
-  }
-
-  private static List<ProcessHandle> processesNaming(Path dir) {
-    List<ProcessHandle> found = new ArrayList<>();
-    try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-      all.filter(p -> p.info().commandLine().orElse("").contains(dir.toString() + "/"))
-          .filter(p -> p.info().command().orElse("").endsWith("java"))
-          .forEach(found::add);
-    }
-    return found;
-  }
-
-  private static Run federationSh(String command) throws Exception {
-    return run(List.of("bash", FEDERATION_SH.toString(), command), Map.of());
-  }
-
-  private static Run nodeSh(int index, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", NODE_SH.toString()));
-    command.addAll(List.of(args));
-    return run(
-        command,
-        Map.of(
-            "CARELEDGER_HOME", HOME.resolve(MEMBERS.get(index)).toString(),
-            "CARELEDGER_INSTITUTION", MEMBERS.get(index),
-            "CARELEDGER_PORT_OFFSET", String.valueOf(BASE_OFFSET + 100 * index)));
-  }
-
-  private static Run tool(String... args) throws Exception {
+  private static LocalFederation.Run tool(String... args) throws Exception {
     Path jbossHome = Path.of(System.getProperty("jboss.home"));
     Path layers = jbossHome.resolve("modules/system/layers/base");
     String classpath =
         String.join(
             ":",
-            FEDERATION_SH.resolveSibling("target/classes").toString(),
+            Path.of(System.getProperty("careledger.node.sh"))
+                .resolveSibling("target/classes")
+                .toString(),
             only(layers.resolve("jakarta/json/api/main"), "jakarta.json-api-"),
             only(layers.resolve("org/eclipse/parsson/main"), "parsson-"));
     List<String> command =
         new ArrayList<>(
             List.of("java", "-cp", classpath, "org.careledger.federation.tool.FederationTool"));
     command.addAll(List.of(args));
-    return run(command, Map.of());
+    return FED.run(command, Map.of());
   }
 
   private static String only(Path dir, String prefix) throws IOException {
@@ -809,26 +652,5 @@ class FederationIT {
           .orElseThrow()
           .toString();
     }
-  }
-
-  private static Run run(List<String> command, Map<String, String> env) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(key -> key.startsWith("CARELEDGER_"));
-    environment.put("CARELEDGER_FEDERATION_HOME", HOME.toString());
-    environment.put("CARELEDGER_FEDERATION_BASE_OFFSET", String.valueOf(BASE_OFFSET));
-    // Four nodes booting at once on a shared 2-core machine can take minutes each.
-    environment.put("CARELEDGER_READY_TIMEOUT", "900");
-    environment.putAll(env);
-    builder.redirectErrorStream(true);
-    long started = System.nanoTime();
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(20, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(String.join(" ", command) + " did not finish:\n" + output);
-    }
-    return new Run(
-        process.exitValue(), output, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
   }
 }

@@ -34,7 +34,7 @@ import org.careledger.domain.ledger.SignedTransaction;
  * one type for one height and round; {@link #finish} adds liveness and, for Ed25519 runs, the real
  * {@link ChainVerifier} over each honest chain.
  */
-final class Simulation implements ConsensusCluster {
+final class Simulation {
 
   enum Behaviour {
     SILENT,
@@ -165,12 +165,10 @@ final class Simulation implements ConsensusCluster {
 
   // ---- the cluster operations
 
-  @Override
   public int size() {
     return nodes.length;
   }
 
-  @Override
   public void submit(List<SignedTransaction> transactions) {
     for (SignedTransaction tx : transactions) {
       submitted.add(tx.idHex());
@@ -185,7 +183,6 @@ final class Simulation implements ConsensusCluster {
     }
   }
 
-  @Override
   public void crash(int member) {
     Node node = nodes[member];
     if (node.up) {
@@ -195,7 +192,6 @@ final class Simulation implements ConsensusCluster {
     }
   }
 
-  @Override
   public void restart(int member) {
     Node node = nodes[member];
     if (node.up) {
@@ -216,7 +212,6 @@ final class Simulation implements ConsensusCluster {
     }
   }
 
-  @Override
   public void partition(Set<Integer> members) {
     side = new int[nodes.length];
     for (int member : members) {
@@ -224,7 +219,6 @@ final class Simulation implements ConsensusCluster {
     }
   }
 
-  @Override
   public void heal() {
     side = null;
   }
@@ -238,7 +232,6 @@ final class Simulation implements ConsensusCluster {
     }
   }
 
-  @Override
   public void runFor(long millis) {
     runUntil(now + millis, false);
   }
@@ -272,7 +265,6 @@ final class Simulation implements ConsensusCluster {
     return now;
   }
 
-  @Override
   public List<Block> chain(int member) {
     return List.copyOf(nodes[member].chain);
   }

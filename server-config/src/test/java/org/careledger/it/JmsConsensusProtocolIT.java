@@ -1,0 +1,276 @@
+package org.careledger.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.careledger.domain.consensus.ConsensusCluster;
+import org.careledger.domain.consensus.ConsensusProtocolSuite;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The consensus protocol suite that {@code SimulatedConsensusProtocolTest} runs on the simulated
+ * network, here on four real WildFly nodes of {@code federation.sh} bridged over JMS: each test
+ * gets a channel of its own from the descriptor (three four-member BFT channels and one
+ * three-member unanimity channel besides the launcher's two), so its chains start at genesis. A
+ * crash is kill -9 of the node, a restart is {@code federation.sh up}, a partition stops the JMS
+ * bridges between the two sides (in both directions), and transactions are submitted over REST to
+ * members outside the cut-off side, each committed or left pending by the real nodes. Ports
+ * +2000..+2300 by default ({@code -Dit.protocol.offset=N}); all on 127.0.0.1; every process stopped
+ * by its PID.
+ */
+class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
+
+  private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("protocol");
+  private static final int BASE_OFFSET = Integer.getInteger("it.protocol.offset", 2000);
+  private static final String ALL = String.join(",", LocalFederation.MEMBERS);
+  private static final String TRIO = String.join(",", LocalFederation.MEMBERS.subList(0, 3));
+  private static final Deque<String> BFT_CHANNELS =
+      new ArrayDeque<>(List.of("suite-bft-1", "suite-bft-2", "suite-bft-3"));
+  private static final Deque<String> TRIO_CHANNELS = new ArrayDeque<>(List.of("suite-trio-1"));
+
+  /** Long enough for the answer to a submission that commits at once; the rest stay pending. */
+  private static final int SUBMIT_WAIT_SECONDS = 3;
+
+  private static final Pattern TX_ID = Pattern.compile("transaction ([0-9a-f]{64})");
+
+  private static LocalFederation federation;
+
+  @BeforeAll
+  static void up() throws Exception {
+    List<String> extra = new ArrayList<>();
+    BFT_CHANNELS.forEach(id -> extra.add(id + ":bft:" + ALL));
+    TRIO_CHANNELS.forEach(id -> extra.add(id + ":unanimity:" + TRIO));
+    federation = new LocalFederation(HOME, BASE_OFFSET, String.join(" ", extra));
+    LocalFederation.Run up = federation.upCold();
+    System.out.println("[JmsConsensusProtocolIT] federation.sh up (cold): " + up.seconds() + " s");
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (federation != null) {
+      federation.close();
+    }
+  }
+
+  @Override
+  protected ConsensusCluster newCluster(int members) {
+    Deque<String> free = members == 4 ? BFT_CHANNELS : TRIO_CHANNELS;
+    if (members != 4 && members != 3 || free.isEmpty()) {
+      throw new IllegalStateException("no unused channel of " + members + " members left");
+    }
+    return new JmsCluster(free.pop(), members);
+  }
+
+  /** One channel of the running federation, seen through its first {@code size} members. */
+  private static final class JmsCluster implements ConsensusCluster {
+    private final String channel;
+    private final int size;
+    private final Set<Integer> crashed = new TreeSet<>();
+    private final Set<Integer> cut = new TreeSet<>();
+    private int submitted;
+
+    JmsCluster(String channel, int size) {
+      this.channel = channel;
+      this.size = size;
+      awaitChannelEverywhere();
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public List<String> submit(int count) {
+      List<Integer> targets = new ArrayList<>();
+      for (int member = 0; member < size; member++) {
+        if (!crashed.contains(member) && !cut.contains(member)) {
+          targets.add(member);
+        }
+      }
+      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int node = targets.get((submitted + i) % targets.size());
+        calls.add(
+            federation.submitAsync(
+                node, channel, channel + "-" + (submitted + i), SUBMIT_WAIT_SECONDS));
+      }
+      submitted += count;
+      List<String> ids = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> call : calls) {
+        ids.add(txIdOf(call));
+      }
+      return ids;
+    }
+
+    /** 201: committed; 504 CL-1534: not yet, and still pending. Anything else fails the test. */
+    private static String txIdOf(CompletableFuture<HttpResponse<String>> call) {
+      try {
+        HttpResponse<String> response = call.get(SUBMIT_WAIT_SECONDS + 60L, TimeUnit.SECONDS);
+        if (response.statusCode() == 201) {
+          return Http.json(response).path("txId").asText();
+        }
+        Matcher pending = TX_ID.matcher(response.body());
+        if (response.statusCode() == 504 && response.body().contains("CL-1534") && pending.find()) {
+          return pending.group(1);
+        }
+        throw new AssertionError(
+            "submission answered " + response.statusCode() + ": " + response.body());
+      } catch (Exception e) {
+        throw new AssertionError("submission failed: " + e, e);
+      }
+    }
+
+    @Override
+    public void crash(int member) {
+      try {
+        federation.kill(member);
+        crashed.add(member);
+      } catch (Exception e) {
+        throw new AssertionError("kill -9 of " + LocalFederation.MEMBERS.get(member), e);
+      }
+    }
+
+    @Override
+    public void restart(int member) {
+      try {
+        LocalFederation.Run up = federation.federationSh("up");
+        if (up.exitCode() != 0) {
+          throw new AssertionError("federation.sh up failed:\n" + up.output());
+        }
+        System.out.println(
+            "[JmsConsensusProtocolIT] federation.sh up restarting "
+                + LocalFederation.MEMBERS.get(member)
+                + ": "
+                + up.seconds()
+                + " s");
+        crashed.remove(member);
+      } catch (AssertionError e) {
+        throw e;
+      } catch (Exception e) {
+        throw new AssertionError("restart of " + LocalFederation.MEMBERS.get(member), e);
+      }
+    }
+
+    @Override
+    public void partition(Set<Integer> side) {
+      List<Integer> others = new ArrayList<>();
+      for (int member = 0; member < LocalFederation.MEMBERS.size(); member++) {
+        if (!side.contains(member)) {
+          others.add(member);
+        }
+      }
+      try {
+        for (int member : side) {
+          federation.setBridges(member, others, "stop");
+          cut.add(member);
+        }
+      } catch (Exception e) {
+        throw new AssertionError("stopping the bridges of " + side, e);
+      }
+    }
+
+    @Override
+    public void heal() {
+      List<Integer> others = new ArrayList<>();
+      for (int member = 0; member < LocalFederation.MEMBERS.size(); member++) {
+        if (!cut.contains(member)) {
+          others.add(member);
+        }
+      }
+      try {
+        for (int member : cut) {
+          federation.setBridges(member, others, "start");
+        }
+        cut.clear();
+      } catch (Exception e) {
+        throw new AssertionError("starting the bridges of " + cut, e);
+      }
+    }
+
+    @Override
+    public void runFor(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+
+    /**
+     * The member's blocks of this channel over REST. A member that does not answer (yet) fails the
+     * check with an {@link AssertionError}, so a waiting check asks again.
+     */
+    @Override
+    public List<CommittedBlock> chain(int member) {
+      try {
+        long height = federation.channel(member, channel).path("height").asLong();
+        List<CommittedBlock> blocks = new ArrayList<>();
+        for (long h = 0; h <= height; h++) {
+          HttpResponse<String> response =
+              federation.get(member, "/channels/" + channel + "/blocks/" + h);
+          if (response.statusCode() != 200) {
+            throw new AssertionError(channel + " block " + h + ": " + response.body());
+          }
+          JsonNode block = Http.json(response);
+          List<String> ids = new ArrayList<>();
+          block.path("txIds").forEach(id -> ids.add(id.asText()));
+          blocks.add(new CommittedBlock(block.path("hash").asText(), ids));
+        }
+        return blocks;
+      } catch (IOException e) {
+        throw new AssertionError(LocalFederation.MEMBERS.get(member) + " did not answer: " + e, e);
+      } catch (AssertionError e) {
+        throw e;
+      } catch (Exception e) {
+        throw new AssertionError(LocalFederation.MEMBERS.get(member) + ": " + e, e);
+      }
+    }
+
+    /** The next test starts from a whole federation: bridges restored, crashed members back. */
+    @Override
+    public void close() {
+      if (!cut.isEmpty()) {
+        heal();
+      }
+      for (int member : List.copyOf(crashed)) {
+        restart(member);
+      }
+    }
+
+    /** Each member derives the channel's genesis from the descriptor once it has read it. */
+    private void awaitChannelEverywhere() {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      for (int member = 0; member < size; member++) {
+        while (true) {
+          try {
+            if (federation.get(member, "/channels/" + channel).statusCode() == 200) {
+              break;
+            }
+          } catch (Exception e) {
+            // not answering yet
+          }
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError(
+                LocalFederation.MEMBERS.get(member) + " has no channel " + channel);
+          }
+          runFor(500);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package org.careledger.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The four-institution federation of {@code server-config/federation.sh}, run by an integration
+ * test in a home of its own at a port offset of its own: started cold, driven over each node's REST
+ * API as an admin user the test adds, its bridges stopped and started through each node's
+ * management CLI, nodes killed by PID, and everything it started stopped by PID at the end (or, if
+ * a test failed half-way, found by its home directory and killed). All on 127.0.0.1.
+ */
+final class LocalFederation implements AutoCloseable {
+
+  static final List<String> MEMBERS = List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
+
+  private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
+  private static final Path FEDERATION_SH = NODE_SH.resolveSibling("federation.sh");
+  private static final String ADMIN = "it-federation-admin";
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Run(int exitCode, String output, long seconds) {}
+
+  private final Path home;
+  private final int baseOffset;
+  private final String extraChannels;
+  private final String password = ManagementCli.randomPassword();
+
+  /**
+   * @param extraChannels channels besides the launcher's own two, as federation.sh takes them in
+   *     {@code CARELEDGER_FEDERATION_EXTRA_CHANNELS} ("id:mode:member,member ..."), or ""
+   */
+  LocalFederation(Path home, int baseOffset, String extraChannels) {
+    this.home = home;
+    this.baseOffset = baseOffset;
+    this.extraChannels = extraChannels;
+  }
+
+  Path home() {
+    return home;
+  }
+
+  int baseOffset() {
+    return baseOffset;
+  }
+
+  /**
+   * A fresh federation: servers and homes an earlier, aborted run left behind (only ours: they name
+   * this directory) would make the start warm and keep old users and bridges.
+   */
+  Run upCold() throws Exception {
+    for (ProcessHandle process : processesNaming()) {
+      process.destroyForcibly();
+      process.onExit().get(30, TimeUnit.SECONDS);
+    }
+    if (Files.exists(home)) {
+      try (Stream<Path> files = Files.walk(home)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+    Run up = federationSh("up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      addAdmin(node);
+    }
+    return up;
+  }
+
+  /** {@code federation.sh down}, then kills whatever of ours is still running. */
+  @Override
+  public void close() throws Exception {
+    federationSh("down");
+    for (ProcessHandle process : processesNaming()) {
+      process.destroyForcibly();
+    }
+  }
+
+  int httpPort(int node) {
+    return 8080 + baseOffset + 100 * node;
+  }
+
+  /** kill -9 of one node, by the PID its node.pid holds; returns once the process is gone. */
+  void kill(int node) throws Exception {
+    long pid =
+        Long.parseLong(
+            Files.readString(home.resolve(MEMBERS.get(node)).resolve("node.pid")).trim());
+    ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+    process.destroyForcibly(); // SIGKILL: no orderly shutdown
+    process.onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** PID per member, null where its node does not run. */
+  List<Long> pids() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    for (String member : MEMBERS) {
+      Path file = home.resolve(member).resolve("node.pid");
+      Long pid = Files.exists(file) ? Long.valueOf(Files.readString(file).trim()) : null;
+      pids.add(
+          pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+              ? pid
+              : null);
+    }
+    return pids;
+  }
+
+  /** Java processes whose command line names this federation's home. */
+  List<ProcessHandle> processesNaming() {
+    List<ProcessHandle> found = new ArrayList<>();
+    try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+      all.filter(p -> p.info().commandLine().orElse("").contains(home.toString() + "/"))
+          .filter(p -> p.info().command().orElse("").endsWith("java"))
+          .forEach(found::add);
+    }
+    return found;
+  }
+
+  /**
+   * Stops or starts the JMS bridges between {@code member} and {@code others}, in both directions
+   * (a network partition when stopped: messages wait in the senders' outbound queues).
+   */
+  void setBridges(int member, List<Integer> others, String operation) throws Exception {
+    String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
+    for (int node : others) {
+      Run out = nodeSh(member, "cli", "--command=" + address + MEMBERS.get(node) + ":" + operation);
+      assertThat(out.exitCode()).as(out.output()).isZero();
+      Run in = nodeSh(node, "cli", "--command=" + address + MEMBERS.get(member) + ":" + operation);
+      assertThat(in.exitCode()).as(in.output()).isZero();
+    }
+  }
+
+  // --- REST, as the admin user added at the start -------------------------------------------
+
+  HttpResponse<String> post(int node, String path) throws Exception {
+    return CLIENT.send(
+        authorized(node, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(int node, String path) throws Exception {
+    return CLIENT.send(authorized(node, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest.Builder authorized(int node, String path) {
+    String token = ADMIN + ":" + password;
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
+        .timeout(Duration.ofSeconds(30))
+        .header(
+            "Authorization",
+            "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Submits a register transaction for a made-up record (random content hash and patient pseudonym;
+   * no real identifier) and answers once it commits (201) or after {@code waitSeconds} (504
+   * CL-1534, the transaction stays pending).
+   */
+  CompletableFuture<HttpResponse<String>> submitAsync(
+      int node, String channel, String recordId, int waitSeconds) {
+    byte[] hash = new byte[32];
+    new SecureRandom().nextBytes(hash);
+    String hex = HexFormat.of().formatHex(hash);
+    String json =
+        "{\"type\":\"register\",\"body\":{\"recordId\":\""
+            + recordId
+            + "\",\"version\":1,\"contentHash\":\""
+            + hex
+            + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
+            + "\"patient\":\""
+            + hex
+            + "\"}}";
+    HttpRequest request =
+        authorized(node, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
+            .timeout(Duration.ofSeconds(waitSeconds + 30L))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The node's view of a channel: {@code GET /channels/{channel}} (members, height, head). */
+  JsonNode channel(int node, String channel) throws Exception {
+    HttpResponse<String> response = get(node, "/channels/" + channel);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Http.json(response);
+  }
+
+  private void addAdmin(int node) throws Exception {
+    String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
+    Path script = Files.createTempFile(home, ".admin", ".cli");
+    try {
+      Files.writeString(
+          script,
+          String.join(
+              "\n",
+              "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
+              realm + ":add-identity(identity=" + ADMIN + ")",
+              realm
+                  + ":set-password(identity="
+                  + ADMIN
+                  + ", clear={password=\""
+                  + password
+                  + "\"})",
+              realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
+              "end-if",
+              ""));
+      Run run = nodeSh(node, "cli", "--file=" + script);
+      assertThat(run.exitCode()).as(run.output()).isZero();
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  // --- the launchers ----------------------------------------------------------------------
+
+  Run federationSh(String command) throws Exception {
+    return run(List.of("bash", FEDERATION_SH.toString(), command), Map.of());
+  }
+
+  Run nodeSh(int node, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", NODE_SH.toString()));
+    command.addAll(List.of(args));
+    return run(
+        command,
+        Map.of(
+            "CARELEDGER_HOME", home.resolve(MEMBERS.get(node)).toString(),
+            "CARELEDGER_INSTITUTION", MEMBERS.get(node),
+            "CARELEDGER_PORT_OFFSET", String.valueOf(baseOffset + 100 * node)));
+  }
+
+  Run run(List<String> command, Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(key -> key.startsWith("CARELEDGER_"));
+    environment.put("CARELEDGER_FEDERATION_HOME", home.toString());
+    environment.put("CARELEDGER_FEDERATION_BASE_OFFSET", String.valueOf(baseOffset));
+    environment.put("CARELEDGER_FEDERATION_EXTRA_CHANNELS", extraChannels);
+    // Four nodes booting at once on a shared 2-core machine can take minutes each.
+    environment.put("CARELEDGER_READY_TIMEOUT", "900");
+    environment.putAll(env);
+    builder.redirectErrorStream(true);
+    long started = System.nanoTime();
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(20, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " did not finish:\n" + output);
+    }
+    return new Run(
+        process.exitValue(), output, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+  }
+}
