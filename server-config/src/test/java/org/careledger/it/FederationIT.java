@@ -70,6 +70,7 @@ class FederationIT {
       JsonNode member = descriptor.path("members").get(i);
       assertThat(member.path("institution").asText()).isEqualTo(MEMBERS.get(i));
       assertThat(member.path("artemis").path("port").asInt()).isEqualTo(FED.httpPort(i));
+      assertThat(member.path("artemis").path("tlsPort").asInt()).isEqualTo(FED.httpPort(i) + 363);
       JsonNode served =
           Http.json(
               Http.get(
@@ -179,6 +180,7 @@ class FederationIT {
     ObjectNode lab = ((ObjectNode) descriptor.path("members").get(0)).deepCopy();
     lab.put("institution", "lab-e");
     ((ObjectNode) lab.path("artemis")).put("port", 8080 + BASE_OFFSET + 50);
+    ((ObjectNode) lab.path("artemis")).put("tlsPort", 8443 + BASE_OFFSET + 50);
     ((ArrayNode) descriptor.path("members")).add(lab);
     ((ArrayNode) descriptor.path("channels").get(0).path("members")).add("lab-e");
     Path five = HOME.resolve("federation-five.json");

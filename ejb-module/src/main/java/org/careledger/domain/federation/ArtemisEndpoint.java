@@ -8,12 +8,18 @@ import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
 /**
- * Where a member's http-remoting listener (and through it its Artemis broker) accepts bridges. The
- * host is a DNS name (RFC 1123 labels), a dotted IPv4 literal or an IPv6 literal without brackets;
- * it is checked for form only, never resolved, so parsing a descriptor does no network I/O. Host
- * names are kept in lower case, as DNS compares them.
+ * Where a member's Artemis broker accepts bridges: over an HTTP upgrade of its WildFly listeners,
+ * {@code port} the HTTP one and {@code tlsPort} the HTTPS one (bridges use TLS). A descriptor that
+ * names no {@code tlsPort} means WildFly's default layout, 363 above {@code port} (8443 - 8080
+ * under any port offset); an institution whose HTTPS listener is elsewhere says where. The host is
+ * a DNS name (RFC 1123 labels), a dotted IPv4 literal or an IPv6 literal without brackets; it is
+ * checked for form only, never resolved, so parsing a descriptor does no network I/O. Host names
+ * are kept in lower case, as DNS compares them.
  */
-public record ArtemisEndpoint(String host, int port) {
+public record ArtemisEndpoint(String host, int port, int tlsPort) {
+
+  /** WildFly's HTTPS socket binding lies this far above its HTTP one: 8443 - 8080. */
+  public static final int DEFAULT_TLS_PORT_DISTANCE = 8443 - 8080;
 
   private static final Pattern DNS_NAME =
       Pattern.compile(
@@ -32,6 +38,17 @@ public record ArtemisEndpoint(String host, int port) {
     if (port < 1 || port > 65535) {
       throw invalid("port " + port + " is not within 1-65535");
     }
+    if (tlsPort < 1 || tlsPort > 65535) {
+      throw invalid("tlsPort " + tlsPort + " is not within 1-65535");
+    }
+    if (tlsPort == port) {
+      throw invalid("tlsPort " + tlsPort + " is the HTTP port");
+    }
+  }
+
+  /** WildFly's default layout: the HTTPS listener {@value #DEFAULT_TLS_PORT_DISTANCE} above. */
+  public ArtemisEndpoint(String host, int port) {
+    this(host, port, port + DEFAULT_TLS_PORT_DISTANCE);
   }
 
   private static boolean validHost(String host) {
@@ -70,6 +87,7 @@ public record ArtemisEndpoint(String host, int port) {
 
   @Override
   public String toString() {
-    return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return address + ":" + port + " (TLS " + tlsPort + ")";
   }
 }

@@ -27,6 +27,7 @@ final class DescriptorJson {
       List.of(
           "institution", "signingCertificate", "agreementCertificate", "tlsCertificate", "artemis");
   private static final List<String> ARTEMIS = List.of("host", "port");
+  private static final List<String> ARTEMIS_OPTIONAL = List.of("tlsPort");
   private static final List<String> CHANNEL =
       List.of("id", "members", "consensus", "consentPolicy", "batch");
   private static final List<String> BATCH = List.of("maxTransactions", "maxDelayMillis");
@@ -66,13 +67,12 @@ final class DescriptorJson {
     fields(json, MEMBER, where);
     InstitutionId institution = id(string(json, "institution", where), InstitutionId::new, where);
     Map<String, Object> artemis = object(json.get("artemis"), where + ".artemis");
-    fields(artemis, ARTEMIS, where + ".artemis");
-    long port = integer(artemis, "port", where + ".artemis");
-    if (port < 1 || port > 65535) {
-      throw new CareLedgerException(
-          ErrorCode.FEDERATION_ENDPOINT_INVALID,
-          where + ".artemis: port " + port + " is not within 1-65535");
-    }
+    fields(artemis, ARTEMIS, ARTEMIS_OPTIONAL, where + ".artemis");
+    long port = port(artemis, "port", where);
+    long tlsPort =
+        artemis.containsKey("tlsPort")
+            ? port(artemis, "tlsPort", where)
+            : port + ArtemisEndpoint.DEFAULT_TLS_PORT_DISTANCE;
     try {
       return new FederationMember(
           institution,
@@ -82,10 +82,21 @@ final class DescriptorJson {
               string(json, "agreementCertificate", where), where + ".agreementCertificate"),
           FederationMember.certificate(
               string(json, "tlsCertificate", where), where + ".tlsCertificate"),
-          new ArtemisEndpoint(string(artemis, "host", where + ".artemis"), (int) port));
+          new ArtemisEndpoint(
+              string(artemis, "host", where + ".artemis"), (int) port, (int) tlsPort));
     } catch (CareLedgerException e) {
       throw new CareLedgerException(e.errorCode(), where + " (" + institution + "): " + bare(e), e);
     }
+  }
+
+  private static long port(Map<String, Object> artemis, String field, String where) {
+    long port = integer(artemis, field, where + ".artemis");
+    if (port < 1 || port > 65535) {
+      throw new CareLedgerException(
+          ErrorCode.FEDERATION_ENDPOINT_INVALID,
+          where + ".artemis: " + field + " " + port + " is not within 1-65535");
+    }
+    return port;
   }
 
   private static FederationChannel channel(Object value, String where) {
@@ -137,6 +148,7 @@ final class DescriptorJson {
       Map<String, Object> artemis = new LinkedHashMap<>();
       artemis.put("host", member.artemis().host());
       artemis.put("port", (long) member.artemis().port());
+      artemis.put("tlsPort", (long) member.artemis().tlsPort());
       json.put("artemis", artemis);
       members.add(json);
     }
@@ -201,6 +213,11 @@ final class DescriptorJson {
   }
 
   private static void fields(Map<String, Object> json, List<String> expected, String where) {
+    fields(json, expected, List.of(), where);
+  }
+
+  private static void fields(
+      Map<String, Object> json, List<String> expected, List<String> optional, String where) {
     Set<String> missing = new TreeSet<>(expected);
     missing.removeAll(json.keySet());
     if (!missing.isEmpty()) {
@@ -208,9 +225,15 @@ final class DescriptorJson {
     }
     Set<String> unknown = new TreeSet<>(json.keySet());
     expected.forEach(unknown::remove);
+    optional.forEach(unknown::remove);
     if (!unknown.isEmpty()) {
       throw FederationDescriptor.malformed(
-          where + " has unknown fields " + unknown + "; expected exactly " + expected);
+          where
+              + " has unknown fields "
+              + unknown
+              + "; expected exactly "
+              + expected
+              + (optional.isEmpty() ? "" : " and optionally " + optional));
     }
   }
 

@@ -34,7 +34,7 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  *       "signingCertificate": "&lt;base64 DER X.509, Ed25519&gt;",
  *       "agreementCertificate": "&lt;base64 DER X.509, X25519&gt;",
  *       "tlsCertificate": "&lt;base64 DER X.509, P-256 or RSA&gt;",
- *       "artemis": { "host": "127.0.0.1", "port": 8180 } }, ...],
+ *       "artemis": { "host": "127.0.0.1", "port": 8180, "tlsPort": 8543 } }, ...],
  *   "channels": [
  *     { "id": "care-bft", "members": ["hospital-a", "clinic-b", "pharmacy-c", "insurer-d"],
  *       "consensus": "bft",
@@ -122,15 +122,21 @@ public final class FederationDescriptor {
               "agreement key",
               HexFormat.of().formatHex(member.agreementCertificate().getPublicKey().getEncoded())),
           id);
-      if (owners.putIfAbsent(member.artemis(), id) != null) {
-        throw new CareLedgerException(
-            ErrorCode.FEDERATION_ENDPOINT_INVALID,
-            "institutions "
-                + owners.get(member.artemis())
-                + " and "
-                + id
-                + " share the artemis endpoint "
-                + member.artemis());
+      ArtemisEndpoint artemis = member.artemis();
+      for (int port : new int[] {artemis.port(), artemis.tlsPort()}) {
+        List<Object> address = List.of("listener", artemis.host(), port);
+        if (owners.putIfAbsent(address, id) != null) {
+          throw new CareLedgerException(
+              ErrorCode.FEDERATION_ENDPOINT_INVALID,
+              "institutions "
+                  + owners.get(address)
+                  + " and "
+                  + id
+                  + " share the listener "
+                  + artemis.host()
+                  + " port "
+                  + port);
+        }
       }
     }
     return Map.copyOf(byId);

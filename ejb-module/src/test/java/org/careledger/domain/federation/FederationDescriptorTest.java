@@ -102,6 +102,23 @@ class FederationDescriptorTest {
     assertThat(d.toJson()).isEqualTo(file);
   }
 
+  @Test
+  void aMemberNamesItsHttpsListenerOrGetsWildFlysLayout() {
+    Map<String, Object> json = F.descriptor();
+    artemis(json).put("tlsPort", 443L);
+    FederationDescriptor named = FederationFixture.parse(json);
+    artemis(json).remove("tlsPort");
+    FederationDescriptor defaulted = FederationFixture.parse(json);
+
+    String first = (String) at(json, "members", 0).get("institution");
+    ArtemisEndpoint given = named.member(new InstitutionId(first)).orElseThrow().artemis();
+    ArtemisEndpoint layout = defaulted.member(new InstitutionId(first)).orElseThrow().artemis();
+    assertThat(given.tlsPort()).isEqualTo(443);
+    assertThat(layout.tlsPort()).isEqualTo(layout.port() + 363);
+    assertThat(FederationDescriptor.parse(named.toJson())).isEqualTo(named);
+    assertThat(FederationFixture.text(named.toJson())).contains("\"tlsPort\": 443");
+  }
+
   static Stream<Arguments> brokenDescriptors() {
     return Stream.of(
         broken(
@@ -227,6 +244,20 @@ class FederationDescriptorTest {
             "shared endpoint",
             ErrorCode.FEDERATION_ENDPOINT_INVALID,
             j -> artemis(j).put("port", 8280L)),
+        broken(
+            "tlsPort 0", ErrorCode.FEDERATION_ENDPOINT_INVALID, j -> artemis(j).put("tlsPort", 0L)),
+        broken(
+            "tlsPort is the HTTP port",
+            ErrorCode.FEDERATION_ENDPOINT_INVALID,
+            j -> artemis(j).put("tlsPort", artemis(j).get("port"))),
+        broken(
+            "tlsPort on another member's listener",
+            ErrorCode.FEDERATION_ENDPOINT_INVALID,
+            j -> artemis(j).put("tlsPort", 8280L)),
+        broken(
+            "tlsPort a string",
+            ErrorCode.FEDERATION_DESCRIPTOR_MALFORMED,
+            j -> artemis(j).put("tlsPort", "8543")),
         broken(
             "duplicate channel",
             ErrorCode.FEDERATION_CHANNEL_DUPLICATE,

@@ -43,13 +43,10 @@ final class BridgeCli {
   private BridgeCli() {}
 
   /**
-   * The descriptor's {@code artemis.port} is the member's HTTP port (the lead's format, version 1).
-   * Its HTTPS listener is WildFly's {@code https} socket binding, 363 above {@code http} under any
-   * port offset (8443 - 8080). TODO(federation merge): if the descriptor gains the TLS port, read
-   * it from there instead.
+   * The member's HTTPS listener, which its Artemis accepts bridges on (descriptor {@code tlsPort}).
    */
   static int httpsPort(Descriptor.Member member) {
-    return member.port() + (8443 - 8080);
+    return member.tlsPort();
   }
 
   static String queueName(String peer) {

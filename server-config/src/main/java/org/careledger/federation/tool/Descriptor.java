@@ -41,7 +41,8 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       String agreementCertificate,
       String tlsCertificate,
       String host,
-      int port) {}
+      int port,
+      int tlsPort) {}
 
   /**
    * A channel. Its consent policy and batch bounds are the operator's to edit in the written
@@ -152,7 +153,9 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
                 m.getString("agreementCertificate"),
                 m.getString("tlsCertificate"),
                 artemis.getString("host"),
-                artemis.getInt("port")));
+                artemis.getInt("port"),
+                // Written before the descriptor named the HTTPS listener: WildFly's layout.
+                artemis.getInt("tlsPort", artemis.getInt("port") + (8443 - 8080))));
       }
       List<Channel> channels = new ArrayList<>();
       for (JsonValue v : root.getJsonArray("channels")) {
@@ -191,7 +194,10 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
               .add("tlsCertificate", m.tlsCertificate())
               .add(
                   "artemis",
-                  Json.createObjectBuilder().add("host", m.host()).add("port", m.port())));
+                  Json.createObjectBuilder()
+                      .add("host", m.host())
+                      .add("port", m.port())
+                      .add("tlsPort", m.tlsPort())));
     }
     JsonArrayBuilder channelArray = Json.createArrayBuilder();
     for (Channel c : channels) {

@@ -89,7 +89,8 @@ public final class FederationTool {
               certs.agreement(),
               certs.tls(),
               address[0],
-              Integer.parseInt(address[1])));
+              Integer.parseInt(address[1]),
+              Integer.parseInt(address[2])));
     }
     List<Descriptor.Channel> channels = new ArrayList<>();
     for (String spec : options.getOrDefault("channel", List.of())) {

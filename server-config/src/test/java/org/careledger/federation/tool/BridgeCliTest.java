@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BridgeCliTest {
 
   static Descriptor.Member member(String name, int port) {
-    return new Descriptor.Member(name, "c2ln", "YWdy", "dGxz", "127.0.0.1", port);
+    return new Descriptor.Member(name, "c2ln", "YWdy", "dGxz", "127.0.0.1", port, port + 363);
   }
 
   static Descriptor fourMembers() {
@@ -55,6 +55,35 @@ class BridgeCliTest {
         .contains("max-batch-size=1")
         .doesNotContain("secret-value")
         .doesNotContain(":load");
+  }
+
+  @Test
+  void theBridgeGoesToTheHttpsListenerTheDescriptorNames() {
+    Descriptor four = fourMembers();
+    List<Descriptor.Member> members = new ArrayList<>(four.members());
+    members.set(
+        1,
+        new Descriptor.Member(
+            "clinic-b", "c2ln", "YWdy", "dGxz", "ehr.clinic-b.example", 8080, 443));
+    Descriptor moved =
+        new Descriptor(four.federation(), four.createdAt(), members, four.channels());
+
+    assertThat(BridgeCli.forNode(moved, "hospital-a", Map.of(), false, false))
+        .contains("remote+https://ehr.clinic-b.example:443")
+        .doesNotContain("ehr.clinic-b.example:8443"); // not WildFly's default layout
+  }
+
+  @Test
+  void aDescriptorWrittenWithoutTlsPortsMeansWildFlysLayout() {
+    String json = fourMembers().toJson().replaceAll(",\\s*\"tlsPort\":\\s*[0-9]+", "");
+    assertThat(json).doesNotContain("tlsPort");
+
+    Descriptor read = Descriptor.parse(json);
+
+    assertThat(read.members())
+        .extracting(Descriptor.Member::tlsPort)
+        .containsExactly(9443, 9543, 9643, 9743);
+    assertThat(Descriptor.parse(fourMembers().toJson())).isEqualTo(fourMembers());
   }
 
   @Test

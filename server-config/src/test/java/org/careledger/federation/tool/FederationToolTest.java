@@ -218,7 +218,8 @@ class FederationToolTest {
               m.agreementCertificate(),
               tlsCertificate,
               m.host(),
-              m.port()));
+              m.port(),
+              m.tlsPort()));
     }
     return new Descriptor(d.federation(), d.createdAt(), members, d.channels());
   }
