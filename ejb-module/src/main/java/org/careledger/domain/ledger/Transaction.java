@@ -32,6 +32,7 @@ public record Transaction(
 
   public static final int VERSION = 1;
   private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final Pattern PSEUDONYM = Pattern.compile("[0-9a-f]{64}");
 
   public Transaction {
     Objects.requireNonNull(channel, "channel");
@@ -54,6 +55,15 @@ public record Transaction(
     if (body.values().stream().anyMatch(Objects::isNull)) {
       // Absent, never null: one way to say "no value" keeps encodings and checks unambiguous.
       throw malformed("body fields must not be null; leave them out instead");
+    }
+    // Every member applies this while validating a block, so no path (REST, SOAP, a raw
+    // transaction, a peer) can put a patient identifier on the chain in place of the pseudonym.
+    if (body.containsKey("patient")
+        && !(body.get("patient") instanceof String patient
+            && PSEUDONYM.matcher(patient).matches())) {
+      throw malformed(
+          "'patient' is the channel's pseudonym of the patient (64 lower-case hex digits),"
+              + " never an identifier");
     }
     body = Map.copyOf(body);
   }

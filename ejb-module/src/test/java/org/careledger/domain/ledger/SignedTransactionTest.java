@@ -23,6 +23,33 @@ class SignedTransactionTest {
   private final LedgerFixture f = new LedgerFixture("h1", "h2");
 
   @Test
+  void aPatientFieldMustBeAPseudonymNeverAnIdentifier() {
+    for (String patient : List.of("jane-doe-1970", "CD".repeat(32), "cd".repeat(31), "")) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("recordId", "r-1");
+      body.put("version", 1L);
+      body.put("contentHash", "ab".repeat(32));
+      body.put("size", 1L);
+      body.put("mediaType", "application/pdf");
+      body.put("documentClass", "11502-2");
+      body.put("patient", patient);
+      assertThatThrownBy(() -> f.tx(0, TransactionType.REGISTER, body))
+          .as(patient)
+          .isInstanceOf(CareLedgerException.class)
+          .hasMessageContaining("never an identifier")
+          .extracting(e -> ((CareLedgerException) e).errorCode())
+          .isEqualTo(ErrorCode.TX_MALFORMED);
+    }
+    Map<String, Object> consent = new LinkedHashMap<>();
+    consent.put("patient", 42L);
+    consent.put("scope", "11502-2");
+    consent.put("decision", "permit");
+    assertThatThrownBy(() -> f.tx(0, TransactionType.CONSENT, consent))
+        .isInstanceOf(CareLedgerException.class);
+    assertThat(f.register(0, "r-2").transaction().body().get("patient")).isEqualTo("cd".repeat(32));
+  }
+
+  @Test
   void idAndSignatureCoverTheTransactionsCanonicalBytes() throws Exception {
     for (SignedTransaction signed : List.of(f.register(0, "r1"), awkward())) {
       for (SignedTransaction tx : List.of(signed, SignedTransaction.decode(signed.encoded()))) {
