@@ -174,6 +174,20 @@ public enum ErrorCode {
    * A transaction offered to the pool that is for another channel, unsigned or already committed.
    */
   CONSENSUS_TRANSACTION_REJECTED(1411),
+  // --- Sharing (1700-1749): patients, record metadata, requests and grants ---------------------
+  /** A patient id that is not 1-128 printable ASCII characters without spaces. */
+  PATIENT_ID_INVALID(1700),
+  /**
+   * The node holds no pseudonym key for the channel (the federation launcher provisions one per
+   * channel; between institutions it is exchanged out of band), or the key is malformed.
+   */
+  PSEUDONYM_KEY_MISSING(1701),
+  /** Record metadata that is not of its form: a title too long, a date that is not ISO 8601. */
+  RECORD_METADATA_INVALID(1702),
+  /** A record id already registered on the channel: a new version is an amendment. */
+  RECORD_EXISTS(1703),
+  /** A search whose parameters are not of their form (a time that is not ISO 8601). */
+  QUERY_INVALID(1704),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

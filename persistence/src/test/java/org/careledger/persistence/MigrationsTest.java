@@ -38,6 +38,9 @@ class MigrationsTest {
             "CL_BLOB",
             "CL_KEY_ENVELOPE",
             "CL_CONSENSUS_STATE",
+            "CL_PATIENT_IDENTITY",
+            "CL_RECORD_METADATA",
+            "CL_RECORD_INDEX",
             "cl_schema_history");
     assertThat(
             names(
@@ -70,6 +73,22 @@ class MigrationsTest {
                           + " 'abc', '1.0', CURRENT_TIMESTAMP)"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("CK_CL_NODE_START_FINGERPRINT");
+    }
+  }
+
+  @Test
+  void aPatientIdentityIsKeyedByChannelAndFullLengthPseudonym() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      String row =
+          "INSERT INTO cl_patient_identity VALUES ('care-bft', '%s', 'mrn-1', CURRENT_TIMESTAMP)";
+      s.executeUpdate(String.format(row, "ab".repeat(32)));
+      assertThatThrownBy(() -> s.executeUpdate(String.format(row, "ab".repeat(32))))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("primary key violation");
+      assertThatThrownBy(() -> s.executeUpdate(String.format(row, "ab")))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("CK_CL_PATIENT_IDENTITY_PSEUDONYM");
     }
   }
 

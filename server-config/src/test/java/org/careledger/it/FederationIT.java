@@ -492,6 +492,47 @@ class FederationIT {
     awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
   }
 
+  @Test
+  @Order(5)
+  void aPatientRegisteredAtTwoProvidersHasOnePseudonymFoundAtAThirdMember() throws Exception {
+    String patient = "urn:oid:2.16.840.1.113883.2.4.6.3|999990077";
+    byte[] document = new byte[4096];
+    new java.security.SecureRandom().nextBytes(document);
+    HttpResponse<String> atHospital = FED.register(0, "care-bft", "fed-rec-1", patient, document);
+    HttpResponse<String> atClinic = FED.register(1, "care-bft", "fed-rec-2", patient, document);
+    assertThat(atHospital.statusCode()).as(atHospital.body()).isEqualTo(201);
+    assertThat(atClinic.statusCode()).as(atClinic.body()).isEqualTo(201);
+    String pseudonym = Http.json(atHospital).path("patient").asText();
+    // Both providers derive the same pseudonym from the channel's shared key ...
+    assertThat(Http.json(atClinic).path("patient").asText()).isEqualTo(pseudonym);
+    BFT_TX_IDS.add(Http.json(atHospital).path("txId").asText());
+    BFT_TX_IDS.add(Http.json(atClinic).path("txId").asText());
+    // ... and a third member, which never saw the id, finds both records by it.
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    JsonNode found;
+    do {
+      HttpResponse<String> response = FED.findRecords(3, "care-bft", patient);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      found = Http.json(response);
+    } while (found.size() < 2 && System.nanoTime() < deadline && sleep(500));
+    assertThat(found)
+        .extracting(r -> r.path("recordId").asText())
+        .containsExactlyInAnyOrder("fed-rec-1", "fed-rec-2");
+    assertThat(found)
+        .extracting(r -> r.path("provider").asText())
+        .containsExactlyInAnyOrder("hospital-a", "clinic-b");
+    assertThat(found).allSatisfy(r -> assertThat(r.path("patient").asText()).isEqualTo(pseudonym));
+    // The pseudonym is the channel's own: on care-trio the same patient is someone else.
+    HttpResponse<String> trio = FED.register(0, "care-trio", "fed-rec-3", patient, document);
+    assertThat(trio.statusCode()).as(trio.body()).isEqualTo(201);
+    assertThat(Http.json(trio).path("patient").asText()).isNotEqualTo(pseudonym);
+  }
+
+  private static boolean sleep(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return true;
+  }
+
   private static JsonNode awaitChannel(int node, String channel) throws Exception {
     long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
     HttpResponse<String> response;

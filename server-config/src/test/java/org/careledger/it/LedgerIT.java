@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -242,10 +243,48 @@ class LedgerIT {
   void aDocumentIsStoredEncryptedAndReadBackByteForByte() throws Exception {
     byte[] document = randomDocument(3 * 1024 * 1024 + 5);
 
-    HttpResponse<String> registered = upload("lab-1", "cd".repeat(32), document);
+    HttpResponse<String> registered = upload("lab-1", PATIENT_ID, document);
 
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     String hash = Http.json(registered).path("contentHash").asText();
+    String pseudonym = Http.json(registered).path("patient").asText();
+    assertThat(pseudonym).matches("[0-9a-f]{64}");
+    // The patient id, title and clinical date stay at the provider: no block holds them, only the
+    // channel's pseudonym of the patient.
+    String served = allBlocks();
+    String transactions = blockTransactions();
+    assertThat(transactions).contains("\"patient\":\"" + pseudonym + "\"");
+    for (String secret : List.of(PATIENT_ID, "999990042", "Tumour board", "1970-02-03")) {
+      assertThat(served).doesNotContain(secret);
+      assertThat(transactions).doesNotContain(secret);
+    }
+    // Found by the patient's id (compared as its pseudonym), class and registration time.
+    JsonNode found = find(PATIENT_ID, "documentClass=11502-2&from=2000-01-01");
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).path("recordId").asText()).isEqualTo("lab-1");
+    assertThat(found.get(0).path("patient").asText()).isEqualTo(pseudonym);
+    assertThat(found.get(0).path("contentHash").asText()).isEqualTo(hash);
+    assertThat(found.get(0).path("title").asText()).isEqualTo("Tumour board \u2014 summary");
+    assertThat(found.get(0).path("documentDate").asText()).isEqualTo("1970-02-03");
+    assertThat(found.get(0).path("erased").asBoolean()).isFalse();
+    assertThat(find("urn:oid:2.16.840.1.113883.2.4.6.3|999990043", "")).isEmpty();
+    assertThat(find(PATIENT_ID, "documentClass=18842-5")).isEmpty();
+    assertThat(find(PATIENT_ID, "to=2000-01-01")).isEmpty();
+    if (DB.equals("postgresql")) {
+      try (Connection db = database();
+          PreparedStatement sql =
+              db.prepareStatement(
+                  "SELECT i.patient_id, m.title FROM cl_patient_identity i"
+                      + " JOIN cl_record_metadata m ON m.pseudonym = i.pseudonym"
+                      + " WHERE i.pseudonym = ? AND m.record_id = 'lab-1'")) {
+        sql.setString(1, pseudonym);
+        try (ResultSet rs = sql.executeQuery()) {
+          assertThat(rs.next()).as("the provider's identity table knows the patient").isTrue();
+          assertThat(rs.getString(1)).isEqualTo(PATIENT_ID);
+          assertThat(rs.getString(2)).isEqualTo("Tumour board \u2014 summary");
+        }
+      }
+    }
     Path file =
         documents().resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
     assertThat(file).exists();
@@ -286,14 +325,24 @@ class LedgerIT {
 
   @Test
   @Order(13)
-  void anUploadWithAnIdentifierInsteadOfAPseudonymIsRefusedAndNothingIsStored() throws Exception {
+  void anUploadWithAMalformedPatientIdIsRefusedAndNothingIsStored() throws Exception {
     long filesBefore = storedFileCount();
     long blocksBefore = verify().path("blocksVerified").asLong();
 
-    HttpResponse<String> refused = upload("lab-2", "jane-doe-1970-01-01", randomDocument(1000));
+    HttpResponse<String> refused = upload("lab-2", "jane doe 1970", randomDocument(1000));
 
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1150");
+    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1700");
+    assertThat(refused.body()).doesNotContain("jane doe");
+    HttpResponse<String> again = upload("lab-1", PATIENT_ID, randomDocument(1000));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(Http.json(again).path("code").asText()).isEqualTo("CL-1703");
+    HttpResponse<String> badQuery =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/records?from=yesterday").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(badQuery.statusCode()).isEqualTo(400);
+    assertThat(Http.json(badQuery).path("code").asText()).isEqualTo("CL-1704");
     assertThat(storedFileCount()).isEqualTo(filesBefore);
     assertThat(verify().path("blocksVerified").asLong()).isEqualTo(blocksBefore);
   }
@@ -317,6 +366,11 @@ class LedgerIT {
     assertThat(content.statusCode()).isEqualTo(410);
     assertThat(Http.json(content).path("code").asText()).isEqualTo("CL-1313");
     assertThat(post("it-ops", path + "/erase", reason).statusCode()).isEqualTo(410);
+    JsonNode found = find(PATIENT_ID, "");
+    assertThat(found.get(0).path("erased").asBoolean()).isTrue();
+    assertThat(found.get(0).path("title").isMissingNode() || found.get(0).path("title").isNull())
+        .as("the title went with the content")
+        .isTrue();
     JsonNode result = verify();
     assertThat(result.path("ok").asBoolean()).as(result.toString()).isTrue();
     if (DB.equals("postgresql")) {
@@ -332,25 +386,66 @@ class LedgerIT {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getTimestamp(1)).as("erasure recorded").isNotNull();
         }
+        try (ResultSet rs =
+            sql.executeQuery("SELECT COUNT(*) FROM cl_record_metadata WHERE record_id = 'lab-1'")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("title and clinical date erased with the content").isZero();
+        }
       }
     }
   }
 
-  private static HttpResponse<String> upload(String recordId, String patient, byte[] document)
+  /** A made-up identifier of the form hospitals send (a national id with its issuing system). */
+  private static final String PATIENT_ID = "urn:oid:2.16.840.1.113883.2.4.6.3|999990042";
+
+  private static HttpResponse<String> upload(String recordId, String patientId, byte[] document)
       throws Exception {
     return CLIENT.send(
         request(
                 "it-ops",
-                "/channels/"
-                    + CHANNEL
-                    + "/records?recordId="
-                    + recordId
-                    + "&documentClass=11502-2&patient="
-                    + patient)
+                "/channels/" + CHANNEL + "/records?recordId=" + recordId + "&documentClass=11502-2")
             .header("Content-Type", "application/pdf")
+            .header("CareLedger-Patient-Id", patientId)
+            .header("CareLedger-Title", "Tumour%20board%20%E2%80%94%20summary")
+            .header("CareLedger-Document-Date", "1970-02-03")
             .POST(HttpRequest.BodyPublishers.ofByteArray(document))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode find(String patientId, String query) throws Exception {
+    HttpResponse<String> response =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/records?" + query)
+                .header("CareLedger-Patient-Id", patientId)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Http.json(response);
+  }
+
+  /** Every block of the channel as the node serves it (headers and transactions, base64). */
+  private static String allBlocks() throws Exception {
+    long height = Http.json(get("it-ops", "/channels/" + CHANNEL)).path("height").asLong();
+    StringBuilder all = new StringBuilder();
+    for (long h = 0; h <= height; h++) {
+      all.append(get("it-ops", "/channels/" + CHANNEL + "/blocks/" + h).body());
+    }
+    return all.toString();
+  }
+
+  /** The transactions of every block, decoded from base64, as UTF-8 text. */
+  private static String blockTransactions() throws Exception {
+    long height = Http.json(get("it-ops", "/channels/" + CHANNEL)).path("height").asLong();
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (long h = 0; h <= height; h++) {
+      for (JsonNode tx :
+          Http.json(get("it-ops", "/channels/" + CHANNEL + "/blocks/" + h)).path("transactions")) {
+        all.writeBytes(Base64.getDecoder().decode(tx.asText()));
+      }
+    }
+    return all.toString(StandardCharsets.UTF_8);
   }
 
   private static byte[] randomDocument(int size) {

@@ -201,6 +201,35 @@ final class LocalFederation implements AutoCloseable {
     return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Registers a document at a node as a provider's system would: the body is the document, the
+   * patient id travels in a header (the node puts only the channel's pseudonym on the chain).
+   */
+  HttpResponse<String> register(
+      int node, String channel, String recordId, String patientId, byte[] document)
+      throws Exception {
+    return CLIENT.send(
+        authorized(
+                node,
+                "/channels/" + channel + "/records?recordId=" + recordId + "&documentClass=11502-2")
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/pdf")
+            .header("CareLedger-Patient-Id", patientId)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(document))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The channel's records a node finds for a patient id. */
+  HttpResponse<String> findRecords(int node, String channel, String patientId) throws Exception {
+    return CLIENT.send(
+        authorized(node, "/channels/" + channel + "/records")
+            .header("CareLedger-Patient-Id", patientId)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The node's view of a channel: {@code GET /channels/{channel}} (members, height, head). */
   JsonNode channel(int node, String channel) throws Exception {
     HttpResponse<String> response = get(node, "/channels/" + channel);

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.careledger.application.LedgerService;
 import org.careledger.application.LedgerStore;
 import org.careledger.application.NodeKeys;
 import org.careledger.application.NodeSettings;
+import org.careledger.application.PatientIdentities;
 import org.careledger.application.RecordService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
@@ -39,6 +42,8 @@ import org.careledger.domain.offchain.DataKeys;
 import org.careledger.infrastructure.offchain.FileBlobStore;
 import org.careledger.persistence.offchain.BlobEntity;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
+import org.careledger.persistence.sharing.RecordIndexEntity;
+import org.careledger.persistence.sharing.RecordMetadataEntity;
 
 /**
  * Registers documents as one unit: the ciphertext file is written first (it cannot take part in the
@@ -52,12 +57,13 @@ public class DefaultRecordService implements RecordService {
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}");
   private static final Pattern LOINC = Pattern.compile("[0-9]{1,8}-[0-9]");
-  private static final Pattern PSEUDONYM = Pattern.compile("[0-9a-f]{64}");
+  private static final int TITLE_MAX = 500;
   private static final Pattern REASON = Pattern.compile("[a-z0-9-]{1,40}");
 
   @EJB private LedgerService ledger;
   @EJB private LedgerStore store;
   @EJB private NodeKeys keys;
+  @EJB private PatientIdentities identities;
 
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
@@ -71,13 +77,28 @@ public class DefaultRecordService implements RecordService {
     require(RECORD_ID, recordId, "recordId");
     require(MEDIA_TYPE, metadata.mediaType(), "media type");
     require(LOINC, metadata.documentClass(), "documentClass (a LOINC code such as 11502-2)");
-    require(
-        PSEUDONYM,
-        metadata.patientPseudonym(),
-        "patient (a 64-hex pseudonym, never an identifier)");
+    String title = title(metadata.title());
+    LocalDate documentDate = date(metadata.documentDate());
     if (!store.channelExists(channelId, false)) {
       throw new CareLedgerException(
           ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    // Before any byte is stored: a bad patient id or a missing key leaves nothing behind.
+    String pseudonym = identities.enrol(channelId, metadata.patientId());
+    if (!em.createQuery(
+                "select r.txId from RecordIndexEntity r where r.channelId = :channel"
+                    + " and r.recordId = :record",
+                String.class)
+            .setParameter("channel", channelId)
+            .setParameter("record", recordId)
+            .setMaxResults(1)
+            .getResultList()
+            .isEmpty()
+        || em.find(RecordMetadataEntity.class, new RecordMetadataEntity.Key(channelId, recordId))
+            != null) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_EXISTS,
+          "record " + recordId + " is already registered on channel " + channelId);
     }
     NodeIdentity identity = keys.identity();
     byte[] context = context(channelId, recordId);
@@ -113,16 +134,90 @@ public class DefaultRecordService implements RecordService {
     body.put("size", stored.ciphertextSize());
     body.put("mediaType", metadata.mediaType());
     body.put("documentClass", metadata.documentClass());
-    body.put("patient", metadata.patientPseudonym());
+    body.put("patient", pseudonym);
     body.put("envelopeHash", envelopeHash);
+    em.persist(
+        new RecordMetadataEntity(
+            channelId, recordId, pseudonym, title, documentDate, Instant.now()));
     LedgerService.Committed committed = ledger.submit(channelId, "register", body);
     return new Registered(
         channelId,
         recordId,
         stored.contentHash(),
         stored.ciphertextSize(),
+        pseudonym,
         committed.txId(),
         committed.height());
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<Found> find(String channelId, Query query) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    if (query.documentClass() != null) {
+      require(LOINC, query.documentClass(), "documentClass (a LOINC code such as 11502-2)");
+    }
+    StringBuilder jpql =
+        new StringBuilder("select r from RecordIndexEntity r where r.channelId = :channel");
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("channel", channelId);
+    if (query.patientId() != null) {
+      jpql.append(" and r.pseudonym = :patient");
+      parameters.put("patient", identities.pseudonymOf(channelId, query.patientId()));
+    }
+    if (query.documentClass() != null) {
+      jpql.append(" and r.documentClass = :class");
+      parameters.put("class", query.documentClass());
+    }
+    if (query.from() != null) {
+      jpql.append(" and r.registeredAt >= :from");
+      parameters.put("from", query.from());
+    }
+    if (query.to() != null) {
+      jpql.append(" and r.registeredAt < :to");
+      parameters.put("to", query.to());
+    }
+    jpql.append(" order by r.registeredAt desc, r.height desc");
+    var found = em.createQuery(jpql.toString(), RecordIndexEntity.class);
+    parameters.forEach(found::setParameter);
+    List<RecordIndexEntity> rows = found.setMaxResults(FIND_LIMIT).getResultList();
+    java.util.Set<String> erased = new java.util.HashSet<>();
+    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.ERASE.wireName())) {
+      erased.add(
+          String.valueOf(SignedTransaction.decode(bytes).transaction().body().get("recordId")));
+    }
+    String self = keys.identity().institutionId().value();
+    List<Found> result = new java.util.ArrayList<>();
+    for (RecordIndexEntity row : rows) {
+      RecordMetadataEntity local =
+          self.equals(row.getProvider())
+              ? em.find(
+                  RecordMetadataEntity.class,
+                  new RecordMetadataEntity.Key(channelId, row.getRecordId()))
+              : null;
+      result.add(
+          new Found(
+              row.getRecordId(),
+              row.getVersion(),
+              row.getPseudonym(),
+              row.getDocumentClass(),
+              row.getMediaType(),
+              row.getSize(),
+              row.getProvider(),
+              row.getContentHash(),
+              row.getTxId(),
+              row.getHeight(),
+              row.getRegisteredAt(),
+              erased.contains(row.getRecordId()),
+              local == null ? null : local.getTitle(),
+              local == null || local.getDocumentDate() == null
+                  ? null
+                  : local.getDocumentDate().toString()));
+    }
+    return result;
   }
 
   @Override
@@ -140,6 +235,13 @@ public class DefaultRecordService implements RecordService {
     body.put("reasonCode", reasonCode);
     LedgerService.Committed committed = ledger.submit(channelId, "erase", body);
     em.createQuery("delete from KeyEnvelopeEntity e where e.recordId = :record")
+        .setParameter("record", recordId)
+        .executeUpdate();
+    // The title is clinical text: it goes with the content.
+    em.createQuery(
+            "delete from RecordMetadataEntity m where m.channelId = :channel"
+                + " and m.recordId = :record")
+        .setParameter("channel", channelId)
         .setParameter("record", recordId)
         .executeUpdate();
     blob.markErased(Instant.now());
@@ -248,6 +350,30 @@ public class DefaultRecordService implements RecordService {
   private static byte[] context(String channelId, String recordId) {
     return ("careledger record " + channelId + "/" + recordId + "/v1")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String title(String title) {
+    if (title == null || title.isEmpty()) {
+      return null;
+    }
+    if (title.length() > TITLE_MAX || title.chars().anyMatch(Character::isISOControl)) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_METADATA_INVALID,
+          "a title is at most " + TITLE_MAX + " characters without control characters");
+    }
+    return title;
+  }
+
+  private static LocalDate date(String date) {
+    if (date == null || date.isEmpty()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(date);
+    } catch (DateTimeParseException e) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_METADATA_INVALID, "documentDate is an ISO 8601 date such as 2026-11-23");
+    }
   }
 
   private static void require(Pattern pattern, String value, String what) {

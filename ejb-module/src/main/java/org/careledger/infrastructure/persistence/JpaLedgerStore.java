@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.careledger.application.LedgerStore;
@@ -17,9 +18,11 @@ import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.BlockHeader;
 import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
 import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.TransactionType;
 import org.careledger.persistence.ledger.BlockEntity;
 import org.careledger.persistence.ledger.ChannelEntity;
 import org.careledger.persistence.ledger.LedgerTransactionEntity;
+import org.careledger.persistence.sharing.RecordIndexEntity;
 
 /** The ledger in the database. Only ever persists; there is no update or delete here. */
 @Stateless
@@ -86,7 +89,43 @@ public class JpaLedgerStore implements LedgerStore {
               tx.transaction().type().wireName(),
               tx.transaction().author().value(),
               tx.encoded()));
+      if (tx.transaction().type() == TransactionType.REGISTER) {
+        index(channelId, tx, header).ifPresent(em::persist);
+      }
     }
+  }
+
+  /**
+   * The register transaction as a row of the record index, or nothing if its body does not fit the
+   * index (the transaction is on the chain all the same: a projection never fails a commit).
+   */
+  static Optional<RecordIndexEntity> index(
+      String channelId, SignedTransaction tx, BlockHeader header) {
+    Map<String, Object> body = tx.transaction().body();
+    if (!(body.get("recordId") instanceof String record && record.length() <= 64)
+        || !(body.get("version") instanceof Long version)
+        || !(body.get("patient") instanceof String patient && patient.length() == 64)
+        || !(body.get("documentClass") instanceof String documentClass
+            && documentClass.length() <= 16)
+        || !(body.get("mediaType") instanceof String mediaType && mediaType.length() <= 128)
+        || !(body.get("size") instanceof Long size)
+        || !(body.get("contentHash") instanceof String contentHash && contentHash.length() == 64)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RecordIndexEntity(
+            channelId,
+            tx.idHex(),
+            record,
+            version,
+            patient,
+            documentClass,
+            mediaType,
+            size,
+            contentHash,
+            tx.transaction().author().value(),
+            header.height(),
+            Instant.ofEpochMilli(header.time())));
   }
 
   @Override

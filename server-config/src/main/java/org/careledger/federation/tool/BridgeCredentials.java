@@ -45,6 +45,13 @@ final class BridgeCredentials {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /** A 256-bit key as unpadded base64url (43 characters), e.g. a channel's pseudonym key. */
+  static String newKey() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   private Path users() {
     return home.resolve("server/configuration/application-users.properties");
   }
@@ -67,17 +74,39 @@ final class BridgeCredentials {
   }
 
   boolean hasAlias(String alias) throws IOException {
-    return Files.exists(aliases()) && Files.readAllLines(aliases()).contains(alias);
+    return listed(aliases(), alias);
   }
 
   void recordAlias(String alias) throws IOException {
-    if (hasAlias(alias)) {
+    list(aliases(), alias);
+  }
+
+  /**
+   * Channel pseudonym keys are recorded apart from the bridge passwords ({@code
+   * <home>/federation/pseudonym-keys}, names only): the launcher's reset of the bridge record after
+   * a failed run regenerates passwords, which is harmless, but a new pseudonym key for one member
+   * would split the channel's pseudonyms.
+   */
+  boolean hasKeyAlias(String alias) throws IOException {
+    return listed(home.resolve("federation/pseudonym-keys"), alias);
+  }
+
+  void recordKeyAlias(String alias) throws IOException {
+    list(home.resolve("federation/pseudonym-keys"), alias);
+  }
+
+  private static boolean listed(Path file, String alias) throws IOException {
+    return Files.exists(file) && Files.readAllLines(file).contains(alias);
+  }
+
+  private static void list(Path file, String alias) throws IOException {
+    if (listed(file, alias)) {
       return;
     }
-    List<String> lines = Files.exists(aliases()) ? Files.readAllLines(aliases()) : List.of();
+    List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
     List<String> updated = new ArrayList<>(lines);
     updated.add(alias);
-    writePrivate(aliases(), String.join("\n", updated) + "\n");
+    writePrivate(file, String.join("\n", updated) + "\n");
   }
 
   static String digest(String user, String password) {

@@ -124,6 +124,9 @@ public final class FederationTool {
    * Provisions the bridge credentials of every pair of local members that share a channel and
    * writes each local member's script; returns the institutions that got one.
    */
+  /** The node's alias for a channel's pseudonym key (PseudonymKeyRing reads it). */
+  static final String PSEUDONYM_KEY_PREFIX = "pseudonym-key-";
+
   static List<String> plan(Descriptor descriptor, Path homes) throws IOException {
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     Map<String, Boolean> usersChanged = new LinkedHashMap<>();
@@ -158,6 +161,7 @@ public final class FederationTool {
         senderHome.recordAlias(alias);
       }
     }
+    provisionPseudonymKeys(descriptor, homes, secrets);
     List<String> written = new ArrayList<>();
     for (String institution : secrets.keySet()) {
       boolean trustChanged = Truststore.update(homes.resolve(institution), descriptor);
@@ -173,6 +177,51 @@ public final class FederationTool {
       written.add(institution);
     }
     return written;
+  }
+
+  /**
+   * Every member of a channel needs the same pseudonym key (the node derives patient pseudonyms
+   * from it: org.careledger.domain.sharing.PatientPseudonyms). For a channel none of whose local
+   * members holds one yet, a new random key (256 bits) goes into each local member's credential
+   * store, through the same private script as the bridge passwords. A channel where some local
+   * members hold it and others do not (a home re-created by hand) cannot be repaired from here: the
+   * key is written nowhere else, so it is copied out of band, and the tool says so.
+   */
+  static void provisionPseudonymKeys(
+      Descriptor descriptor, Path homes, Map<String, Map<String, String>> secrets)
+      throws IOException {
+    for (Descriptor.Channel channel : descriptor.channels()) {
+      String alias = PSEUDONYM_KEY_PREFIX + channel.id();
+      List<String> holders = new ArrayList<>();
+      List<String> lacking = new ArrayList<>();
+      for (String member : channel.members()) {
+        if (!secrets.containsKey(member)) {
+          continue; // not run from these homes: its operator receives the key out of band
+        }
+        (new BridgeCredentials(homes.resolve(member)).hasKeyAlias(alias) ? holders : lacking)
+            .add(member);
+      }
+      if (lacking.isEmpty()) {
+        continue;
+      }
+      if (!holders.isEmpty()) {
+        throw new IllegalStateException(
+            "the pseudonym key of channel "
+                + channel.id()
+                + " is held by "
+                + holders
+                + " but not by "
+                + lacking
+                + ": copy alias "
+                + alias
+                + " into their credential stores out of band");
+      }
+      String key = BridgeCredentials.newKey();
+      for (String member : lacking) {
+        secrets.get(member).put(alias, key);
+        new BridgeCredentials(homes.resolve(member)).recordKeyAlias(alias);
+      }
+    }
   }
 
   private static boolean isLocal(Path homes, String institution) {

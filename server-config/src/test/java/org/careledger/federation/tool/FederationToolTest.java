@@ -3,6 +3,7 @@ package org.careledger.federation.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -117,6 +118,48 @@ class FederationToolTest {
             Files.readString(
                 homes.resolve("clinic-b/server/configuration/application-users.properties")))
         .isEqualTo(users);
+  }
+
+  @Test
+  void everyLocalMemberOfAChannelGetsTheSameNewPseudonymKeyOnce() throws Exception {
+    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
+    for (Descriptor.Member m : d.members()) {
+      Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
+      Files.writeString(
+          homes.resolve(m.institution()).resolve("node.properties"),
+          Truststore.PASSWORD_PROPERTY + "=test-only\n");
+    }
+
+    FederationTool.plan(d, homes);
+
+    String bft = secret(cli("hospital-a"), "pseudonym-key-care-bft");
+    assertThat(bft).matches("[A-Za-z0-9_-]{43}");
+    for (String member : List.of("clinic-b", "pharmacy-c", "insurer-d")) {
+      assertThat(secret(cli(member), "pseudonym-key-care-bft")).isEqualTo(bft);
+    }
+    String trio = secret(cli("hospital-a"), "pseudonym-key-care-trio");
+    assertThat(trio).isNotEqualTo(bft);
+    assertThat(secret(cli("pharmacy-c"), "pseudonym-key-care-trio")).isEqualTo(trio);
+    assertThat(cli("insurer-d")).doesNotContain("pseudonym-key-care-trio");
+
+    // Neither a second run nor a reset of the bridge passwords makes another key.
+    Files.delete(homes.resolve("hospital-a/federation/bridge-credentials"));
+    FederationTool.plan(d, homes);
+    for (String member : List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d")) {
+      assertThat(cli(member)).doesNotContain("pseudonym-key");
+    }
+
+    // A member that lost the record while the others hold the key cannot get a new one.
+    Files.delete(homes.resolve("clinic-b/federation/pseudonym-keys"));
+    assertThatThrownBy(() -> FederationTool.plan(d, homes))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("care-bft")
+        .hasMessageContaining("[clinic-b]")
+        .hasMessageContaining("out of band");
+  }
+
+  private String cli(String member) throws IOException {
+    return Files.readString(homes.resolve(member).resolve("federation/bridges.cli"));
   }
 
   @Test

@@ -29,7 +29,7 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
           Response.Status.NOT_FOUND;
-      case CHANNEL_EXISTS -> Response.Status.CONFLICT;
+      case CHANNEL_EXISTS, RECORD_EXISTS -> Response.Status.CONFLICT;
       // Not committed within the wait: a gateway timeout, the transaction stays pending.
       case FEDERATION_COMMIT_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
       case RECORD_ERASED -> Response.Status.GONE;
@@ -39,7 +39,10 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           ENCODING_UNSUPPORTED_VALUE,
           ENCODING_MALFORMED,
           ENCODING_NOT_CANONICAL,
-          ENCODING_LIMIT_EXCEEDED ->
+          ENCODING_LIMIT_EXCEEDED,
+          PATIENT_ID_INVALID,
+          RECORD_METADATA_INVALID,
+          QUERY_INVALID ->
           Response.Status.BAD_REQUEST;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };

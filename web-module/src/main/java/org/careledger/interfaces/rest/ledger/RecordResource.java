@@ -15,14 +15,31 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.careledger.application.RecordService;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
 
 /**
  * Documents on a channel, streamed both ways: the body is the document itself, never buffered
- * whole. Metadata travels in the query (identifiers and codes only; the patient as a pseudonym).
+ * whole. Codes travel in the query ({@code recordId}, {@code documentClass}); the patient id, the
+ * title and the clinical date travel in headers, never in the URL, which proxies and access logs
+ * record: {@code CareLedger-Patient-Id}, {@code CareLedger-Title} (UTF-8, percent-encoded as in a
+ * URL) and {@code CareLedger-Document-Date} (ISO 8601). The chain receives only the channel's
+ * pseudonym of the patient; the id, title and date stay in this node's database.
  */
 @Path("/v1/channels/{channel}/records")
 public class RecordResource {
+
+  static final String PATIENT_ID = "CareLedger-Patient-Id";
+  static final String TITLE = "CareLedger-Title";
+  static final String DOCUMENT_DATE = "CareLedger-Document-Date";
 
   @EJB private RecordService records;
 
@@ -34,20 +51,72 @@ public class RecordResource {
       @PathParam("channel") String channel,
       @QueryParam("recordId") String recordId,
       @QueryParam("documentClass") String documentClass,
-      @QueryParam("patient") String patient,
+      @HeaderParam(PATIENT_ID) String patientId,
+      @HeaderParam(TITLE) String title,
+      @HeaderParam(DOCUMENT_DATE) String documentDate,
       @HeaderParam("Content-Type") String contentType,
       InputStream document) {
     String mediaType = contentType == null ? null : contentType.split(";")[0].trim().toLowerCase();
     RecordService.Registered registered =
         records.register(
             channel,
-            new RecordService.Metadata(recordId, mediaType, documentClass, patient),
+            new RecordService.Metadata(
+                recordId, mediaType, documentClass, patientId, decoded(title), documentDate),
             document);
     return Response.created(
             UriBuilder.fromPath("/api/v1/channels/{c}/records/{r}/content")
                 .build(channel, registered.recordId()))
         .entity(registered)
         .build();
+  }
+
+  /**
+   * The channel's records, newest first (at most {@value RecordService#FIND_LIMIT}): by patient
+   * (header {@code CareLedger-Patient-Id}; only its pseudonym is compared), LOINC class, and
+   * registration time ({@code from} inclusive, {@code to} exclusive; an ISO 8601 instant such as
+   * {@code 2026-11-23T08:00:00Z}, or a date meaning its start in UTC). The title and clinical date
+   * appear only for records this node provides.
+   */
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "clinician", "his-system"})
+  public List<RecordService.Found> find(
+      @PathParam("channel") String channel,
+      @HeaderParam(PATIENT_ID) String patientId,
+      @QueryParam("documentClass") String documentClass,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    return records.find(
+        channel,
+        new RecordService.Query(
+            patientId, documentClass, instant(from, "from"), instant(to, "to")));
+  }
+
+  private static Instant instant(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return value.length() == 10
+          ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+          : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new CareLedgerException(
+          ErrorCode.QUERY_INVALID,
+          "'" + name + "' is an ISO 8601 instant (2026-11-23T08:00:00Z) or date (2026-11-23)");
+    }
+  }
+
+  private static String decoded(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      return URLDecoder.decode(header, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_METADATA_INVALID, TITLE + " is UTF-8, percent-encoded as in a URL");
+    }
   }
 
   /**

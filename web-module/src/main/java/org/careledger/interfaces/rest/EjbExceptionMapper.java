@@ -1,0 +1,47 @@
+package org.careledger.interfaces.rest;
+
+import jakarta.ejb.EJBException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.careledger.domain.CareLedgerException;
+
+/**
+ * A coded failure that reached the resource wrapped by the EJB container: an {@link EJBException}
+ * or, when it was thrown by a bean called within the caller's transaction, an {@code
+ * EJBTransactionRolledbackException} (which RESTEasy's own unwrapping leaves alone, so a bad
+ * patient id became a bare 500). The first {@link CareLedgerException} in the cause chain is
+ * answered as itself; anything else stays an internal error, with no detail.
+ */
+@Provider
+public class EjbExceptionMapper implements ExceptionMapper<EJBException> {
+
+  @Override
+  public Response toResponse(EJBException e) {
+    CareLedgerException coded = coded(e);
+    if (coded != null) {
+      return new CareLedgerExceptionMapper().toResponse(coded);
+    }
+    Response.Status status = Response.Status.INTERNAL_SERVER_ERROR;
+    return Response.status(status)
+        .type(Problem.MEDIA_TYPE)
+        .entity(
+            new Problem(
+                "about:blank",
+                status.getReasonPhrase(),
+                status.getStatusCode(),
+                "internal error; the node's log has the details",
+                null))
+        .build();
+  }
+
+  /** The first coded failure in the cause chain, or null. */
+  static CareLedgerException coded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CareLedgerException coded) {
+        return coded;
+      }
+    }
+    return null;
+  }
+}
