@@ -2,12 +2,14 @@ package org.careledger.infrastructure.offchain;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,7 +17,6 @@ import javax.crypto.SecretKey;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.offchain.BlobSealer;
-import org.careledger.domain.offchain.DecryptingInputStream;
 
 /**
  * The provider's data server ("S"): encrypted documents as files, content-addressed by the SHA-256
@@ -117,21 +118,25 @@ public final class FileBlobStore {
    */
   public InputStream open(String contentHash, SecretKey dataKey, byte[] associatedData) {
     Path file = existing(contentHash);
-    String actual = sha256(file);
-    if (!actual.equals(contentHash)) {
-      throw new CareLedgerException(
-          ErrorCode.BLOB_HASH_MISMATCH,
-          "stored document "
-              + contentHash
-              + " has changed on disk (its SHA-256 is now "
-              + actual
-              + ")");
-    }
+    FileChannel channel = openChannel(file);
     try {
-      return new DecryptingInputStream(Files.newInputStream(file), dataKey, associatedData);
-    } catch (IOException e) {
-      throw new CareLedgerException(
-          ErrorCode.BLOB_STORE_FAILED, "cannot read document " + contentHash, e);
+      // Hashed and decrypted through the same open file: a file moved into its place after the
+      // check is never read.
+      String actual = sha256(channel, file);
+      if (!actual.equals(contentHash)) {
+        throw new CareLedgerException(
+            ErrorCode.BLOB_HASH_MISMATCH,
+            "stored document "
+                + contentHash
+                + " has changed on disk (its SHA-256 is now "
+                + actual
+                + ")");
+      }
+      InputStream plaintext = new DocumentInputStream(channel, dataKey, associatedData);
+      channel = null;
+      return plaintext;
+    } finally {
+      closeQuietly(channel);
     }
   }
 
@@ -177,13 +182,39 @@ public final class FileBlobStore {
   }
 
   private static String sha256(Path file) {
+    try (FileChannel channel = openChannel(file)) {
+      return sha256(channel, file);
+    } catch (IOException e) {
+      throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static String sha256(FileChannel channel, Path file) {
     try {
-      return HexFormat.of().formatHex(FileSha256.of(file));
+      return HexFormat.of().formatHex(FileSha256.of(channel));
+    } catch (IOException e) {
+      throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static FileChannel openChannel(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new CareLedgerException(
           ErrorCode.BLOB_NOT_FOUND, "no stored document " + file.getFileName(), e);
     } catch (IOException e) {
       throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Read only: nothing is lost.
+      }
     }
   }
 
