@@ -2,12 +2,14 @@ package org.careledger.infrastructure.offchain;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,7 +17,6 @@ import javax.crypto.SecretKey;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.offchain.BlobSealer;
-import org.careledger.domain.offchain.DecryptingInputStream;
 
 /**
  * The provider's data server ("S"): encrypted documents as files, content-addressed by the SHA-256
@@ -37,16 +38,18 @@ import org.careledger.domain.offchain.DecryptingInputStream;
  * StorePipeline}), with {@code O_DIRECT} where the file system takes it, so the device writes while
  * the CPU works ({@link CiphertextFile}); only a small pool of buffers is in memory, never the
  * document. A read's integrity check reads the file on a second thread while the calling thread
- * hashes ({@link FileSha256}); decryption is streamed on the reader's thread afterwards.
+ * hashes ({@link FileSha256}); then the returned stream's {@code transferTo} decrypts on both
+ * cores, the calling thread and a helper each claiming the next chunk, written out in order ({@link
+ * ParallelDecryption}), while its {@code read} methods decrypt on the reader's thread.
  *
  * <p>Threads: plain daemon threads, started per operation (two per store of more than one chunk,
- * one per hash check of more than 1 MiB) and joined before the operation returns or throws,
- * whatever failed: none outlives the call that started it, none holds a deployment's class loader
- * after it, and none needs a container-managed executor. A shared bounded pool would risk a
- * deadlock (each store's two threads wait on each other, so two stores holding one pool thread each
- * would wait forever), and a thread start costs tens of microseconds, next to the milliseconds of
- * even the smallest document's {@code fsync}. A document of at most one chunk (1 MiB) is stored on
- * the calling thread alone.
+ * one per hash check of more than 1 MiB, one per {@code transferTo} of more than one chunk) and
+ * joined before the operation returns or throws, whatever failed: none outlives the call that
+ * started it, none holds a deployment's class loader after it, and none needs a container-managed
+ * executor. A shared bounded pool would risk a deadlock (each store's two threads wait on each
+ * other, so two stores holding one pool thread each would wait forever), and a thread start costs
+ * tens of microseconds, next to the milliseconds of even the smallest document's {@code fsync}. A
+ * document of at most one chunk (1 MiB) is stored on the calling thread alone.
  */
 public final class FileBlobStore {
 
@@ -117,21 +120,25 @@ public final class FileBlobStore {
    */
   public InputStream open(String contentHash, SecretKey dataKey, byte[] associatedData) {
     Path file = existing(contentHash);
-    String actual = sha256(file);
-    if (!actual.equals(contentHash)) {
-      throw new CareLedgerException(
-          ErrorCode.BLOB_HASH_MISMATCH,
-          "stored document "
-              + contentHash
-              + " has changed on disk (its SHA-256 is now "
-              + actual
-              + ")");
-    }
+    FileChannel channel = openChannel(file);
     try {
-      return new DecryptingInputStream(Files.newInputStream(file), dataKey, associatedData);
-    } catch (IOException e) {
-      throw new CareLedgerException(
-          ErrorCode.BLOB_STORE_FAILED, "cannot read document " + contentHash, e);
+      // Hashed and decrypted through the same open file: a file moved into its place after the
+      // check is never read.
+      String actual = sha256(channel, file);
+      if (!actual.equals(contentHash)) {
+        throw new CareLedgerException(
+            ErrorCode.BLOB_HASH_MISMATCH,
+            "stored document "
+                + contentHash
+                + " has changed on disk (its SHA-256 is now "
+                + actual
+                + ")");
+      }
+      InputStream plaintext = new DocumentInputStream(channel, dataKey, associatedData);
+      channel = null;
+      return plaintext;
+    } finally {
+      closeQuietly(channel);
     }
   }
 
@@ -177,13 +184,39 @@ public final class FileBlobStore {
   }
 
   private static String sha256(Path file) {
+    try (FileChannel channel = openChannel(file)) {
+      return sha256(channel, file);
+    } catch (IOException e) {
+      throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static String sha256(FileChannel channel, Path file) {
     try {
-      return HexFormat.of().formatHex(FileSha256.of(file));
+      return HexFormat.of().formatHex(FileSha256.of(channel));
+    } catch (IOException e) {
+      throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static FileChannel openChannel(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new CareLedgerException(
           ErrorCode.BLOB_NOT_FOUND, "no stored document " + file.getFileName(), e);
     } catch (IOException e) {
       throw new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot read " + file, e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Read only: nothing is lost.
+      }
     }
   }
 

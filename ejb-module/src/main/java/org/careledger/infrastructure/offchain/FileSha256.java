@@ -8,18 +8,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The SHA-256 of a whole file, with the reads overlapped with the hashing: a reading thread fills a
- * few 1 MiB direct buffers ahead while the calling thread hashes, so a file that is in the page
- * cache hashes at the speed of SHA-256 alone rather than of copy plus hash in turn. A few such
- * buffers are kept between calls.
+ * The SHA-256 of a whole file, with the reads overlapped with the hashing: a reading thread reads 1
+ * MiB at a time into a direct buffer and copies it into one of a few heap arrays ahead of the
+ * calling thread, which only hashes, so a file that is in the page cache hashes at the speed of
+ * SHA-256 alone rather than of copy plus hash in turn. The hash runs over heap arrays because the
+ * JDK's {@code MessageDigest.update(ByteBuffer)} copies a direct buffer through a 4 KiB array
+ * first, on the hashing thread, the one that sets the pace. The direct buffer is kept between
+ * calls.
  *
  * <p>The reading thread is a plain daemon thread started per call and always joined before {@link
  * #of} returns or throws; it waits only for the calling thread, which keeps handing buffers back
@@ -30,16 +31,17 @@ final class FileSha256 {
   static final int BUFFER_SIZE = 1 << 20;
   static final int BUFFERS = 4;
 
-  private static final ByteBuffer END = ByteBuffer.allocate(0);
-  // Direct memory is freed only once the garbage collector notices: a few buffers are kept for the
-  // next hash instead of allocated per call.
-  private static final BlockingQueue<ByteBuffer> SPARES = new ArrayBlockingQueue<>(2 * BUFFERS);
+  private static final Block END = new Block(new byte[0]);
+  // Direct memory is freed only once the garbage collector notices: the reading thread's buffer is
+  // kept for the next hash instead of allocated per call.
+  private static final BlockingQueue<ByteBuffer> SPARES = new ArrayBlockingQueue<>(2);
 
   private final FileChannel channel;
-  private final BlockingQueue<ByteBuffer> free = new LinkedBlockingQueue<>();
-  private final BlockingQueue<ByteBuffer> full = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Block> free = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Block> full = new LinkedBlockingQueue<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean stopped;
+  private long position;
 
   private FileSha256(FileChannel channel) {
     this.channel = channel;
@@ -52,44 +54,52 @@ final class FileSha256 {
    */
   static byte[] of(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return new FileSha256(channel).digest();
+      return of(channel);
     }
+  }
+
+  /**
+   * The SHA-256 of all of {@code channel}'s file, read with positional reads from offset 0 (the
+   * channel's position is not used).
+   *
+   * @throws IOException what reading threw; {@link InterruptedIOException} if the calling thread
+   *     was interrupted, with its interrupt status set again
+   */
+  static byte[] of(FileChannel channel) throws IOException {
+    return new FileSha256(channel).digest();
   }
 
   private byte[] digest() throws IOException {
     MessageDigest digest = sha256();
-    if (channel.size() <= BUFFER_SIZE) {
+    long size = channel.size();
+    if (size <= BUFFER_SIZE) {
       // One read or two: no thread is worth starting.
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(channel.size(), 1 << 12));
-      while (channel.read(buffer.clear()) >= 0) {
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(size, 1 << 12));
+      while (read(buffer.clear()) >= 0) {
         digest.update(buffer.flip());
       }
       return digest.digest();
     }
-    List<ByteBuffer> owned = new ArrayList<>(BUFFERS);
     for (int i = 0; i < BUFFERS; i++) {
-      ByteBuffer spare = SPARES.poll();
-      owned.add(spare != null ? spare : ByteBuffer.allocateDirect(BUFFER_SIZE));
+      free.add(new Block(new byte[BUFFER_SIZE]));
     }
-    free.addAll(owned);
-    Thread reader = new Thread(this::read, "careledger-blob-read");
+    Thread reader = new Thread(this::readAhead, "careledger-blob-read");
     reader.setDaemon(true);
     reader.start();
     try {
       while (true) {
-        ByteBuffer buffer;
+        Block block;
         try {
-          buffer = full.take();
+          block = full.take();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while hashing a document");
         }
-        if (buffer == END) {
+        if (block == END) {
           break;
         }
-        digest.update(buffer.flip());
-        buffer.clear();
-        free.add(buffer);
+        digest.update(block.bytes, 0, block.length);
+        free.add(block);
       }
       Throwable e = failure.get();
       if (e instanceof IOException io) {
@@ -114,40 +124,65 @@ final class FileSha256 {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      for (ByteBuffer buffer : owned) {
-        SPARES.offer(buffer.clear());
-      }
     }
   }
 
-  // On the reading thread: fills buffers in order until the end of the file, a failure or stop.
-  private void read() {
+  // On the reading thread: fills blocks in order until the end of the file, a failure or stop.
+  private void readAhead() {
+    ByteBuffer buffer = SPARES.poll();
     try {
+      if (buffer == null) {
+        buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+      }
       while (!stopped) {
-        ByteBuffer buffer = free.take();
-        if (buffer == END) {
+        Block block = free.take();
+        if (block == END) {
           return;
         }
-        boolean more = fill(buffer);
-        full.add(buffer);
+        boolean more = fill(buffer.clear());
+        block.length = buffer.flip().remaining();
+        buffer.get(block.bytes, 0, block.length);
+        full.add(block);
         if (!more) {
           break;
         }
       }
     } catch (Throwable e) {
       failure.compareAndSet(null, e);
+    } finally {
+      full.add(END);
+      if (buffer != null) {
+        SPARES.offer(buffer.clear());
+      }
     }
-    full.add(END);
   }
 
   /** Reads until {@code buffer} is full or the file ends; whether it filled. */
   private boolean fill(ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
-      if (channel.read(buffer) < 0) {
+      if (read(buffer) < 0) {
         return false;
       }
     }
     return true;
+  }
+
+  private int read(ByteBuffer buffer) throws IOException {
+    int n = channel.read(buffer, position);
+    if (n > 0) {
+      position += n;
+    }
+    return n;
+  }
+
+  /** A heap array on its way from the reading thread to the hashing one. */
+  private static final class Block {
+    final byte[] bytes;
+    int length;
+
+    Block(byte[] bytes) {
+      this.bytes = bytes;
+    }
   }
 
   private static MessageDigest sha256() {

@@ -100,6 +100,108 @@ class FileBlobStoreTest {
   }
 
   @Test
+  void transferToDecryptsOnTwoThreadsInOrderAndLeavesNoThread() throws Exception {
+    byte[] plaintext = document(13 * MIB + 5);
+    FileBlobStore.Stored stored = store().store(new ByteArrayInputStream(plaintext), key, AD);
+
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    List<String> helpers = new java.util.ArrayList<>();
+    java.io.OutputStream watching =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            out.write(b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            if (helpers.isEmpty()) {
+              helpers.addAll(storeThreads());
+            }
+            out.write(b, off, len);
+          }
+        };
+    try (InputStream in = store().open(stored.contentHash(), key, AD)) {
+      assertThat(in.transferTo(watching)).isEqualTo(plaintext.length);
+      assertThat(in.read()).isEqualTo(-1);
+      assertThat(in.transferTo(out)).isZero();
+    }
+
+    assertThat(out.toByteArray()).isEqualTo(plaintext);
+    assertThat(helpers).containsExactly("careledger-blob-decrypt");
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  @Test
+  void transferToAfterSomeReadsGoesOnWhereTheReadsStopped() throws Exception {
+    byte[] plaintext = document(3 * MIB + 5);
+    FileBlobStore.Stored stored = store().store(new ByteArrayInputStream(plaintext), key, AD);
+
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (InputStream in = store().open(stored.contentHash(), key, AD)) {
+      out.write(in.readNBytes(MIB + 3));
+      in.transferTo(out);
+    }
+
+    assertThat(out.toByteArray()).isEqualTo(plaintext);
+  }
+
+  @Test
+  void aLargeFileWithItsLastByteFlippedIsRefusedBeforeAnyByteIsReturned() throws Exception {
+    // The hash check covers the whole file before the first plaintext byte, however many chunks
+    // come before the damage.
+    FileBlobStore.Stored stored =
+        store().store(new ByteArrayInputStream(document(7 * MIB + 11)), key, AD);
+    Path file = store().path(stored.contentHash());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= (byte) 0x80;
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> store().open(stored.contentHash(), key, AD))
+        .isInstanceOf(CareLedgerException.class)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.BLOB_HASH_MISMATCH));
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  @Test
+  void theFileThatPassedTheHashCheckIsTheOneDecrypted() throws Exception {
+    // Another file moved into the document's place after the check is never read: the stream reads
+    // the file it hashed, through the same open file.
+    byte[] plaintext = document(3 * MIB + 1);
+    FileBlobStore.Stored stored = store().store(new ByteArrayInputStream(plaintext), key, AD);
+    Path file = store().path(stored.contentHash());
+    Path other = root.resolve("other");
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(other, bytes);
+
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (InputStream in = store().open(stored.contentHash(), key, AD)) {
+      Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      in.transferTo(out);
+    }
+
+    assertThat(out.toByteArray()).isEqualTo(plaintext);
+  }
+
+  @Test
+  void aFailedTransferIsThrownAgainByLaterReads() throws Exception {
+    FileBlobStore.Stored stored =
+        store().store(new ByteArrayInputStream(document(3 * MIB)), key, AD);
+
+    try (InputStream in = store().open(stored.contentHash(), DataKeys.generate(), AD)) {
+      assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
+          .isInstanceOf(BlobIntegrityException.class)
+          .satisfies(
+              e ->
+                  assertThat(((BlobIntegrityException) e).errorCode())
+                      .isEqualTo(ErrorCode.BLOB_TAMPERED));
+      assertThatThrownBy(in::read).isInstanceOf(BlobIntegrityException.class);
+    }
+    assertThat(storeThreads()).isEmpty();
+  }
+
+  @Test
   void theWrongKeyOrRecordIsRefusedByAuthentication() throws Exception {
     FileBlobStore.Stored stored =
         store().store(new ByteArrayInputStream(document(10_000)), key, AD);

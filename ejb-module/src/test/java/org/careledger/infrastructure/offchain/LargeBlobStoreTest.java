@@ -3,9 +3,11 @@ package org.careledger.infrastructure.offchain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -17,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 1 GiB document through {@link FileBlobStore}'s pipelined store and its load, with the heap
- * capped at 256 MiB (the "large" surefire execution sets -Xmx256m): it passes only if neither holds
- * the document in memory.
+ * A 1 GiB document through {@link FileBlobStore}'s pipelined store and its load (by {@code read},
+ * and by {@code transferTo}, which decrypts on two threads), with the heap capped at 256 MiB (the
+ * "large" surefire execution sets -Xmx256m): it passes only if neither holds the document in
+ * memory.
  */
 @Tag("large")
 class LargeBlobStoreTest {
@@ -55,17 +58,32 @@ class LargeBlobStoreTest {
       }
     }
     long loadNanos = System.nanoTime() - start;
+    String uploaded = HexFormat.of().formatHex(upload.digest.digest());
 
     assertThat(total).isEqualTo(SIZE);
-    assertThat(HexFormat.of().formatHex(read.digest()))
-        .isEqualTo(HexFormat.of().formatHex(upload.digest.digest()));
+    assertThat(HexFormat.of().formatHex(read.digest())).isEqualTo(uploaded);
+
+    // transferTo decrypts on two threads, with a few chunks in memory.
+    MessageDigest transferred = MessageDigest.getInstance("SHA-256");
+    long transferredBytes;
+    start = System.nanoTime();
+    try (InputStream in = store.open(stored.contentHash(), key, RECORD)) {
+      transferredBytes =
+          in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), transferred));
+    }
+    long transferNanos = System.nanoTime() - start;
+
+    assertThat(transferredBytes).isEqualTo(SIZE);
+    assertThat(HexFormat.of().formatHex(transferred.digest())).isEqualTo(uploaded);
     assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.isAlive() && t.getName().startsWith("careledger-blob-"));
     System.out.printf(
-        "LargeBlobStoreTest: 1 GiB, heap max %d MiB: store %.0f MB/s, load %.0f MB/s%n",
+        "LargeBlobStoreTest: 1 GiB, heap max %d MiB: store %.0f MB/s, load %.0f MB/s"
+            + " (read), %.0f MB/s (transferTo)%n",
         Runtime.getRuntime().maxMemory() >> 20,
         SIZE / 1e3 / (storeNanos / 1e6),
-        SIZE / 1e3 / (loadNanos / 1e6));
+        SIZE / 1e3 / (loadNanos / 1e6),
+        SIZE / 1e3 / (transferNanos / 1e6));
   }
 
   /** Pseudo-random bytes, digested as they are handed out. */
