@@ -142,7 +142,7 @@ final class ParallelDecryption {
         lock.unlock();
       }
       if (helper != null) {
-        joinUninterruptibly(helper);
+        StorePipeline.joinUninterruptibly(helper);
       }
       for (Slot slot : slots) {
         slot.wipe();
@@ -224,21 +224,6 @@ final class ParallelDecryption {
       }
     }
     return buffer.position();
-  }
-
-  private static void joinUninterruptibly(Thread thread) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** One thread's opener and ciphertext buffer. */

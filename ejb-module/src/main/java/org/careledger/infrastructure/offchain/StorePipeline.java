@@ -259,7 +259,8 @@ final class StorePipeline {
     }
   }
 
-  private static void joinUninterruptibly(Thread thread) {
+  /** Waits for a per-operation thread to end, keeping (not acting on) an interrupt meanwhile. */
+  static void joinUninterruptibly(Thread thread) {
     boolean interrupted = false;
     while (true) {
       try {

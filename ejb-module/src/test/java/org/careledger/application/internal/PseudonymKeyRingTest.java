@@ -20,19 +20,26 @@ class PseudonymKeyRingTest {
   private final PseudonymKeyRing ring = new PseudonymKeyRing();
 
   {
-    ring.useSecretStore(
-        new SecretStore() {
-          @Override
-          public Optional<char[]> find(String alias) {
-            return Optional.ofNullable(stored.get(alias)).map(char[]::clone);
-          }
+    ring.useSecretStore(store(true));
+  }
 
-          @Override
-          public void put(String alias, char[] secret) {
-            writes++;
-            stored.put(alias, secret.clone());
-          }
-        });
+  /** The test's map as a secret store; with {@code writable} false, a write fails the test. */
+  private SecretStore store(boolean writable) {
+    return new SecretStore() {
+      @Override
+      public Optional<char[]> find(String alias) {
+        return Optional.ofNullable(stored.get(alias)).map(char[]::clone);
+      }
+
+      @Override
+      public void put(String alias, char[] secret) {
+        if (!writable) {
+          throw new AssertionError("a stored key is never replaced");
+        }
+        writes++;
+        stored.put(alias, secret.clone());
+      }
+    };
   }
 
   @Test
@@ -47,18 +54,7 @@ class PseudonymKeyRingTest {
     assertThat(Base64.getUrlDecoder().decode(new String(stored.get("pseudonym-key-solo"))))
         .isEqualTo(first);
     PseudonymKeyRing restarted = new PseudonymKeyRing();
-    restarted.useSecretStore(
-        new SecretStore() {
-          @Override
-          public Optional<char[]> find(String alias) {
-            return Optional.ofNullable(stored.get(alias)).map(char[]::clone);
-          }
-
-          @Override
-          public void put(String alias, char[] secret) {
-            throw new AssertionError("a stored key is never replaced");
-          }
-        });
+    restarted.useSecretStore(store(false));
     assertThat(restarted.keyOf(channel, true)).isEqualTo(first);
   }
 

@@ -25,13 +25,7 @@ class SignedTransactionTest {
   @Test
   void aPatientFieldMustBeAPseudonymNeverAnIdentifier() {
     for (String patient : List.of("jane-doe-1970", "CD".repeat(32), "cd".repeat(31), "")) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("recordId", "r-1");
-      body.put("version", 1L);
-      body.put("contentHash", "ab".repeat(32));
-      body.put("size", 1L);
-      body.put("mediaType", "application/pdf");
-      body.put("documentClass", "11502-2");
+      Map<String, Object> body = new LinkedHashMap<>(f.register(0, "r-1").transaction().body());
       body.put("patient", patient);
       assertThatThrownBy(() -> f.tx(0, TransactionType.REGISTER, body))
           .as(patient)

@@ -78,13 +78,7 @@ class FederationToolTest {
 
   @Test
   void eachPairGetsOnePasswordKnownOnlyToItsTwoHomes() throws Exception {
-    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
-    for (Descriptor.Member m : d.members()) {
-      Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
-      Files.writeString(
-          homes.resolve(m.institution()).resolve("node.properties"),
-          Truststore.PASSWORD_PROPERTY + "=test-only\n");
-    }
+    Descriptor d = localHomesFor(withRealTlsCertificates(BridgeCliTest.fourMembers()));
 
     List<String> written = FederationTool.plan(d, homes);
 
@@ -122,13 +116,7 @@ class FederationToolTest {
 
   @Test
   void everyLocalMemberOfAChannelGetsTheSameNewPseudonymKeyOnce() throws Exception {
-    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
-    for (Descriptor.Member m : d.members()) {
-      Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
-      Files.writeString(
-          homes.resolve(m.institution()).resolve("node.properties"),
-          Truststore.PASSWORD_PROPERTY + "=test-only\n");
-    }
+    Descriptor d = localHomesFor(withRealTlsCertificates(BridgeCliTest.fourMembers()));
 
     FederationTool.plan(d, homes);
 
@@ -158,19 +146,24 @@ class FederationToolTest {
         .hasMessageContaining("out of band");
   }
 
-  private String cli(String member) throws IOException {
-    return Files.readString(homes.resolve(member).resolve("federation/bridges.cli"));
-  }
-
-  @Test
-  void lostCredentialsOfOneNodeAreRegeneratedOnBothSidesOfItsPairsOnly() throws Exception {
-    Descriptor d = withRealTlsCertificates(BridgeCliTest.fourMembers());
+  /** A node home for every member of {@code d} (a node.properties marks a home as local). */
+  private Descriptor localHomesFor(Descriptor d) throws IOException {
     for (Descriptor.Member m : d.members()) {
       Files.createDirectories(homes.resolve(m.institution()).resolve("server/configuration"));
       Files.writeString(
           homes.resolve(m.institution()).resolve("node.properties"),
           Truststore.PASSWORD_PROPERTY + "=test-only\n");
     }
+    return d;
+  }
+
+  private String cli(String member) throws IOException {
+    return Files.readString(homes.resolve(member).resolve("federation/bridges.cli"));
+  }
+
+  @Test
+  void lostCredentialsOfOneNodeAreRegeneratedOnBothSidesOfItsPairsOnly() throws Exception {
+    Descriptor d = localHomesFor(withRealTlsCertificates(BridgeCliTest.fourMembers()));
     FederationTool.plan(d, homes);
     Files.delete(homes.resolve("hospital-a/federation/bridge-credentials"));
 
