@@ -188,6 +188,30 @@ public enum ErrorCode {
   RECORD_EXISTS(1703),
   /** A search whose parameters are not of their form (a time that is not ISO 8601). */
   QUERY_INVALID(1704),
+  /**
+   * The caller's institution holds no grant for the record that is in force (none committed,
+   * revoked, expired, or the record erased); the refusal itself is logged on the chain.
+   */
+  ACCESS_DENIED(1710),
+  /** No access request with that id is on the channel. */
+  REQUEST_UNKNOWN(1711),
+  /** Only the record's provider may grant, deny or revoke access to it. */
+  NOT_RECORD_PROVIDER(1712),
+  /** The request was already granted or denied. */
+  REQUEST_CLOSED(1713),
+  /** No grant with that transaction id is on the channel, or it was revoked already. */
+  GRANT_UNKNOWN(1714),
+  /** A purpose of use that is not one of the HL7 PurposeOfUse codes CareLedger accepts. */
+  PURPOSE_INVALID(1715),
+  /** The provider's node did not deliver the document within the retrieval wait. */
+  TRANSFER_TIMEOUT(1716),
+  /**
+   * The provider's node refused the transfer, or what arrived does not match the chain (content
+   * hash or key-envelope hash): nothing of it is returned.
+   */
+  TRANSFER_FAILED(1717),
+  /** A request for a record of this node's own institution: it reads its records directly. */
+  REQUEST_FOR_OWN_RECORD(1718),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),
@@ -202,6 +226,21 @@ public enum ErrorCode {
 
   ErrorCode(int number) {
     this.number = number;
+  }
+
+  /** The number of the code ({@code 1001} for {@code CL-1001}). */
+  public int number() {
+    return number;
+  }
+
+  /** The code with that number, if there is one. */
+  public static java.util.Optional<ErrorCode> ofNumber(int number) {
+    for (ErrorCode code : values()) {
+      if (code.number == number) {
+        return java.util.Optional.of(code);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The code as users see it, e.g. {@code CL-1001}. */

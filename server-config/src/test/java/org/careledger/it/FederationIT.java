@@ -56,6 +56,9 @@ class FederationIT {
     LocalFederation.Run up = FED.upCold();
     coldUpSeconds = up.seconds();
     System.out.println("[FederationIT] federation.sh up (cold): " + coldUpSeconds + " s");
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      FED.captureInbound(node);
+    }
   }
 
   @Test
@@ -215,7 +218,7 @@ class FederationIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aKilledNodeUnderLoadLeavesTheOthersCommittingAndCatchesUpWithNothingLost() throws Exception {
     int victim = 2; // pharmacy-c
     // Sustained load on the BFT channel at the three other members, from before the kill until
@@ -387,7 +390,7 @@ class FederationIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void downLeavesNoProcess() throws Exception {
     List<Long> pids = FED.pids();
 
@@ -526,6 +529,407 @@ class FederationIT {
     HttpResponse<String> trio = FED.register(0, "care-trio", "fed-rec-3", patient, document);
     assertThat(trio.statusCode()).as(trio.body()).isEqualTo(201);
     assertThat(Http.json(trio).path("patient").asText()).isNotEqualTo(pseudonym);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sharing: request, grant, retrieval across the federation, revoke; every access on the chain.
+  // ------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(5)
+  void aRecordIsReadByAnotherInstitutionOnlyUnderAGrantAndEveryAttemptIsOnTheChain()
+      throws Exception {
+    byte[] document = clinicalDocument(10 * 1024);
+    HttpResponse<String> registered =
+        FED.register(0, "care-bft", "shared-1", SHARED_PATIENT, SHARED_TITLE, document);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    BFT_TX_IDS.add(Http.json(registered).path("txId").asText());
+    awaitRecord(1, "care-bft", "shared-1");
+
+    // clinic-b holds no grant: refused with its code, and the refusal is on the chain.
+    assertRefused(1, "shared-1");
+
+    HttpResponse<String> requested =
+        FED.post(
+            1, "/channels/care-bft/requests", "{\"recordId\":\"shared-1\",\"purpose\":\"TREAT\"}");
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+    String requestId = Http.json(requested).path("requestId").asText();
+    assertThat(Http.json(requested).path("provider").asText()).isEqualTo("hospital-a");
+    // A request for one's own record makes no sense: refused with its code.
+    HttpResponse<String> own =
+        FED.post(
+            0, "/channels/care-bft/requests", "{\"recordId\":\"shared-1\",\"purpose\":\"TREAT\"}");
+    assertThat(Http.json(own).path("code").asText()).isEqualTo("CL-1718");
+
+    // The provider sees the request waiting, and grants it.
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the request is open at hospital-a");
+    HttpResponse<String> notProvider =
+        FED.post(2, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(notProvider.statusCode()).as(notProvider.body()).isEqualTo(403);
+    assertThat(Http.json(notProvider).path("code").asText()).isEqualTo("CL-1712");
+    HttpResponse<String> granted =
+        FED.post(0, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    String grantTx = Http.json(granted).path("txId").asText();
+    assertThat(Http.json(granted).path("grantee").asText()).isEqualTo("clinic-b");
+    HttpResponse<String> twice =
+        FED.post(0, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(Http.json(twice).path("code").asText()).isEqualTo("CL-1713");
+
+    // clinic-b now retrieves it from hospital-a's store, byte for byte.
+    awaitUntil(
+        () -> FED.get(1, "/channels/care-bft/requests").body().contains(grantTx),
+        "clinic-b holds the grant");
+    HttpResponse<byte[]> content =
+        FED.content(1, "care-bft", "shared-1", HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.body()).isEqualTo(document);
+    assertThat(content.headers().firstValue("CareLedger-Provider")).contains("hospital-a");
+    String accessTx = content.headers().firstValue("CareLedger-Access-Tx").orElseThrow();
+    // The grant is clinic-b's alone: pharmacy-c is still refused.
+    assertRefused(2, "shared-1");
+
+    // After the revoke, clinic-b is refused again.
+    HttpResponse<String> revoked = FED.post(0, "/channels/care-bft/grants/" + grantTx + "/revoke");
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    String revokeTx = Http.json(revoked).path("txId").asText();
+    awaitUntil(
+        () -> hasTransaction(1, "care-bft", revokeTx), "clinic-b holds the revoke transaction");
+    assertRefused(1, "shared-1");
+
+    assertRefused(3, "shared-1");
+    // Break-glass: insurer-d, without any grant, in an emergency: a reason code is mandatory.
+    HttpResponse<String> noReason =
+        FED.post(3, "/channels/care-bft/records/shared-1/break-glass", "{}");
+    assertThat(noReason.statusCode()).as(noReason.body()).isEqualTo(400);
+    HttpResponse<byte[]> emergency =
+        FED.send(
+            FED.authorized(3, "/channels/care-bft/records/shared-1/break-glass")
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"reasonCode\":\"unconscious-patient\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(emergency.statusCode()).isEqualTo(200);
+    assertThat(emergency.body()).isEqualTo(document);
+    // ... flagged to the provider.
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/break-glass").body().contains("insurer-d"),
+        "hospital-a sees the break-glass event");
+    JsonNode flagged = Http.json(FED.get(0, "/channels/care-bft/break-glass"));
+    assertThat(flagged.get(0).path("recordId").asText()).isEqualTo("shared-1");
+    assertThat(flagged.get(0).path("reasonCode").asText()).isEqualTo("unconscious-patient");
+
+    // The audit trail, as a member that is neither provider nor grantee holds it: every attempt.
+    awaitUntil(
+        () -> Http.json(FED.get(2, "/channels/care-bft/records/shared-1/accesses")).size() == 7,
+        "pharmacy-c holds all seven access events");
+    JsonNode accesses = Http.json(FED.get(2, "/channels/care-bft/records/shared-1/accesses"));
+    assertThat(accesses)
+        .extracting(a -> a.path("kind").asText() + " " + a.path("accessor").asText())
+        .containsExactlyInAnyOrder(
+            "access-refused clinic-b",
+            "access-logged clinic-b",
+            "access-refused pharmacy-c",
+            "access-refused clinic-b",
+            "access-refused insurer-d",
+            "break-glass insurer-d",
+            "access-logged insurer-d");
+    assertThat(accesses)
+        .filteredOn(a -> a.path("kind").asText().equals("access-logged"))
+        .filteredOn(a -> a.path("accessor").asText().equals("clinic-b"))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.path("txId").asText()).isEqualTo(accessTx);
+              assertThat(a.path("grantTx").asText()).isEqualTo(grantTx);
+              assertThat(a.path("basis").asText()).isEqualTo("grant");
+            });
+    assertThat(accesses)
+        .filteredOn(a -> a.path("accessor").asText().equals("insurer-d"))
+        .filteredOn(a -> a.path("kind").asText().equals("access-logged"))
+        .singleElement()
+        .satisfies(a -> assertThat(a.path("basis").asText()).isEqualTo("break-glass"));
+  }
+
+  @Test
+  @Order(5)
+  void aLargeDocumentCrossesTheFederationInChunksByteForByte() throws Exception {
+    long size = Long.getLong("it.sharing.large.bytes", 200L << 20);
+    byte[] expected = GeneratedDocument.sha256(size);
+    long started = System.nanoTime();
+    HttpResponse<String> registered =
+        FED.register(0, "care-bft", "large-1", LARGE_PATIENT, () -> new GeneratedDocument(size));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    long registerMillis = (System.nanoTime() - started) / 1_000_000;
+    BFT_TX_IDS.add(Http.json(registered).path("txId").asText());
+    awaitRecord(2, "care-bft", "large-1");
+    HttpResponse<String> requested =
+        FED.post(
+            2, "/channels/care-bft/requests", "{\"recordId\":\"large-1\",\"purpose\":\"HPAYMT\"}");
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+    String requestId = Http.json(requested).path("requestId").asText();
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the request is open at hospital-a");
+    HttpResponse<String> granted =
+        FED.post(
+            0,
+            "/channels/care-bft/requests/" + requestId + "/grant",
+            "{\"expiresAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    String grantTx = Http.json(granted).path("txId").asText();
+    awaitUntil(
+        () -> FED.get(2, "/channels/care-bft/requests").body().contains(grantTx),
+        "pharmacy-c holds the grant");
+
+    started = System.nanoTime();
+    HttpResponse<java.io.InputStream> content =
+        FED.content(2, "care-bft", "large-1", HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(content.statusCode()).isEqualTo(200);
+    java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+    long received = 0;
+    try (java.io.InputStream in = content.body()) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+        received += n;
+      }
+    }
+    long retrieveMillis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(received).isEqualTo(size);
+    assertThat(sha256.digest()).isEqualTo(expected);
+    System.out.printf(
+        "[FederationIT] %d MiB document: register %d ms, retrieve across the federation %d ms"
+            + " (%.1f MiB/s)%n",
+        size >> 20, registerMillis, retrieveMillis, (size / 1048576.0) / (retrieveMillis / 1000.0));
+    // Nothing of it stays at the grantee once read.
+    try (Stream<Path> left = Files.walk(HOME.resolve("pharmacy-c"))) {
+      assertThat(
+              left.filter(p -> p.toString().contains("/retrieved/"))
+                  .filter(Files::isRegularFile)
+                  .toList())
+          .isEmpty();
+    }
+  }
+
+  private static final String SHARED_PATIENT = "urn:oid:1.2.3|999990078";
+  private static final String LARGE_PATIENT = "urn:oid:1.2.3|999990079";
+  private static final String PATIENT_NAME = "Erika Mustermann-Quellenberg";
+  private static final String SHARED_TITLE = "Tumour board \u2014 " + PATIENT_NAME;
+  private static final String CLINICAL_TEXT = "Histology: adenocarcinoma of the left upper lobe";
+
+  /** A document whose text names the patient and a diagnosis, padded to {@code size} bytes. */
+  private static byte[] clinicalDocument(int size) {
+    byte[] text =
+        ("Discharge summary for "
+                + PATIENT_NAME
+                + " ("
+                + SHARED_PATIENT
+                + "). "
+                + CLINICAL_TEXT
+                + ".\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] document = new byte[size];
+    for (int i = 0; i < size; i++) {
+      document[i] = text[i % text.length];
+    }
+    return document;
+  }
+
+  /**
+   * Patient identity apart: after the end-to-end runs above, neither any member's chain (every
+   * block's header, transactions and certificate, as the ledger tables hold them) nor any
+   * federation message a member received (kept by a divert, read from the broker's own files) holds
+   * a patient id, the patient's name, a title or the document text. Positive controls show that the
+   * scan reads what it should: the chain does hold the patient's pseudonym, and the broker files do
+   * hold a record id that travelled in the messages.
+   */
+  @Test
+  @Order(6)
+  void noPatientIdNameTitleOrClinicalTextIsOnAnyChainOrInAnyFederationMessage() throws Exception {
+    List<String> forbidden =
+        List.of(
+            SHARED_PATIENT,
+            LARGE_PATIENT,
+            "999990077",
+            "999990078",
+            PATIENT_NAME,
+            "Mustermann",
+            "Tumour board",
+            CLINICAL_TEXT,
+            "adenocarcinoma");
+    String pseudonym =
+        Http.json(FED.findRecords(0, "care-bft", SHARED_PATIENT)).get(0).path("patient").asText();
+    assertThat(pseudonym).matches("[0-9a-f]{64}");
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      String member = MEMBERS.get(node);
+      String chains = chainsAsStored(node);
+      assertThat(chains).as("the chain of " + member + " holds the pseudonym").contains(pseudonym);
+      for (String text : forbidden) {
+        assertThat(chains).as("the chains of " + member).doesNotContain(text);
+      }
+      long captured = FED.captured(node);
+      assertThat(captured).as("federation messages kept at " + member).isGreaterThan(10);
+      List<String> sought = new ArrayList<>(forbidden);
+      sought.add("shared-1");
+      Set<String> found = foundInBrokerFiles(member, sought);
+      assertThat(found)
+          .as("the broker files of " + member + " hold the messages")
+          .contains("shared-1");
+      found.remove("shared-1");
+      assertThat(found).as("patient data in federation messages received by " + member).isEmpty();
+      System.out.printf(
+          "[FederationIT] %s: %d federation messages and %d KiB of chain scanned%n",
+          member, captured, chains.length() / 1024);
+    }
+  }
+
+  /** Every block of every channel the node holds, as stored, decoded from base64url, as text. */
+  private static String chainsAsStored(int node) throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (String channel : List.of("care-bft", "care-trio")) {
+      HttpResponse<String> view = FED.get(node, "/channels/" + channel);
+      if (view.statusCode() == 404) {
+        continue;
+      }
+      long height = Http.json(view).path("height").asLong();
+      for (long h = 0; h <= height; h++) {
+        JsonNode block = Http.json(FED.get(node, "/channels/" + channel + "/blocks/" + h));
+        List<String> parts = new ArrayList<>();
+        parts.add(block.path("header").asText());
+        parts.add(block.path("certificate").asText());
+        block.path("transactions").forEach(t -> parts.add(t.asText()));
+        for (String part : parts) {
+          all.append(
+              new String(
+                  java.util.Base64.getUrlDecoder().decode(part),
+                  java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+    return all.toString();
+  }
+
+  /**
+   * Which of {@code texts} (UTF-8) occur in the node's Artemis journal, paging and large-message
+   * files, read block by block (the large document's chunks run to hundreds of MiB).
+   */
+  private static Set<String> foundInBrokerFiles(String member, List<String> texts)
+      throws Exception {
+    List<byte[]> patterns =
+        texts.stream().map(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+    int overlap = patterns.stream().mapToInt(p -> p.length).max().orElse(1) - 1;
+    Set<String> found = new HashSet<>();
+    List<Path> files;
+    try (Stream<Path> all = Files.walk(HOME.resolve(member).resolve("server/data/activemq"))) {
+      files = all.filter(Files::isRegularFile).toList();
+    }
+    byte[] block = new byte[(8 << 20) + overlap];
+    for (Path file : files) {
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        int kept = 0;
+        for (int n; (n = in.readNBytes(block, kept, block.length - kept)) > 0; ) {
+          int length = kept + n;
+          String text = new String(block, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+          for (int i = 0; i < patterns.size(); i++) {
+            if (text.contains(
+                new String(patterns.get(i), java.nio.charset.StandardCharsets.ISO_8859_1))) {
+              found.add(texts.get(i));
+            }
+          }
+          // The end of this block again at the start of the next: no match is cut in two.
+          kept = Math.min(overlap, length);
+          System.arraycopy(block, length - kept, block, 0, kept);
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // a journal file the broker compacted away while we listed
+      }
+    }
+    return found;
+  }
+
+  private static void assertRefused(int node, String recordId) throws Exception {
+    HttpResponse<String> refused =
+        FED.content(node, "care-bft", recordId, HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1710");
+  }
+
+  private static void awaitRecord(int node, String channel, String recordId) throws Exception {
+    awaitUntil(
+        () ->
+            FED.get(node, "/channels/" + channel + "/records")
+                .body()
+                .contains("\"" + recordId + "\""),
+        MEMBERS.get(node) + " holds record " + recordId);
+  }
+
+  private static boolean hasTransaction(int node, String channel, String txId) throws Exception {
+    return FED.get(node, "/channels/" + channel + "/transactions/" + txId + "/proof").statusCode()
+        == 200;
+  }
+
+  private interface Check {
+    boolean done() throws Exception;
+  }
+
+  private static void awaitUntil(Check check, String what) throws Exception {
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    while (!check.done()) {
+      assertThat(System.nanoTime()).as("timed out waiting until " + what).isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  /** {@code size} pseudo-random bytes, generated as they are read: never whole in memory. */
+  static final class GeneratedDocument extends java.io.InputStream {
+    private final long size;
+    private long position;
+    private long state = 0x9E3779B97F4A7C15L;
+
+    GeneratedDocument(long size) {
+      this.size = size;
+    }
+
+    static byte[] sha256(long size) throws Exception {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      try (GeneratedDocument in = new GeneratedDocument(size)) {
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          digest.update(buffer, 0, n);
+        }
+      }
+      return digest.digest();
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(length, size - position);
+      for (int i = 0; i < n; i++) {
+        if (((position + i) & 7) == 0) {
+          state ^= state << 13;
+          state ^= state >>> 7;
+          state ^= state << 17;
+        }
+        buffer[offset + i] = (byte) (state >>> (8 * ((position + i) & 7)));
+      }
+      position += n;
+      return n;
+    }
   }
 
   private static boolean sleep(long millis) throws InterruptedException {

@@ -295,6 +295,14 @@ class LedgerIT {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(content.statusCode()).isEqualTo(200);
     assertThat(content.body()).isEqualTo(document);
+    // Even the provider's own read is an access on the chain, named in the response.
+    String accessTx = content.headers().firstValue("CareLedger-Access-Tx").orElseThrow();
+    JsonNode accesses =
+        Http.json(get("it-ops", "/channels/" + CHANNEL + "/records/lab-1/accesses"));
+    assertThat(accesses).hasSize(1);
+    assertThat(accesses.get(0).path("kind").asText()).isEqualTo("access-logged");
+    assertThat(accesses.get(0).path("basis").asText()).isEqualTo("provider");
+    assertThat(accesses.get(0).path("txId").asText()).isEqualTo(accessTx);
     assertThat(verify().path("ok").asBoolean()).isTrue();
   }
 

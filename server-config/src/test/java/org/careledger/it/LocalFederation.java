@@ -159,6 +159,21 @@ final class LocalFederation implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> post(int node, String path, String json) throws Exception {
+    return CLIENT.send(
+        authorized(node, path)
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws Exception {
+    return CLIENT.send(request, handler);
+  }
+
   HttpResponse<String> get(int node, String path) throws Exception {
     return CLIENT.send(authorized(node, path).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -208,16 +223,110 @@ final class LocalFederation implements AutoCloseable {
   HttpResponse<String> register(
       int node, String channel, String recordId, String patientId, byte[] document)
       throws Exception {
-    return CLIENT.send(
+    return register(node, channel, recordId, patientId, null, document);
+  }
+
+  /** As above, with a title (clinical text, kept only in the provider's database). */
+  HttpResponse<String> register(
+      int node, String channel, String recordId, String patientId, String title, byte[] document)
+      throws Exception {
+    HttpRequest.Builder request =
         authorized(
                 node,
                 "/channels/" + channel + "/records?recordId=" + recordId + "&documentClass=11502-2")
             .timeout(Duration.ofSeconds(120))
             .header("Content-Type", "application/pdf")
+            .header("CareLedger-Patient-Id", patientId);
+    if (title != null) {
+      request.header(
+          "CareLedger-Title",
+          java.net.URLEncoder.encode(title, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return CLIENT.send(
+        request.POST(HttpRequest.BodyPublishers.ofByteArray(document)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Keeps a copy of every federation message the node receives: an Artemis divert (not exclusive,
+   * so delivery is unchanged) from the inbound queue to a queue nobody consumes. The copies stay in
+   * the node's journal and large-message files, where a test can read them as stored.
+   */
+  void captureInbound(int node) throws Exception {
+    String server = "/subsystem=messaging-activemq/server=default";
+    Path script = Files.createTempFile(home, ".capture", ".cli");
+    try {
+      Files.writeString(
+          script,
+          String.join(
+              "\n",
+              "if (outcome != success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
+              server
+                  + "/jms-queue=CareLedgerCapture:add(entries=[\"java:/jms/careledger/Capture\"],"
+                  + " durable=true)",
+              "end-if",
+              "if (outcome != success) of " + server + "/divert=careledger-capture:read-resource",
+              server
+                  + "/divert=careledger-capture:add(divert-address="
+                  + INBOUND_ADDRESS
+                  + ", forwarding-address=jms.queue.CareLedgerCapture, exclusive=false)",
+              "end-if",
+              ""));
+      Run run = nodeSh(node, "cli", "--file=" + script);
+      assertThat(run.exitCode()).as(run.output()).isZero();
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  /** The Artemis address of the federation inbound queue. */
+  static final String INBOUND_ADDRESS = "jms.queue.CareLedgerFederationInbound";
+
+  /** How many messages {@link #captureInbound} has kept on the node. */
+  long captured(int node) throws Exception {
+    Run run =
+        nodeSh(
+            node,
+            "cli",
+            "--command=/subsystem=messaging-activemq/server=default/jms-queue=CareLedgerCapture"
+                + ":count-messages");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    java.util.regex.Matcher count =
+        java.util.regex.Pattern.compile("\"result\" => (\\d+)L?").matcher(run.output());
+    assertThat(count.find()).as(run.output()).isTrue();
+    return Long.parseLong(count.group(1));
+  }
+
+  /** As {@link #register(int, String, String, String, byte[])}, streaming the document. */
+  HttpResponse<String> register(
+      int node,
+      String channel,
+      String recordId,
+      String patientId,
+      java.util.function.Supplier<java.io.InputStream> document)
+      throws Exception {
+    return CLIENT.send(
+        authorized(
+                node,
+                "/channels/" + channel + "/records?recordId=" + recordId + "&documentClass=11502-2")
+            .timeout(Duration.ofMinutes(10))
+            .header("Content-Type", "application/dicom")
             .header("CareLedger-Patient-Id", patientId)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(document))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(document))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A record's content as a node hands it out (read locally, or fetched across the federation). */
+  <T> HttpResponse<T> content(
+      int node, String channel, String recordId, HttpResponse.BodyHandler<T> handler)
+      throws Exception {
+    return CLIENT.send(
+        authorized(node, "/channels/" + channel + "/records/" + recordId + "/content")
+            .timeout(Duration.ofMinutes(10))
+            .GET()
+            .build(),
+        handler);
   }
 
   /** The channel's records a node finds for a patient id. */

@@ -46,6 +46,29 @@ class NodeApiIT {
     assertThat(Instant.parse(node.path("startedAt").asText())).isBefore(Instant.now());
   }
 
+  /** The REST API describes itself: an OpenAPI document generated from its resources. */
+  @Test
+  void anOpenApiDocumentDescribesTheRestApi() throws Exception {
+    HttpResponse<String> response =
+        Http.get("http://127.0.0.1:" + (8080 + OFFSET) + "/openapi?format=JSON");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode document = Http.json(response);
+    assertThat(document.path("openapi").asText()).startsWith("3.");
+    JsonNode paths = document.path("paths");
+    for (String path :
+        java.util.List.of(
+            "/careledger/api/v1/node",
+            "/careledger/api/v1/channels/{channel}/records",
+            "/careledger/api/v1/channels/{channel}/records/{recordId}/content",
+            "/careledger/api/v1/channels/{channel}/requests",
+            "/careledger/api/v1/channels/{channel}/requests/{requestId}/grant",
+            "/careledger/api/v1/channels/{channel}/grants/{grantTx}/revoke")) {
+      assertThat(paths.has(path)).as(path + " in " + paths.fieldNames()).isTrue();
+    }
+    assertThat(paths.path("/careledger/api/v1/channels/{channel}/requests").has("post")).isTrue();
+  }
+
   @Test
   void readinessIncludesTheNodeCheckAndIsUp() throws Exception {
     HttpResponse<String> response = Http.get(MANAGEMENT + "/health/ready");

@@ -41,6 +41,12 @@ public interface ConsensusService {
    */
   Optional<byte[]> seal(String channel, MessageType type, byte[] payload);
 
+  /**
+   * The X25519 key-agreement certificate the federation descriptor gives for {@code institution}
+   * (to wrap a data key for it), if this node runs a federation that names it.
+   */
+  Optional<java.security.cert.X509Certificate> agreementCertificate(String institution);
+
   /** The round in progress at the next height, if this node runs consensus for the channel. */
   Optional<Integer> round(String channelId);
 }

@@ -137,6 +137,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   @EJB private NodeKeys keys;
   @EJB private ConsensusTransactions tx;
   @EJB private PingService pings;
+  @EJB private DocumentTransfers documents;
 
   /** The descriptor and this node's place in it, fixed once loaded. */
   private record Federation(
@@ -374,6 +375,18 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   }
 
   @Override
+  public Optional<java.security.cert.X509Certificate> agreementCertificate(String institution) {
+    Federation fed = federation;
+    if (fed == null) {
+      return Optional.empty();
+    }
+    return fed.descriptor().members().stream()
+        .filter(m -> m.institution().value().equals(institution))
+        .map(FederationMember::agreementCertificate)
+        .findFirst();
+  }
+
+  @Override
   public Optional<Integer> round(String channelId) {
     ChannelRuntime runtime = channels.get(channelId);
     if (runtime == null) {
@@ -605,6 +618,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
                 .toList();
         call(runtime, () -> runtime.engine.onBlocksReceived(envelope.sender(), blocks, now()));
       }
+      case DOCUMENT_REQUEST, DOCUMENT_CHUNK, DOCUMENT_REFUSED -> documents.onMessage(envelope);
       default -> {}
     }
   }

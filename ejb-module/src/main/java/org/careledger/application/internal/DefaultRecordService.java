@@ -270,25 +270,38 @@ public class DefaultRecordService implements RecordService {
     if (blob != null && blob.getErasedAt() != null) {
       throw erased(recordId);
     }
-    NodeIdentity identity = keys.identity();
-    List<KeyEnvelopeEntity> envelopes =
-        em.createNamedQuery(KeyEnvelopeEntity.FOR_RECIPIENT, KeyEnvelopeEntity.class)
+    byte[] context = context(channelId, recordId);
+    SecretKey dataKey =
+        ownDataKey(
+            em, keys.identity(), recordId, (String) registration.get("envelopeHash"), context);
+    return documents().open(contentHash, dataKey, context);
+  }
+
+  /**
+   * The data key of a record this node provides, from its own key envelope: the one whose hash the
+   * register transaction carries.
+   */
+  static SecretKey ownDataKey(
+      EntityManager em,
+      NodeIdentity identity,
+      String recordId,
+      String envelopeHash,
+      byte[] context) {
+    KeyEnvelopeEntity envelope =
+        em
+            .createNamedQuery(KeyEnvelopeEntity.FOR_RECIPIENT, KeyEnvelopeEntity.class)
             .setParameter("record", recordId)
             .setParameter("recipient", identity.institutionId().value())
-            .getResultList();
-    KeyEnvelopeEntity envelope =
-        envelopes.stream()
-            .filter(e -> e.getEnvelopeHash().equals(registration.get("envelopeHash")))
+            .getResultList()
+            .stream()
+            .filter(e -> e.getEnvelopeHash().equals(envelopeHash))
             .findFirst()
             .orElseThrow(
                 () ->
                     new CareLedgerException(
                         ErrorCode.ENVELOPE_INVALID,
                         "no key envelope for record " + recordId + " matches the chain"));
-    byte[] context = context(channelId, recordId);
-    SecretKey dataKey =
-        DataKeyEnvelope.open(envelope.getEnvelope(), identity.agreementKey(), context);
-    return documents().open(contentHash, dataKey, context);
+    return DataKeyEnvelope.open(envelope.getEnvelope(), identity.agreementKey(), context);
   }
 
   @Override
@@ -342,12 +355,12 @@ public class DefaultRecordService implements RecordService {
         "record " + recordId + " was erased: its content no longer exists");
   }
 
-  private static FileBlobStore documents() {
+  static FileBlobStore documents() {
     return new FileBlobStore(NodeSettings.fromSystemProperties().home().resolve("documents"));
   }
 
   /** Binds a record's ciphertext and envelopes to it: they cannot be replayed for another. */
-  private static byte[] context(String channelId, String recordId) {
+  static byte[] context(String channelId, String recordId) {
     return ("careledger record " + channelId + "/" + recordId + "/v1")
         .getBytes(StandardCharsets.UTF_8);
   }

@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /**
  * What a federation envelope's payload is, as one byte on the wire. Codes 1-15 are protocol
- * messages; 16-63 are reserved for the document transfer messages to come (request, chunk, end);
- * codes are never reused.
+ * messages; 16-63 are for document transfer; codes are never reused.
  */
 public enum MessageType {
   /** A consensus engine message (proposal, prepare, commit, round change). */
@@ -17,7 +16,13 @@ public enum MessageType {
   /** Liveness probe between peers; the only type that may name no channel. */
   PING(4),
   /** Signed transactions submitted at the sender, for every member's pending pool. */
-  TRANSACTIONS(5);
+  TRANSACTIONS(5),
+  /** A grantee asks the record's provider for its ciphertext (and its own key envelope). */
+  DOCUMENT_REQUEST(16),
+  /** One piece of a document's ciphertext, answering a document request. */
+  DOCUMENT_CHUNK(17),
+  /** The provider will not serve the request (no grant in force on its chain, erased, ...). */
+  DOCUMENT_REFUSED(18);
 
   private final int code;
 

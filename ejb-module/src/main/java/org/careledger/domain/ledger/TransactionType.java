@@ -25,6 +25,8 @@ public enum TransactionType {
   REVOKE("revoke", "grantTx"),
   AMEND("amend", "recordId", "version", "previousVersion", "contentHash", "size", "mediaType"),
   ACCESS_LOGGED("access-logged", "recordId", "version", "accessor", "grantTx"),
+  /** An attempt to read a record without a grant in force: refused, and on the chain for audit. */
+  ACCESS_REFUSED("access-refused", "recordId", "accessor", "reasonCode"),
   CONSENT("consent", "patient", "scope", "decision"),
   BREAK_GLASS("break-glass", "recordId", "accessor", "reasonCode"),
   ERASE("erase", "recordId", "contentHash", "reasonCode"),

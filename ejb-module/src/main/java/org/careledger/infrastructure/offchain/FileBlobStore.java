@@ -142,6 +142,27 @@ public final class FileBlobStore {
     }
   }
 
+  /**
+   * Places a ciphertext that arrived whole from elsewhere (a provider's node) under the address it
+   * claims, moving {@code file} (which must be on this store's file system). Nothing is checked
+   * here: {@link #open} re-hashes the file against its address before it returns a byte.
+   */
+  public void adopt(Path file, String contentHash) {
+    Path target = path(contentHash);
+    try {
+      Files.createDirectories(target.getParent());
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new CareLedgerException(
+          ErrorCode.BLOB_STORE_FAILED, "cannot place document " + contentHash, e);
+    }
+  }
+
+  /** The stored ciphertext of {@code contentHash}, as it is on disk, for sending to a grantee. */
+  public FileChannel ciphertext(String contentHash) {
+    return openChannel(existing(contentHash));
+  }
+
   /** Whether the stored file still hashes to its address (for chain and store verification). */
   public boolean intact(String contentHash) {
     return sha256(existing(contentHash)).equals(contentHash);

@@ -29,7 +29,12 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
           Response.Status.NOT_FOUND;
-      case CHANNEL_EXISTS, RECORD_EXISTS -> Response.Status.CONFLICT;
+      case CHANNEL_EXISTS, RECORD_EXISTS, REQUEST_CLOSED, REQUEST_FOR_OWN_RECORD ->
+          Response.Status.CONFLICT;
+      case ACCESS_DENIED, NOT_RECORD_PROVIDER -> Response.Status.FORBIDDEN;
+      case REQUEST_UNKNOWN, GRANT_UNKNOWN -> Response.Status.NOT_FOUND;
+      case TRANSFER_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
+      case TRANSFER_FAILED -> Response.Status.BAD_GATEWAY;
       // Not committed within the wait: a gateway timeout, the transaction stays pending.
       case FEDERATION_COMMIT_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
       case RECORD_ERASED -> Response.Status.GONE;
@@ -42,7 +47,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           ENCODING_LIMIT_EXCEEDED,
           PATIENT_ID_INVALID,
           RECORD_METADATA_INVALID,
-          QUERY_INVALID ->
+          QUERY_INVALID,
+          PURPOSE_INVALID ->
           Response.Status.BAD_REQUEST;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };

@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.careledger.application.RecordService;
+import org.careledger.application.SharingService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
@@ -42,6 +43,7 @@ public class RecordResource {
   static final String DOCUMENT_DATE = "CareLedger-Document-Date";
 
   @EJB private RecordService records;
+  @EJB private SharingService sharing;
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -141,6 +143,14 @@ public class RecordResource {
         .build();
   }
 
+  /**
+   * The document. At its provider's node it is read from the local store; at any other member's
+   * node it is fetched from the provider across the federation under a grant in force for this
+   * institution, checked against the chain's hash, and decrypted with this institution's own key
+   * envelope. Either way the access is logged on the chain first (its transaction id is in the
+   * {@code CareLedger-Access-Tx} header); without a grant the answer is 403 {@code CL-1710} and the
+   * refused attempt is logged on the chain.
+   */
   @GET
   @Path("/{recordId}/content")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
@@ -149,13 +159,48 @@ public class RecordResource {
       @PathParam("channel") String channel, @PathParam("recordId") String recordId) {
     // Opened (and its hash checked) before the response starts, so a bad document is an error
     // response rather than a truncated download.
-    InputStream plaintext = records.read(channel, recordId);
+    return stream(sharing.retrieve(channel, recordId));
+  }
+
+  /**
+   * Emergency access without a grant: {@code {"reasonCode":"unconscious-patient"}} (mandatory, a
+   * code: never free text about the patient). The break-glass event is committed first, then the
+   * document is fetched and streamed as by {@code GET …/content}; patient and provider see the
+   * event flagged in the record's audit trail and the provider's break-glass list.
+   */
+  @POST
+  @Path("/{recordId}/break-glass")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @RolesAllowed({"clinician", "admin"})
+  public Response breakGlass(
+      @PathParam("channel") String channel,
+      @PathParam("recordId") String recordId,
+      jakarta.json.JsonObject request) {
+    String reason = request == null ? null : request.getString("reasonCode", null);
+    return stream(sharing.breakGlass(channel, recordId, reason));
+  }
+
+  private static Response stream(SharingService.Retrieved retrieved) {
     StreamingOutput body =
         out -> {
-          try (InputStream in = plaintext) {
+          try (InputStream in = retrieved.plaintext()) {
             in.transferTo(out);
           }
         };
-    return Response.ok(body).build();
+    return Response.ok(body)
+        .header("CareLedger-Access-Tx", retrieved.accessTx())
+        .header("CareLedger-Provider", retrieved.provider())
+        .build();
+  }
+
+  /** Every logged access to the record and every refused attempt, oldest first. */
+  @GET
+  @Path("/{recordId}/accesses")
+  @Produces(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "auditor"})
+  public List<SharingService.AccessEvent> accesses(
+      @PathParam("channel") String channel, @PathParam("recordId") String recordId) {
+    return sharing.accesses(channel, recordId);
   }
 }

@@ -1,0 +1,506 @@
+package org.careledger.application.internal;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import org.careledger.application.LedgerService;
+import org.careledger.application.LedgerStore;
+import org.careledger.application.NodeKeys;
+import org.careledger.application.RecordService;
+import org.careledger.application.SharingService;
+import org.careledger.application.consensus.ConsensusService;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.identity.NodeIdentity;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.Transaction;
+import org.careledger.domain.ledger.TransactionType;
+import org.careledger.domain.offchain.DataKeyEnvelope;
+import org.careledger.domain.sharing.AccessLedger;
+import org.careledger.persistence.offchain.KeyEnvelopeEntity;
+
+/**
+ * Requests, grants, denials, revocations and retrievals (see {@link SharingService}). Each check
+ * reads the channel's committed transactions through {@link AccessLedger}, so this node decides
+ * exactly as the chain says; the provider's node checks again before it serves a byte ({@link
+ * DocumentTransfers}).
+ *
+ * <p>Retrieval runs outside any JTA transaction ({@code NOT_SUPPORTED}): it waits for a transfer
+ * across the federation (at most {@value #RETRIEVE_WAIT_PROPERTY} seconds, 120 by default) and
+ * commits its access or refusal transaction on its own, so a refusal is logged even though the
+ * caller then receives an error.
+ */
+@Stateless
+public class DefaultSharingService implements SharingService {
+
+  /** System property: seconds a retrieval waits for the provider's node (default 120). */
+  public static final String RETRIEVE_WAIT_PROPERTY = "careledger.retrieve.wait.seconds";
+
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f-]{36}");
+  private static final Pattern TX_ID = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern REASON = Pattern.compile("[a-z0-9-]{1,40}");
+
+  private static final List<TransactionType> ACCESS_TYPES =
+      List.of(
+          TransactionType.REGISTER,
+          TransactionType.ERASE,
+          TransactionType.REQUEST,
+          TransactionType.DENY,
+          TransactionType.GRANT,
+          TransactionType.REVOKE,
+          TransactionType.BREAK_GLASS);
+
+  @EJB private LedgerService ledger;
+  @EJB private LedgerStore store;
+  @EJB private NodeKeys keys;
+  @EJB private RecordService records;
+  @EJB private ConsensusService consensus;
+  @EJB private DocumentTransfers transfers;
+
+  @PersistenceContext(unitName = "careledger")
+  private EntityManager em;
+
+  /** Who may read what on the channel, as its committed transactions say. */
+  static AccessLedger accessLedger(LedgerStore store, String channelId) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    List<SignedTransaction> txs = new ArrayList<>();
+    for (TransactionType type : ACCESS_TYPES) {
+      for (byte[] bytes : store.transactionsOfType(channelId, type.wireName())) {
+        txs.add(SignedTransaction.decode(bytes));
+      }
+    }
+    return AccessLedger.of(txs);
+  }
+
+  @Override
+  public Requested request(String channelId, String recordId, String purpose) {
+    require(RECORD_ID, recordId, "recordId");
+    if (purpose == null || !PURPOSES.contains(purpose)) {
+      throw new CareLedgerException(
+          ErrorCode.PURPOSE_INVALID, "purpose must be one of " + String.join(", ", PURPOSES));
+    }
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.Registration record = registered(access, channelId, recordId);
+    if (record.provider().equals(self())) {
+      throw new CareLedgerException(
+          ErrorCode.REQUEST_FOR_OWN_RECORD,
+          "record " + recordId + " is this institution's own: read it directly");
+    }
+    String requestId = UUID.randomUUID().toString();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("requestId", requestId);
+    body.put("scope", "record");
+    body.put("recordId", recordId);
+    body.put("provider", record.provider().value());
+    body.put("purpose", purpose);
+    LedgerService.Committed committed = ledger.submit(channelId, "request", body);
+    return new Requested(
+        requestId, recordId, record.provider().value(), committed.txId(), committed.height());
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<RequestView> requests(String channelId, boolean openOnly) {
+    AccessLedger access = accessLedger(store, channelId);
+    InstitutionId self = self();
+    List<RequestView> views = new ArrayList<>();
+    for (AccessLedger.RequestView request : access.requests()) {
+      InstitutionId provider =
+          access.record(request.recordId()).map(AccessLedger.Registration::provider).orElse(null);
+      boolean mine = request.requester().equals(self) || self.equals(provider);
+      if (!mine || (openOnly && request.status() != AccessLedger.Status.OPEN)) {
+        continue;
+      }
+      views.add(
+          new RequestView(
+              request.requestId(),
+              request.recordId(),
+              request.requester().value(),
+              provider == null ? null : provider.value(),
+              request.purpose(),
+              request.status().name().toLowerCase(),
+              request.txId(),
+              Instant.ofEpochMilli(request.time()),
+              request.decisionTx()));
+    }
+    views.sort(
+        Comparator.comparing(RequestView::requestedAt)
+            .reversed()
+            .thenComparing(RequestView::requestId));
+    return views;
+  }
+
+  @Override
+  public Decision grant(String channelId, String requestId, Instant expiresAt) {
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
+    AccessLedger.Registration record = access.record(request.recordId()).orElseThrow();
+    if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "expiresAt must be in the future");
+    }
+    if (record.envelopeHash() == null) {
+      throw new CareLedgerException(
+          ErrorCode.ENVELOPE_INVALID, "record " + record.recordId() + " names no key envelope");
+    }
+    String grantee = request.requester().value();
+    X509Certificate recipient =
+        consensus
+            .agreementCertificate(grantee)
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.FEDERATION_PEER_UNKNOWN,
+                        "the federation descriptor names no key-agreement certificate for "
+                            + grantee));
+    byte[] context = DefaultRecordService.context(channelId, record.recordId());
+    NodeIdentity identity = keys.identity();
+    SecretKey dataKey =
+        DefaultRecordService.ownDataKey(
+            em, identity, record.recordId(), record.envelopeHash(), context);
+    byte[] envelope = DataKeyEnvelope.seal(dataKey, recipient.getPublicKey(), context);
+    String envelopeHash = sha256(envelope);
+    em.persist(
+        new KeyEnvelopeEntity(envelopeHash, record.recordId(), grantee, envelope, Instant.now()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("requestId", requestId);
+    body.put("recordId", record.recordId());
+    body.put("grantee", grantee);
+    body.put("envelopeHash", envelopeHash);
+    body.put("purpose", request.purpose());
+    if (expiresAt != null) {
+      body.put("expiresAt", expiresAt.toEpochMilli());
+    }
+    LedgerService.Committed committed = ledger.submit(channelId, "grant", body);
+    return new Decision(
+        requestId, record.recordId(), grantee, committed.txId(), committed.height());
+  }
+
+  @Override
+  public Decision deny(String channelId, String requestId, String reasonCode) {
+    require(REASON, reasonCode, "reasonCode (e.g. not-involved-in-care)");
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("requestId", requestId);
+    body.put("recordId", request.recordId());
+    body.put("reasonCode", reasonCode);
+    LedgerService.Committed committed = ledger.submit(channelId, "deny", body);
+    return new Decision(
+        requestId,
+        request.recordId(),
+        request.requester().value(),
+        committed.txId(),
+        committed.height());
+  }
+
+  @Override
+  public Decision revoke(String channelId, String grantTx) {
+    require(TX_ID, grantTx, "grantTx (64 hex digits)");
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.Grant grant =
+        access
+            .grant(grantTx)
+            .filter(g -> !g.revoked())
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.GRANT_UNKNOWN,
+                        "no grant " + grantTx + " in force on channel " + channelId));
+    if (!grant.grantor().equals(self())) {
+      throw new CareLedgerException(
+          ErrorCode.NOT_RECORD_PROVIDER, "only " + grant.grantor() + " may revoke this grant");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("grantTx", grantTx);
+    body.put("recordId", grant.recordId());
+    body.put("grantee", grant.grantee().value());
+    LedgerService.Committed committed = ledger.submit(channelId, "revoke", body);
+    // The grantee's envelope goes too: even a stale view of the chain cannot make this node serve
+    // the document under the revoked grant again.
+    em.createQuery("delete from KeyEnvelopeEntity e where e.envelopeHash = :hash")
+        .setParameter("hash", grant.envelopeHash())
+        .executeUpdate();
+    return new Decision(
+        grant.requestId(),
+        grant.recordId(),
+        grant.grantee().value(),
+        committed.txId(),
+        committed.height());
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  public Retrieved retrieve(String channelId, String recordId) {
+    require(RECORD_ID, recordId, "recordId");
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.Registration record = registered(access, channelId, recordId);
+    if (access.erased(recordId)) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_ERASED,
+          "record " + recordId + " was erased: its content no longer exists");
+    }
+    InstitutionId self = self();
+    if (record.provider().equals(self)) {
+      InputStream plaintext = records.read(channelId, recordId);
+      String accessTx = logAccess(channelId, recordId, "provider", record.txId());
+      return new Retrieved(plaintext, accessTx, self.value());
+    }
+    AccessLedger.Grant grant =
+        access.grantInForce(recordId, self, System.currentTimeMillis()).orElse(null);
+    if (grant == null) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("recordId", recordId);
+      body.put("accessor", self.value());
+      body.put("reasonCode", "no-grant-in-force");
+      String refusalTx = ledger.submit(channelId, "access-refused", body).txId();
+      throw new CareLedgerException(
+          ErrorCode.ACCESS_DENIED,
+          self
+              + " holds no grant in force for record "
+              + recordId
+              + " (the refusal is logged on the chain as "
+              + refusalTx
+              + ")");
+    }
+    return fetchAndOpen(channelId, record, grant.txId(), grant.envelopeHash(), "grant");
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  public Retrieved breakGlass(String channelId, String recordId, String reasonCode) {
+    require(RECORD_ID, recordId, "recordId");
+    require(REASON, reasonCode, "reasonCode (mandatory, e.g. unconscious-patient)");
+    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger.Registration record = registered(access, channelId, recordId);
+    if (access.erased(recordId)) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_ERASED,
+          "record " + recordId + " was erased: its content no longer exists");
+    }
+    if (record.provider().equals(self())) {
+      throw new CareLedgerException(
+          ErrorCode.REQUEST_FOR_OWN_RECORD,
+          "record " + recordId + " is this institution's own: read it directly");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", recordId);
+    body.put("accessor", self().value());
+    body.put("reasonCode", reasonCode);
+    String breakGlassTx = ledger.submit(channelId, "break-glass", body).txId();
+    return fetchAndOpen(channelId, record, breakGlassTx, null, "break-glass");
+  }
+
+  /**
+   * Fetches the record from its provider under {@code basisTx}, checks the key envelope against
+   * {@code envelopeHash} where the chain names one, logs the access, and hands out the plaintext
+   * (whose stream checks the content hash first and authenticates every chunk).
+   */
+  private Retrieved fetchAndOpen(
+      String channelId,
+      AccessLedger.Registration record,
+      String basisTx,
+      String envelopeHash,
+      String basis) {
+    String recordId = record.recordId();
+    DocumentTransfers.Fetched fetched = transfers.fetch(channelId, record, basisTx, retrieveWait());
+    try {
+      if (fetched.envelope() == null
+          || (envelopeHash != null && !sha256(fetched.envelope()).equals(envelopeHash))) {
+        throw new CareLedgerException(
+            ErrorCode.TRANSFER_FAILED,
+            "the key envelope from " + record.provider() + " is not the one the grant names");
+      }
+      byte[] context = DefaultRecordService.context(channelId, recordId);
+      SecretKey dataKey =
+          DataKeyEnvelope.open(fetched.envelope(), keys.identity().agreementKey(), context);
+      InputStream plaintext = fetched.store().open(record.contentHash(), dataKey, context);
+      String accessTx;
+      try {
+        accessTx = logAccess(channelId, recordId, basis, basisTx);
+      } catch (RuntimeException e) {
+        closeQuietly(plaintext);
+        throw e;
+      }
+      InputStream owned =
+          new FilterInputStream(plaintext) {
+            @Override
+            public void close() throws IOException {
+              try {
+                super.close();
+              } finally {
+                DocumentTransfers.discard(fetched.directory());
+              }
+            }
+          };
+      return new Retrieved(owned, accessTx, record.provider().value());
+    } catch (RuntimeException e) {
+      DocumentTransfers.discard(fetched.directory());
+      throw e;
+    }
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<AccessEvent> accesses(String channelId, String recordId) {
+    require(RECORD_ID, recordId, "recordId");
+    registered(accessLedger(store, channelId), channelId, recordId);
+    List<AccessEvent> events = new ArrayList<>();
+    for (TransactionType type :
+        List.of(
+            TransactionType.ACCESS_LOGGED,
+            TransactionType.ACCESS_REFUSED,
+            TransactionType.BREAK_GLASS)) {
+      for (byte[] bytes : store.transactionsOfType(channelId, type.wireName())) {
+        SignedTransaction signed = SignedTransaction.decode(bytes);
+        Transaction tx = signed.transaction();
+        if (!recordId.equals(tx.body().get("recordId"))) {
+          continue;
+        }
+        events.add(
+            new AccessEvent(
+                type.wireName(),
+                recordId,
+                String.valueOf(tx.body().get("accessor")),
+                (String) tx.body().get("basis"),
+                (String) tx.body().get("grantTx"),
+                (String) tx.body().get("reasonCode"),
+                signed.idHex(),
+                Instant.ofEpochMilli(tx.time())));
+      }
+    }
+    events.sort(Comparator.comparing(AccessEvent::loggedAt).thenComparing(AccessEvent::txId));
+    return events;
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<AccessEvent> breakGlassEvents(String channelId) {
+    AccessLedger access = accessLedger(store, channelId);
+    InstitutionId self = self();
+    List<AccessEvent> events = new ArrayList<>();
+    for (AccessLedger.BreakGlass event : access.breakGlassEvents()) {
+      boolean mine =
+          event.accessor().equals(self)
+              || access.record(event.recordId()).map(r -> r.provider().equals(self)).orElse(false);
+      if (mine) {
+        events.add(
+            new AccessEvent(
+                TransactionType.BREAK_GLASS.wireName(),
+                event.recordId(),
+                event.accessor().value(),
+                null,
+                null,
+                event.reasonCode(),
+                event.txId(),
+                Instant.ofEpochMilli(event.time())));
+      }
+    }
+    events.sort(Comparator.comparing(AccessEvent::loggedAt).reversed());
+    return events;
+  }
+
+  private String logAccess(String channelId, String recordId, String basis, String grantTx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", recordId);
+    body.put("version", 1L);
+    body.put("accessor", self().value());
+    body.put("basis", basis);
+    body.put("grantTx", grantTx);
+    return ledger.submit(channelId, "access-logged", body).txId();
+  }
+
+  private AccessLedger.RequestView openRequestOfMine(
+      AccessLedger access, String channelId, String requestId) {
+    require(REQUEST_ID, requestId, "requestId");
+    AccessLedger.RequestView request =
+        access
+            .request(requestId)
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.REQUEST_UNKNOWN,
+                        "no request " + requestId + " on channel " + channelId));
+    AccessLedger.Registration record = access.record(request.recordId()).orElse(null);
+    if (record == null || !record.provider().equals(self())) {
+      throw new CareLedgerException(
+          ErrorCode.NOT_RECORD_PROVIDER,
+          "only the provider of record " + request.recordId() + " decides on this request");
+    }
+    if (request.status() != AccessLedger.Status.OPEN) {
+      throw new CareLedgerException(
+          ErrorCode.REQUEST_CLOSED,
+          "request " + requestId + " is " + request.status().name().toLowerCase() + " already");
+    }
+    if (access.erased(record.recordId())) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_ERASED, "record " + record.recordId() + " was erased");
+    }
+    return request;
+  }
+
+  private static AccessLedger.Registration registered(
+      AccessLedger access, String channelId, String recordId) {
+    return access
+        .record(recordId)
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.TX_UNKNOWN,
+                    "no record " + recordId + " is registered on channel " + channelId));
+  }
+
+  private InstitutionId self() {
+    return keys.identity().institutionId();
+  }
+
+  private static Duration retrieveWait() {
+    return Duration.ofSeconds(Long.getLong(RETRIEVE_WAIT_PROPERTY, 120L));
+  }
+
+  private static void require(Pattern pattern, String value, String what) {
+    if (value == null || !pattern.matcher(value).matches()) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, what + " is missing or malformed");
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // nothing was handed out
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.careledger.interfaces.rest.ledger;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ejb.EJB;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.careledger.application.SharingService;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+
+/**
+ * Access requests and grants on a channel. A data user's node requests ({@code POST requests
+ * {"recordId":"…","purpose":"TREAT"}}); the provider's node lists what waits ({@code GET
+ * requests?status=open}) and grants ({@code POST requests/{id}/grant {"expiresAt":"…"}}, expiry
+ * optional) or denies ({@code POST requests/{id}/deny {"reasonCode":"…"}}); it may revoke a grant
+ * later ({@code POST …/grants/{grantTx}/revoke}, {@link GrantResource}). Each answer names the
+ * committed transaction.
+ */
+@Path("/v1/channels/{channel}/requests")
+@Produces(MediaType.APPLICATION_JSON)
+public class SharingResource {
+
+  @EJB private SharingService sharing;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "clinician", "his-system"})
+  public Response request(@PathParam("channel") String channel, JsonObject body) {
+    SharingService.Requested requested =
+        sharing.request(channel, string(body, "recordId"), string(body, "purpose"));
+    return Response.status(Response.Status.CREATED).entity(requested).build();
+  }
+
+  @GET
+  @RolesAllowed({"admin", "clinician", "his-system", "auditor"})
+  public List<SharingService.RequestView> requests(
+      @PathParam("channel") String channel, @QueryParam("status") @DefaultValue("") String status) {
+    if (!status.isEmpty() && !status.equals("open")) {
+      throw new CareLedgerException(ErrorCode.QUERY_INVALID, "status is 'open' or left out");
+    }
+    return sharing.requests(channel, status.equals("open"));
+  }
+
+  @POST
+  @Path("/{requestId}/grant")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "clinician"})
+  public SharingService.Decision grant(
+      @PathParam("channel") String channel,
+      @PathParam("requestId") String requestId,
+      JsonObject body) {
+    String expiresAt = string(body, "expiresAt");
+    Instant expiry;
+    try {
+      expiry = expiresAt == null ? null : Instant.parse(expiresAt);
+    } catch (DateTimeParseException e) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "expiresAt is an ISO 8601 instant (2026-12-31T00:00:00Z)");
+    }
+    return sharing.grant(channel, requestId, expiry);
+  }
+
+  @POST
+  @Path("/{requestId}/deny")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "clinician"})
+  public SharingService.Decision deny(
+      @PathParam("channel") String channel,
+      @PathParam("requestId") String requestId,
+      JsonObject body) {
+    return sharing.deny(channel, requestId, string(body, "reasonCode"));
+  }
+
+  static String string(JsonObject body, String field) {
+    if (body == null || !body.containsKey(field) || body.isNull(field)) {
+      return null;
+    }
+    try {
+      return body.getString(field);
+    } catch (ClassCastException e) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'" + field + "' must be a string");
+    }
+  }
+}
