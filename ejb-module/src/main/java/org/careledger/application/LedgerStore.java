@@ -34,6 +34,12 @@ public interface LedgerStore {
   /** The canonical bytes of the channel's transactions of one type, in chain order. */
   List<byte[]> transactionsOfType(String channelId, String type);
 
+  /** A committed transaction with the height and consensus time of its block. */
+  record TimedTransaction(byte[] bytes, long height, long blockTime) {}
+
+  /** The channel's committed transactions of any of {@code types}, in chain order. */
+  List<TimedTransaction> transactionsOfTypes(String channelId, java.util.Collection<String> types);
+
   /** Height and index of a transaction, if it is on the chain. */
   Optional<long[]> locate(String channelId, String txId);
 

@@ -109,6 +109,35 @@ public interface SharingService {
    */
   List<AccessEvent> accesses(String channelId, String recordId);
 
+  /**
+   * An auditor's query: every sharing event on the channel (register, request, grant, deny, revoke,
+   * access-logged, access-refused, break-glass, erase) for a record, by or about an institution
+   * ({@code institution} is the author, grantee or accessor), in a consensus-time range ({@code
+   * from} inclusive, {@code to} exclusive). Every field optional.
+   */
+  record AuditQuery(String recordId, String institution, Instant from, Instant to) {}
+
+  /**
+   * One event for the auditor: {@code institution} wrote it, {@code subject} is the grantee or
+   * accessor where there is one; {@code at} is the consensus time of its block.
+   */
+  record AuditEvent(
+      String kind,
+      String recordId,
+      String institution,
+      String subject,
+      String basis,
+      String reasonCode,
+      String txId,
+      long height,
+      Instant at) {}
+
+  /** At most this many audit events per query, oldest first. */
+  int AUDIT_LIMIT = 1000;
+
+  /** The channel's sharing events that match, oldest first, at most {@link #AUDIT_LIMIT}. */
+  List<AuditEvent> audit(String channelId, AuditQuery query);
+
   /** Break-glass events on records this node provides, or by this node, newest first. */
   List<AccessEvent> breakGlassEvents(String channelId);
 }

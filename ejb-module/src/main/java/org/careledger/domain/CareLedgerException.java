@@ -24,4 +24,17 @@ public class CareLedgerException extends RuntimeException {
   public ErrorCode errorCode() {
     return errorCode;
   }
+
+  /**
+   * The first coded failure in {@code e}'s cause chain (e.g. inside the EJB container's {@code
+   * EJBException}), or null.
+   */
+  public static CareLedgerException in(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CareLedgerException coded) {
+        return coded;
+      }
+    }
+    return null;
+  }
 }

@@ -212,6 +212,8 @@ public enum ErrorCode {
   TRANSFER_FAILED(1717),
   /** A request for a record of this node's own institution: it reads its records directly. */
   REQUEST_FOR_OWN_RECORD(1718),
+  /** The caller is authenticated but holds none of the roles the operation needs. */
+  ROLE_REQUIRED(1719),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

@@ -303,6 +303,26 @@ class LedgerIT {
     assertThat(accesses.get(0).path("kind").asText()).isEqualTo("access-logged");
     assertThat(accesses.get(0).path("basis").asText()).isEqualTo("provider");
     assertThat(accesses.get(0).path("txId").asText()).isEqualTo(accessTx);
+    // The auditor's query: by record, institution and time; a clinician may not run it.
+    JsonNode audit = Http.json(get("it-ops", "/channels/" + CHANNEL + "/audit?recordId=lab-1"));
+    assertThat(audit)
+        .extracting(e -> e.path("kind").asText())
+        .containsExactly("register", "access-logged");
+    assertThat(audit.get(1).path("txId").asText()).isEqualTo(accessTx);
+    assertThat(audit.get(1).path("subject").asText()).isEqualTo("it-" + DB);
+    assertThat(
+            Http.json(
+                get(
+                    "it-ops",
+                    "/channels/" + CHANNEL + "/audit?recordId=lab-1&institution=it-" + DB)))
+        .hasSize(2);
+    assertThat(Http.json(get("it-ops", "/channels/" + CHANNEL + "/audit?institution=elsewhere")))
+        .isEmpty();
+    assertThat(Http.json(get("it-ops", "/channels/" + CHANNEL + "/audit?from=2999-01-01")))
+        .isEmpty();
+    assertThat(get("it-ops", "/channels/" + CHANNEL + "/audit?from=yesterday").statusCode())
+        .isEqualTo(400);
+    assertThat(get("it-doctor", "/channels/" + CHANNEL + "/audit").statusCode()).isEqualTo(403);
     assertThat(verify().path("ok").asBoolean()).isTrue();
   }
 

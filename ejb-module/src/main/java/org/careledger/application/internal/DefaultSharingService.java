@@ -72,6 +72,19 @@ public class DefaultSharingService implements SharingService {
           TransactionType.REVOKE,
           TransactionType.BREAK_GLASS);
 
+  /** What an auditor's query covers: every transaction of the sharing flows. */
+  private static final List<TransactionType> AUDITED =
+      List.of(
+          TransactionType.REGISTER,
+          TransactionType.REQUEST,
+          TransactionType.GRANT,
+          TransactionType.DENY,
+          TransactionType.REVOKE,
+          TransactionType.ACCESS_LOGGED,
+          TransactionType.ACCESS_REFUSED,
+          TransactionType.BREAK_GLASS,
+          TransactionType.ERASE);
+
   @EJB private LedgerService ledger;
   @EJB private LedgerStore store;
   @EJB private NodeKeys keys;
@@ -421,6 +434,57 @@ public class DefaultSharingService implements SharingService {
       }
     }
     events.sort(Comparator.comparing(AccessEvent::loggedAt).reversed());
+    return events;
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<AuditEvent> audit(String channelId, AuditQuery query) {
+    if (query.recordId() != null) {
+      require(RECORD_ID, query.recordId(), "recordId");
+    }
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    List<AuditEvent> events = new ArrayList<>();
+    for (LedgerStore.TimedTransaction timed :
+        store.transactionsOfTypes(
+            channelId, AUDITED.stream().map(TransactionType::wireName).toList())) {
+      if (events.size() == AUDIT_LIMIT) {
+        break;
+      }
+      Instant at = Instant.ofEpochMilli(timed.blockTime());
+      if ((query.from() != null && at.isBefore(query.from()))
+          || (query.to() != null && !at.isBefore(query.to()))) {
+        continue;
+      }
+      SignedTransaction signed = SignedTransaction.decode(timed.bytes());
+      Transaction tx = signed.transaction();
+      Map<String, Object> body = tx.body();
+      String recordId = body.get("recordId") instanceof String r ? r : null;
+      String subject =
+          body.get("grantee") instanceof String g
+              ? g
+              : body.get("accessor") instanceof String a ? a : null;
+      if ((query.recordId() != null && !query.recordId().equals(recordId))
+          || (query.institution() != null
+              && !query.institution().equals(tx.author().value())
+              && !query.institution().equals(subject))) {
+        continue;
+      }
+      events.add(
+          new AuditEvent(
+              tx.type().wireName(),
+              recordId,
+              tx.author().value(),
+              subject,
+              body.get("basis") instanceof String b ? b : null,
+              body.get("reasonCode") instanceof String c ? c : null,
+              signed.idHex(),
+              timed.height(),
+              at));
+    }
     return events;
   }
 

@@ -194,6 +194,33 @@ public class JpaLedgerStore implements LedgerStore {
   }
 
   @Override
+  public List<TimedTransaction> transactionsOfTypes(
+      String channelId, java.util.Collection<String> types) {
+    List<Object[]> rows =
+        em.createQuery(
+                "select t.txBytes, t.height, b.headerBytes from LedgerTransactionEntity t,"
+                    + " BlockEntity b where b.channelId = t.channelId and b.height = t.height"
+                    + " and t.channelId = :channel and t.txType in :types"
+                    + " order by t.height, t.txIndex",
+                Object[].class)
+            .setParameter("channel", channelId)
+            .setParameter("types", types)
+            .getResultList();
+    List<TimedTransaction> result = new java.util.ArrayList<>(rows.size());
+    long headerHeight = -1;
+    long time = 0;
+    for (Object[] row : rows) {
+      long height = (Long) row[1];
+      if (height != headerHeight) {
+        time = BlockHeader.decode((byte[]) row[2]).time();
+        headerHeight = height;
+      }
+      result.add(new TimedTransaction((byte[]) row[0], height, time));
+    }
+    return result;
+  }
+
+  @Override
   public Optional<long[]> locate(String channelId, String txId) {
     LedgerTransactionEntity tx =
         em.find(LedgerTransactionEntity.class, new LedgerTransactionEntity.Key(channelId, txId));

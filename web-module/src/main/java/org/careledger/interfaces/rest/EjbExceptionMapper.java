@@ -37,11 +37,6 @@ public class EjbExceptionMapper implements ExceptionMapper<EJBException> {
 
   /** The first coded failure in the cause chain, or null. */
   static CareLedgerException coded(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof CareLedgerException coded) {
-        return coded;
-      }
-    }
-    return null;
+    return CareLedgerException.in(e);
   }
 }

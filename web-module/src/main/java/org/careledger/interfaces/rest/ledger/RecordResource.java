@@ -94,7 +94,7 @@ public class RecordResource {
             patientId, documentClass, instant(from, "from"), instant(to, "to")));
   }
 
-  private static Instant instant(String value, String name) {
+  static Instant instant(String value, String name) {
     if (value == null || value.isEmpty()) {
       return null;
     }

@@ -1,0 +1,283 @@
+package org.careledger.interfaces.soap;
+
+import jakarta.activation.DataHandler;
+import jakarta.activation.DataSource;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.jws.WebMethod;
+import jakarta.jws.WebParam;
+import jakarta.jws.WebResult;
+import jakarta.jws.WebService;
+import jakarta.xml.ws.WebServiceContext;
+import jakarta.xml.ws.soap.MTOM;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.careledger.application.RecordService;
+import org.careledger.application.SharingService;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+
+/**
+ * CareLedger over SOAP 1.1 (JAX-WS on WildFly's Apache CXF), for hospital information systems that
+ * integrate by WSDL: the operations of the REST API with the same meaning, the same role rules
+ * (checked here per operation, as the REST resources' {@code @RolesAllowed}), and faults carrying
+ * the same stable codes ({@link CareLedgerFault}). Documents travel as MTOM attachments, streamed.
+ *
+ * <p>XML parsing is CXF's hardened StAX (Woodstox): a message with a DOCTYPE is refused before any
+ * entity is read, so neither external entities nor entity expansion can happen (tested).
+ */
+@WebService(
+    name = "CareLedger",
+    serviceName = "CareLedgerService",
+    portName = "CareLedgerPort",
+    targetNamespace = CareLedgerSoap.NAMESPACE)
+@MTOM
+public class CareLedgerSoap {
+
+  public static final String NAMESPACE = "urn:careledger:soap:v1";
+
+  private static final Logger LOG = Logger.getLogger(CareLedgerSoap.class.getName());
+  private static final Set<String> WRITERS = Set.of("admin", "clinician", "his-system");
+  private static final Set<String> DECIDERS = Set.of("admin", "clinician");
+  private static final Set<String> AUDITORS = Set.of("admin", "auditor");
+
+  @Resource private WebServiceContext context;
+  @EJB private RecordService records;
+  @EJB private SharingService sharing;
+
+  @WebMethod
+  @WebResult(name = "registered")
+  public SoapTypes.Registered registerRecord(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "documentClass") String documentClass,
+      @WebParam(name = "mediaType") String mediaType,
+      @WebParam(name = "patientId") String patientId,
+      @WebParam(name = "title") String title,
+      @WebParam(name = "documentDate") String documentDate,
+      @WebParam(name = "document") DataHandler document)
+      throws CareLedgerFault {
+    return call(
+        WRITERS,
+        () -> {
+          if (document == null) {
+            throw new CareLedgerException(ErrorCode.TX_MALFORMED, "document is missing");
+          }
+          try (InputStream content = document.getInputStream()) {
+            return new SoapTypes.Registered(
+                records.register(
+                    channel,
+                    new RecordService.Metadata(
+                        recordId, mediaType, documentClass, patientId, title, documentDate),
+                    content));
+          } catch (IOException e) {
+            throw new CareLedgerException(
+                ErrorCode.BLOB_STORE_FAILED, "cannot read the attachment: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  @WebMethod
+  @WebResult(name = "record")
+  public List<SoapTypes.Record> findRecords(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "patientId") String patientId,
+      @WebParam(name = "documentClass") String documentClass,
+      @WebParam(name = "from") String from,
+      @WebParam(name = "to") String to)
+      throws CareLedgerFault {
+    return call(
+        WRITERS,
+        () ->
+            SoapTypes.map(
+                records.find(
+                    channel,
+                    new RecordService.Query(
+                        patientId, documentClass, instant(from, "from"), instant(to, "to"))),
+                SoapTypes.Record::new));
+  }
+
+  @WebMethod
+  @WebResult(name = "requested")
+  public SoapTypes.Requested requestAccess(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "purpose") String purpose)
+      throws CareLedgerFault {
+    return call(
+        WRITERS, () -> new SoapTypes.Requested(sharing.request(channel, recordId, purpose)));
+  }
+
+  @WebMethod
+  @WebResult(name = "request")
+  public List<SoapTypes.Request> listRequests(
+      @WebParam(name = "channel") String channel, @WebParam(name = "openOnly") boolean openOnly)
+      throws CareLedgerFault {
+    return call(
+        Set.of("admin", "clinician", "his-system", "auditor"),
+        () -> SoapTypes.map(sharing.requests(channel, openOnly), SoapTypes.Request::new));
+  }
+
+  @WebMethod
+  @WebResult(name = "decision")
+  public SoapTypes.Decision grantAccess(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "requestId") String requestId,
+      @WebParam(name = "expiresAt") String expiresAt)
+      throws CareLedgerFault {
+    return call(
+        DECIDERS,
+        () ->
+            new SoapTypes.Decision(
+                sharing.grant(
+                    channel,
+                    requestId,
+                    expiresAt == null || expiresAt.isEmpty()
+                        ? null
+                        : instant(expiresAt, "expiresAt"))));
+  }
+
+  @WebMethod
+  @WebResult(name = "decision")
+  public SoapTypes.Decision denyAccess(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "requestId") String requestId,
+      @WebParam(name = "reasonCode") String reasonCode)
+      throws CareLedgerFault {
+    return call(
+        DECIDERS, () -> new SoapTypes.Decision(sharing.deny(channel, requestId, reasonCode)));
+  }
+
+  @WebMethod
+  @WebResult(name = "decision")
+  public SoapTypes.Decision revokeGrant(
+      @WebParam(name = "channel") String channel, @WebParam(name = "grantTx") String grantTx)
+      throws CareLedgerFault {
+    return call(DECIDERS, () -> new SoapTypes.Decision(sharing.revoke(channel, grantTx)));
+  }
+
+  @WebMethod
+  @WebResult(name = "document")
+  public SoapTypes.Document retrieveRecord(
+      @WebParam(name = "channel") String channel, @WebParam(name = "recordId") String recordId)
+      throws CareLedgerFault {
+    return call(WRITERS, () -> document(sharing.retrieve(channel, recordId)));
+  }
+
+  @WebMethod
+  @WebResult(name = "document")
+  public SoapTypes.Document breakGlass(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "reasonCode") String reasonCode)
+      throws CareLedgerFault {
+    return call(DECIDERS, () -> document(sharing.breakGlass(channel, recordId, reasonCode)));
+  }
+
+  @WebMethod
+  @WebResult(name = "event")
+  public List<SoapTypes.AccessEvent> listAccesses(
+      @WebParam(name = "channel") String channel, @WebParam(name = "recordId") String recordId)
+      throws CareLedgerFault {
+    return call(
+        AUDITORS,
+        () -> SoapTypes.map(sharing.accesses(channel, recordId), SoapTypes.AccessEvent::new));
+  }
+
+  @WebMethod
+  @WebResult(name = "txId")
+  public String eraseRecord(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "reasonCode") String reasonCode)
+      throws CareLedgerFault {
+    return call(Set.of("admin"), () -> records.erase(channel, recordId, reasonCode));
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** Checks the caller's roles, runs the operation, and turns any failure into a coded fault. */
+  private <T> T call(Set<String> roles, Supplier<T> operation) throws CareLedgerFault {
+    if (context.getUserPrincipal() == null || roles.stream().noneMatch(context::isUserInRole)) {
+      throw fault(
+          new CareLedgerException(
+              ErrorCode.ROLE_REQUIRED, "this operation needs one of the roles " + roles),
+          "Forbidden");
+    }
+    try {
+      return operation.get();
+    } catch (RuntimeException e) {
+      CareLedgerException coded = CareLedgerException.in(e);
+      if (coded != null) {
+        throw fault(coded, coded.errorCode().name());
+      }
+      LOG.log(Level.SEVERE, "SOAP operation failed", e);
+      throw fault(
+          new CareLedgerException(
+              ErrorCode.INTERNAL_ERROR, "internal error; the node's log has the details"),
+          "Internal Server Error");
+    }
+  }
+
+  private static CareLedgerFault fault(CareLedgerException e, String title) {
+    return new CareLedgerFault(
+        e.errorCode().code() + ": " + e.getMessage(),
+        new SoapTypes.FaultDetail(e.errorCode().code(), title, e.getMessage()));
+  }
+
+  private static SoapTypes.Document document(SharingService.Retrieved retrieved) {
+    SoapTypes.Document document = new SoapTypes.Document();
+    document.accessTx = retrieved.accessTx();
+    document.provider = retrieved.provider();
+    document.content = new DataHandler(new StreamSource(retrieved.plaintext()));
+    return document;
+  }
+
+  private static Instant instant(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return value.length() == 10
+          ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+          : Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new CareLedgerException(
+          ErrorCode.QUERY_INVALID,
+          "'" + name + "' is an ISO 8601 instant (2026-11-23T08:00:00Z) or date (2026-11-23)");
+    }
+  }
+
+  /** A read-once stream as an attachment: MTOM writes it out without buffering it whole. */
+  private record StreamSource(InputStream in) implements DataSource {
+    @Override
+    public InputStream getInputStream() {
+      return in;
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      throw new IOException("read only");
+    }
+
+    @Override
+    public String getContentType() {
+      return "application/octet-stream";
+    }
+
+    @Override
+    public String getName() {
+      return "document";
+    }
+  }
+}
