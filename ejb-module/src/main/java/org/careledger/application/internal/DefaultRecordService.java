@@ -1,6 +1,7 @@
 package org.careledger.application.internal;
 
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -52,6 +53,7 @@ import org.careledger.persistence.sharing.RecordMetadataEntity;
  * neither ciphertext nor ledger entry.
  */
 @Stateless
+@RolesAllowed({"admin", "clinician", "his-system"})
 public class DefaultRecordService implements RecordService {
 
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -221,6 +223,7 @@ public class DefaultRecordService implements RecordService {
   }
 
   @Override
+  @RolesAllowed("admin")
   public String erase(String channelId, String recordId, String reasonCode) {
     require(REASON, reasonCode, "reasonCode (e.g. patient-request)");
     Map<String, Object> registration = registration(channelId, recordId);
@@ -305,6 +308,7 @@ public class DefaultRecordService implements RecordService {
   }
 
   @Override
+  @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public ChainVerifier.Report verifyWithDocuments(String channelId) {
     ChainVerifier.Report chain = ledger.verify(channelId);

@@ -1,5 +1,6 @@
 package org.careledger.application.internal;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -52,6 +53,7 @@ import org.careledger.persistence.offchain.KeyEnvelopeEntity;
  * caller then receives an error.
  */
 @Stateless
+@RolesAllowed({"admin", "clinician", "his-system"})
 public class DefaultSharingService implements SharingService {
 
   /** System property: seconds a retrieval waits for the provider's node (default 120). */
@@ -137,6 +139,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "clinician", "his-system", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<RequestView> requests(String channelId, boolean openOnly) {
     AccessLedger access = accessLedger(store, channelId);
@@ -169,6 +172,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "clinician"})
   public Decision grant(String channelId, String requestId, Instant expiresAt) {
     AccessLedger access = accessLedger(store, channelId);
     AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
@@ -214,6 +218,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "clinician"})
   public Decision deny(String channelId, String requestId, String reasonCode) {
     require(REASON, reasonCode, "reasonCode (e.g. not-involved-in-care)");
     AccessLedger access = accessLedger(store, channelId);
@@ -232,6 +237,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "clinician"})
   public Decision revoke(String channelId, String grantTx) {
     require(TX_ID, grantTx, "grantTx (64 hex digits)");
     AccessLedger access = accessLedger(store, channelId);
@@ -304,6 +310,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "clinician"})
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Retrieved breakGlass(String channelId, String recordId, String reasonCode) {
     require(RECORD_ID, recordId, "recordId");
@@ -378,6 +385,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<AccessEvent> accesses(String channelId, String recordId) {
     require(RECORD_ID, recordId, "recordId");
@@ -411,6 +419,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<AccessEvent> breakGlassEvents(String channelId) {
     AccessLedger access = accessLedger(store, channelId);
@@ -438,6 +447,7 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<AuditEvent> audit(String channelId, AuditQuery query) {
     if (query.recordId() != null) {

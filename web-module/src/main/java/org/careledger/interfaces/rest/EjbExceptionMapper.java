@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
 
 /**
  * A coded failure that reached the resource wrapped by the EJB container: an {@link EJBException}
@@ -37,6 +38,11 @@ public class EjbExceptionMapper implements ExceptionMapper<EJBException> {
 
   /** The first coded failure in the cause chain, or null. */
   static CareLedgerException coded(Throwable e) {
+    if (e instanceof jakarta.ejb.EJBAccessException) {
+      // The service's own role check refused the caller (the resource's check let it through).
+      return new CareLedgerException(
+          ErrorCode.ROLE_REQUIRED, "the caller's roles do not allow this operation");
+    }
     return CareLedgerException.in(e);
   }
 }

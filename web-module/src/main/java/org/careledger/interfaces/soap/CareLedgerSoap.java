@@ -4,6 +4,7 @@ import jakarta.activation.DataHandler;
 import jakarta.activation.DataSource;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
+import jakarta.ejb.EJBAccessException;
 import jakarta.jws.WebMethod;
 import jakarta.jws.WebParam;
 import jakarta.jws.WebResult;
@@ -18,7 +19,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,9 +47,6 @@ public class CareLedgerSoap {
   public static final String NAMESPACE = "urn:careledger:soap:v1";
 
   private static final Logger LOG = Logger.getLogger(CareLedgerSoap.class.getName());
-  private static final Set<String> WRITERS = Set.of("admin", "clinician", "his-system");
-  private static final Set<String> DECIDERS = Set.of("admin", "clinician");
-  private static final Set<String> AUDITORS = Set.of("admin", "auditor");
 
   @Resource private WebServiceContext context;
   @EJB private RecordService records;
@@ -68,7 +65,6 @@ public class CareLedgerSoap {
       @WebParam(name = "document") DataHandler document)
       throws CareLedgerFault {
     return call(
-        WRITERS,
         () -> {
           if (document == null) {
             throw new CareLedgerException(ErrorCode.TX_MALFORMED, "document is missing");
@@ -97,7 +93,6 @@ public class CareLedgerSoap {
       @WebParam(name = "to") String to)
       throws CareLedgerFault {
     return call(
-        WRITERS,
         () ->
             SoapTypes.map(
                 records.find(
@@ -114,8 +109,7 @@ public class CareLedgerSoap {
       @WebParam(name = "recordId") String recordId,
       @WebParam(name = "purpose") String purpose)
       throws CareLedgerFault {
-    return call(
-        WRITERS, () -> new SoapTypes.Requested(sharing.request(channel, recordId, purpose)));
+    return call(() -> new SoapTypes.Requested(sharing.request(channel, recordId, purpose)));
   }
 
   @WebMethod
@@ -123,9 +117,7 @@ public class CareLedgerSoap {
   public List<SoapTypes.Request> listRequests(
       @WebParam(name = "channel") String channel, @WebParam(name = "openOnly") boolean openOnly)
       throws CareLedgerFault {
-    return call(
-        Set.of("admin", "clinician", "his-system", "auditor"),
-        () -> SoapTypes.map(sharing.requests(channel, openOnly), SoapTypes.Request::new));
+    return call(() -> SoapTypes.map(sharing.requests(channel, openOnly), SoapTypes.Request::new));
   }
 
   @WebMethod
@@ -136,7 +128,6 @@ public class CareLedgerSoap {
       @WebParam(name = "expiresAt") String expiresAt)
       throws CareLedgerFault {
     return call(
-        DECIDERS,
         () ->
             new SoapTypes.Decision(
                 sharing.grant(
@@ -154,8 +145,7 @@ public class CareLedgerSoap {
       @WebParam(name = "requestId") String requestId,
       @WebParam(name = "reasonCode") String reasonCode)
       throws CareLedgerFault {
-    return call(
-        DECIDERS, () -> new SoapTypes.Decision(sharing.deny(channel, requestId, reasonCode)));
+    return call(() -> new SoapTypes.Decision(sharing.deny(channel, requestId, reasonCode)));
   }
 
   @WebMethod
@@ -163,7 +153,7 @@ public class CareLedgerSoap {
   public SoapTypes.Decision revokeGrant(
       @WebParam(name = "channel") String channel, @WebParam(name = "grantTx") String grantTx)
       throws CareLedgerFault {
-    return call(DECIDERS, () -> new SoapTypes.Decision(sharing.revoke(channel, grantTx)));
+    return call(() -> new SoapTypes.Decision(sharing.revoke(channel, grantTx)));
   }
 
   @WebMethod
@@ -171,7 +161,7 @@ public class CareLedgerSoap {
   public SoapTypes.Document retrieveRecord(
       @WebParam(name = "channel") String channel, @WebParam(name = "recordId") String recordId)
       throws CareLedgerFault {
-    return call(WRITERS, () -> document(sharing.retrieve(channel, recordId)));
+    return call(() -> document(sharing.retrieve(channel, recordId)));
   }
 
   @WebMethod
@@ -181,7 +171,7 @@ public class CareLedgerSoap {
       @WebParam(name = "recordId") String recordId,
       @WebParam(name = "reasonCode") String reasonCode)
       throws CareLedgerFault {
-    return call(DECIDERS, () -> document(sharing.breakGlass(channel, recordId, reasonCode)));
+    return call(() -> document(sharing.breakGlass(channel, recordId, reasonCode)));
   }
 
   @WebMethod
@@ -190,7 +180,6 @@ public class CareLedgerSoap {
       @WebParam(name = "channel") String channel, @WebParam(name = "recordId") String recordId)
       throws CareLedgerFault {
     return call(
-        AUDITORS,
         () -> SoapTypes.map(sharing.accesses(channel, recordId), SoapTypes.AccessEvent::new));
   }
 
@@ -201,21 +190,30 @@ public class CareLedgerSoap {
       @WebParam(name = "recordId") String recordId,
       @WebParam(name = "reasonCode") String reasonCode)
       throws CareLedgerFault {
-    return call(Set.of("admin"), () -> records.erase(channel, recordId, reasonCode));
+    return call(() -> records.erase(channel, recordId, reasonCode));
   }
 
   // ------------------------------------------------------------------------------------------
 
-  /** Checks the caller's roles, runs the operation, and turns any failure into a coded fault. */
-  private <T> T call(Set<String> roles, Supplier<T> operation) throws CareLedgerFault {
-    if (context.getUserPrincipal() == null || roles.stream().noneMatch(context::isUserInRole)) {
+  /**
+   * Runs the operation and turns any failure into a coded fault. Roles are checked by the services
+   * themselves (EJB {@code @RolesAllowed} in the application's security domain), so SOAP, REST and
+   * the console get the same rules; a refusal is {@code CL-1719}.
+   */
+  private <T> T call(Supplier<T> operation) throws CareLedgerFault {
+    if (context.getUserPrincipal() == null) {
       throw fault(
           new CareLedgerException(
-              ErrorCode.ROLE_REQUIRED, "this operation needs one of the roles " + roles),
+              ErrorCode.ROLE_REQUIRED, "this operation needs a signed-in caller"),
           "Forbidden");
     }
     try {
       return operation.get();
+    } catch (EJBAccessException e) {
+      throw fault(
+          new CareLedgerException(
+              ErrorCode.ROLE_REQUIRED, "the caller's roles do not allow this operation"),
+          "Forbidden");
     } catch (RuntimeException e) {
       CareLedgerException coded = CareLedgerException.in(e);
       if (coded != null) {

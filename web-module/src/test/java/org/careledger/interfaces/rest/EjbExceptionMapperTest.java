@@ -29,4 +29,13 @@ class EjbExceptionMapperTest {
     assertThat(EjbExceptionMapper.coded(new EJBException(new IllegalStateException("x")))).isNull();
     assertThat(EjbExceptionMapper.coded(new EJBException("no cause"))).isNull();
   }
+
+  @Test
+  void aRefusalByTheServicesOwnRoleCheckIsAnsweredWithItsCodeAnd403() {
+    CareLedgerException coded = EjbExceptionMapper.coded(new jakarta.ejb.EJBAccessException("no"));
+
+    assertThat(coded.errorCode()).isEqualTo(ErrorCode.ROLE_REQUIRED);
+    assertThat(CareLedgerExceptionMapper.statusOf(coded.errorCode()).getStatusCode())
+        .isEqualTo(403);
+  }
 }
