@@ -137,6 +137,9 @@ write_descriptor() {
   done
   local c
   for c in "${channels[@]}" $(extra_channels); do args+=(--channel "$c"); done
+  # care-bft's sharing policy: pharmacy-c may receive prescriptions for treatment only, insurer-d
+  # lab reports for payment with the patient's consent (see README, "Channel policies").
+  args+=(--policy "care-bft=$here/src/main/federation/care-bft-policy.json")
   tool "${args[@]}"
 }
 

@@ -82,6 +82,14 @@ public interface SharingService {
    */
   Decision grant(String channelId, String requestId, Instant expiresAt);
 
+  /**
+   * Records a patient's consent decision ({@code permit} or {@code withdraw}) for grants of their
+   * records to {@code grantee}, as the patient gave it to this institution (a signed form, the
+   * patient portal): a {@code consent} transaction with the channel's pseudonym of the patient.
+   * Channel policies that require consent read the latest decision.
+   */
+  Decision consent(String channelId, String patientId, String grantee, String decision);
+
   /** Denies an open request for a record this node provides. */
   Decision deny(String channelId, String requestId, String reasonCode);
 

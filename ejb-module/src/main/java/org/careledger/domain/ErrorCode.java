@@ -214,6 +214,14 @@ public enum ErrorCode {
   REQUEST_FOR_OWN_RECORD(1718),
   /** The caller is authenticated but holds none of the roles the operation needs. */
   ROLE_REQUIRED(1719),
+  /**
+   * A grant the channel's sharing policy does not allow (the grantee's role may not receive that
+   * document class, or not for that purpose, or not without the patient's consent): refused before
+   * it is submitted, and by every member while validating a block.
+   */
+  POLICY_VIOLATION(1720),
+  /** A consent that is not of its form (decision permit or withdraw, a member as grantee). */
+  CONSENT_INVALID(1721),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

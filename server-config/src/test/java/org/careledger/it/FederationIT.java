@@ -667,10 +667,10 @@ class FederationIT {
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     long registerMillis = (System.nanoTime() - started) / 1_000_000;
     BFT_TX_IDS.add(Http.json(registered).path("txId").asText());
-    awaitRecord(2, "care-bft", "large-1");
+    awaitRecord(1, "care-bft", "large-1");
     HttpResponse<String> requested =
         FED.post(
-            2, "/channels/care-bft/requests", "{\"recordId\":\"large-1\",\"purpose\":\"HPAYMT\"}");
+            1, "/channels/care-bft/requests", "{\"recordId\":\"large-1\",\"purpose\":\"TREAT\"}");
     assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
     String requestId = Http.json(requested).path("requestId").asText();
     awaitUntil(
@@ -684,12 +684,12 @@ class FederationIT {
     assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
     String grantTx = Http.json(granted).path("txId").asText();
     awaitUntil(
-        () -> FED.get(2, "/channels/care-bft/requests").body().contains(grantTx),
-        "pharmacy-c holds the grant");
+        () -> FED.get(1, "/channels/care-bft/requests").body().contains(grantTx),
+        "clinic-b holds the grant");
 
     started = System.nanoTime();
     HttpResponse<java.io.InputStream> content =
-        FED.content(2, "care-bft", "large-1", HttpResponse.BodyHandlers.ofInputStream());
+        FED.content(1, "care-bft", "large-1", HttpResponse.BodyHandlers.ofInputStream());
     assertThat(content.statusCode()).isEqualTo(200);
     java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
     long received = 0;
@@ -708,13 +708,110 @@ class FederationIT {
             + " (%.1f MiB/s)%n",
         size >> 20, registerMillis, retrieveMillis, (size / 1048576.0) / (retrieveMillis / 1000.0));
     // Nothing of it stays at the grantee once read.
-    try (Stream<Path> left = Files.walk(HOME.resolve("pharmacy-c"))) {
+    try (Stream<Path> left = Files.walk(HOME.resolve("clinic-b"))) {
       assertThat(
               left.filter(p -> p.toString().contains("/retrieved/"))
                   .filter(Files::isRegularFile)
                   .toList())
           .isEmpty();
     }
+  }
+
+  /**
+   * care-bft's sharing policy (server-config/src/main/federation/care-bft-policy.json, in its
+   * genesis): pharmacy-c may receive prescriptions for treatment only; insurer-d lab reports for
+   * payment, and only with the patient's consent on the chain. A grant that breaks it is refused by
+   * the provider's service, and a grant transaction submitted raw (as a provider that skips its own
+   * check would) is refused by the channel's validation: it commits nowhere.
+   */
+  @Test
+  @Order(5)
+  void aGrantThatBreaksTheChannelPolicyNeverCommitsAndConsentOpensWhatNeedsIt() throws Exception {
+    String patient = "urn:oid:1.2.3|999990080";
+    byte[] document = clinicalDocument(2048);
+    HttpResponse<String> registered =
+        FED.register(0, "care-bft", "claim-1", patient, SHARED_TITLE, document);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    BFT_TX_IDS.add(Http.json(registered).path("txId").asText());
+    awaitRecord(2, "care-bft", "claim-1");
+    awaitRecord(3, "care-bft", "claim-1");
+    String pharmacyRequest = requestAs(2, "claim-1", "TREAT");
+    String insurerRequest = requestAs(3, "claim-1", "HPAYMT");
+    awaitUntil(
+        () -> {
+          String open = FED.get(0, "/channels/care-bft/requests?status=open").body();
+          return open.contains(pharmacyRequest) && open.contains(insurerRequest);
+        },
+        "both requests are open at hospital-a");
+
+    // A lab report (11502-2) is not for a pharmacy: refused with its code.
+    HttpResponse<String> toPharmacy =
+        FED.post(0, "/channels/care-bft/requests/" + pharmacyRequest + "/grant", "{}");
+    assertThat(toPharmacy.statusCode()).as(toPharmacy.body()).isEqualTo(403);
+    assertThat(Http.json(toPharmacy).path("code").asText()).isEqualTo("CL-1720");
+    // The same grant as a raw transaction: refused by the channel's rules, on no chain.
+    String raw =
+        "{\"type\":\"grant\",\"body\":{\"requestId\":\""
+            + pharmacyRequest
+            + "\",\"recordId\":\"claim-1\",\"grantee\":\"pharmacy-c\",\"envelopeHash\":\""
+            + "ab".repeat(32)
+            + "\"}}";
+    HttpResponse<String> rawGrant =
+        FED.send(
+            FED.authorized(0, "/channels/care-bft/transactions?wait=20")
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(raw))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(rawGrant.statusCode()).as(rawGrant.body()).isEqualTo(403);
+    assertThat(Http.json(rawGrant).path("code").asText()).isEqualTo("CL-1720");
+
+    // The insurer may have it for payment, but not before the patient consents.
+    HttpResponse<String> early =
+        FED.post(0, "/channels/care-bft/requests/" + insurerRequest + "/grant", "{}");
+    assertThat(Http.json(early).path("code").asText()).as(early.body()).isEqualTo("CL-1720");
+    HttpResponse<String> consent =
+        FED.send(
+            FED.authorized(0, "/channels/care-bft/consents")
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("CareLedger-Patient-Id", patient)
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"grantee\":\"insurer-d\",\"decision\":\"permit\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+    HttpResponse<String> granted =
+        FED.post(0, "/channels/care-bft/requests/" + insurerRequest + "/grant", "{}");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    String grantTx = Http.json(granted).path("txId").asText();
+    awaitUntil(
+        () -> FED.get(3, "/channels/care-bft/requests").body().contains(grantTx),
+        "insurer-d holds the grant");
+    HttpResponse<byte[]> content =
+        FED.content(3, "care-bft", "claim-1", HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.body()).isEqualTo(document);
+    // Every member holds the consent and the grant, and the pharmacy's request is still open.
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      int member = node;
+      awaitUntil(
+          () -> hasTransaction(member, "care-bft", grantTx), MEMBERS.get(node) + " holds it");
+    }
+    assertThat(FED.get(2, "/channels/care-bft/requests?status=open").body())
+        .contains(pharmacyRequest);
+  }
+
+  private static String requestAs(int node, String recordId, String purpose) throws Exception {
+    HttpResponse<String> requested =
+        FED.post(
+            node,
+            "/channels/care-bft/requests",
+            "{\"recordId\":\"" + recordId + "\",\"purpose\":\"" + purpose + "\"}");
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+    return Http.json(requested).path("requestId").asText();
   }
 
   private static final String SHARED_PATIENT = "urn:oid:1.2.3|999990078";
@@ -758,6 +855,7 @@ class FederationIT {
             LARGE_PATIENT,
             "999990077",
             "999990078",
+            "999990080",
             PATIENT_NAME,
             "Mustermann",
             "Tumour board",

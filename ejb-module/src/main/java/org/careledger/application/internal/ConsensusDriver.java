@@ -82,6 +82,8 @@ import org.careledger.domain.ledger.CommitCertificate;
 import org.careledger.domain.ledger.Member;
 import org.careledger.domain.ledger.Membership;
 import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.sharing.PolicyValidator;
+import org.careledger.domain.sharing.SharingPolicy;
 
 /**
  * Drives one {@link QbftEngine} per federated channel this node is a member of, and is the node's
@@ -153,6 +155,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     final QbftEngine engine;
     final TransactionVerifier verifier;
     final CachingSignatureVerifier signatures;
+    final BlockValidator rules;
     final ReentrantLock lock = new ReentrantLock();
     final Map<String, CompletableFuture<Committed>> waiting = new ConcurrentHashMap<>();
 
@@ -164,12 +167,14 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         Membership membership,
         QbftEngine engine,
         TransactionVerifier verifier,
-        CachingSignatureVerifier signatures) {
+        CachingSignatureVerifier signatures,
+        BlockValidator rules) {
       this.id = id;
       this.membership = membership;
       this.engine = engine;
       this.verifier = verifier;
       this.signatures = signatures;
+      this.rules = rules;
     }
   }
 
@@ -314,6 +319,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         new CachingTransactionVerifier(TransactionVerifier.DIRECT, 100_000);
     CachingSignatureVerifier signatures =
         new CachingSignatureVerifier(Ed25519Signatures.VERIFIER, 20_000);
+    BlockValidator rules = sharingRules(id, channel);
     QbftEngine engine =
         new QbftEngine(
             Ed25519Signatures.signer(selfMember, key),
@@ -324,9 +330,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             new QbftEngine.Services(
                 signatures,
                 verifier,
-                // Sharing policies (issue 5) plug in here; until then the engine's structural
-                // checks (link, tree head, signatures, proposer, time) are the whole validation.
-                BlockValidator.STRUCTURAL_ONLY,
+                rules,
                 new LedgerView() {
                   @Override
                   public boolean containsTransaction(byte[] txId) {
@@ -343,9 +347,38 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
                   }
                 }));
     ChannelRuntime runtime =
-        new ChannelRuntime(channel.id(), membership, engine, verifier, signatures);
+        new ChannelRuntime(channel.id(), membership, engine, verifier, signatures, rules);
     channels.put(id, runtime);
     call(runtime, () -> engine.start(now()));
+  }
+
+  /**
+   * The channel's sharing policy (its {@code consentPolicy}, which the genesis block carries) as
+   * block validation, over this node's committed chain; no extra check where the policy is open.
+   */
+  private BlockValidator sharingRules(String channelId, FederationChannel channel) {
+    SharingPolicy policy = SharingPolicy.parse(channel.consentPolicy());
+    if (policy.isOpen()) {
+      return BlockValidator.STRUCTURAL_ONLY;
+    }
+    return new PolicyValidator(
+        policy,
+        new PolicyValidator.ChainFacts() {
+          @Override
+          public Optional<PolicyValidator.RecordFacts> record(String recordId) {
+            return tx.recordFacts(channelId, recordId);
+          }
+
+          @Override
+          public Optional<PolicyValidator.RequestFacts> request(String requestId) {
+            return tx.requestFacts(channelId, requestId);
+          }
+
+          @Override
+          public Optional<String> consent(String patient, String grantee) {
+            return tx.consent(channelId, patient, grantee);
+          }
+        });
   }
 
   private Path descriptorFile() {
@@ -436,6 +469,9 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
           ErrorCode.CHANNEL_UNKNOWN, "no federated channel " + channelId + " on this node");
     }
     runtime.verifier.verify(transaction, runtime.membership);
+    // What the channel's rules refuse is refused here at once, with its code, rather than
+    // dropped by every member's pool while the submitter waits for a commit that cannot come.
+    runtime.rules.admit(transaction);
     String txId = transaction.idHex();
     CompletableFuture<Committed> done =
         runtime.waiting.computeIfAbsent(txId, k -> new CompletableFuture<>());

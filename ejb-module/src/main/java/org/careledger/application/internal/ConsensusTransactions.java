@@ -99,4 +99,57 @@ public class ConsensusTransactions {
       transport.send(message.peer(), message.bytes());
     }
   }
+
+  /** The class and patient of a record's registration on the channel (from the record index). */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<org.careledger.domain.sharing.PolicyValidator.RecordFacts> recordFacts(
+      String channelId, String recordId) {
+    return em
+        .createQuery(
+            "select r from RecordIndexEntity r where r.channelId = :channel"
+                + " and r.recordId = :record order by r.height",
+            org.careledger.persistence.sharing.RecordIndexEntity.class)
+        .setParameter("channel", channelId)
+        .setParameter("record", recordId)
+        .setMaxResults(1)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .map(
+            r ->
+                new org.careledger.domain.sharing.PolicyValidator.RecordFacts(
+                    r.getDocumentClass(), r.getPseudonym()));
+  }
+
+  /** The requester, record and purpose of an access request on the channel. */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<org.careledger.domain.sharing.PolicyValidator.RequestFacts> requestFacts(
+      String channelId, String requestId) {
+    for (byte[] bytes : store.transactionsOfType(channelId, "request")) {
+      org.careledger.domain.ledger.Transaction tx =
+          org.careledger.domain.ledger.SignedTransaction.decode(bytes).transaction();
+      if (requestId.equals(tx.body().get("requestId"))) {
+        return Optional.of(
+            new org.careledger.domain.sharing.PolicyValidator.RequestFacts(
+                tx.author().value(),
+                String.valueOf(tx.body().get("recordId")),
+                String.valueOf(tx.body().get("purpose"))));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The latest consent decision on the channel of a patient (pseudonym) for a grantee. */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<String> consent(String channelId, String patient, String grantee) {
+    String decision = null;
+    for (byte[] bytes : store.transactionsOfType(channelId, "consent")) {
+      java.util.Map<String, Object> body =
+          org.careledger.domain.ledger.SignedTransaction.decode(bytes).transaction().body();
+      if (patient.equals(body.get("patient")) && grantee.equals(body.get("scope"))) {
+        decision = String.valueOf(body.get("decision"));
+      }
+    }
+    return Optional.ofNullable(decision);
+  }
 }

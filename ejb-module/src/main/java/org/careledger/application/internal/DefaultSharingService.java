@@ -93,6 +93,7 @@ public class DefaultSharingService implements SharingService {
   @EJB private RecordService records;
   @EJB private ConsensusService consensus;
   @EJB private DocumentTransfers transfers;
+  @EJB private org.careledger.application.PatientIdentities identities;
 
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
@@ -215,6 +216,28 @@ public class DefaultSharingService implements SharingService {
     LedgerService.Committed committed = ledger.submit(channelId, "grant", body);
     return new Decision(
         requestId, record.recordId(), grantee, committed.txId(), committed.height());
+  }
+
+  @Override
+  @RolesAllowed({"admin", "clinician"})
+  public Decision consent(String channelId, String patientId, String grantee, String decision) {
+    if (!"permit".equals(decision) && !"withdraw".equals(decision)) {
+      throw new CareLedgerException(ErrorCode.CONSENT_INVALID, "decision is permit or withdraw");
+    }
+    if (grantee == null || consensus.agreementCertificate(grantee).isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.CONSENT_INVALID, "grantee must be a member of the federation: " + grantee);
+    }
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("patient", identities.pseudonymOf(channelId, patientId));
+    body.put("scope", grantee);
+    body.put("decision", decision);
+    LedgerService.Committed committed = ledger.submit(channelId, "consent", body);
+    return new Decision(null, null, grantee, committed.txId(), committed.height());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.careledger.domain.consensus;
 
 import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.SignedTransaction;
 
 /**
  * The channel's own rules for a proposed block (sharing policies and the like), checked by every
@@ -19,4 +20,12 @@ public interface BlockValidator {
    * Throws a {@link org.careledger.domain.CareLedgerException} naming the broken rule, or returns.
    */
   void validate(BlockHeader parent, ProposedBlock block);
+
+  /**
+   * Whether a transaction may enter the pending pool, judged against the committed chain alone;
+   * throws a {@link org.careledger.domain.CareLedgerException} naming the broken rule. A proposer
+   * also leaves out of its block what {@link #validate} would refuse, so a transaction that breaks
+   * a rule can neither commit nor stall the channel.
+   */
+  default void admit(SignedTransaction transaction) {}
 }

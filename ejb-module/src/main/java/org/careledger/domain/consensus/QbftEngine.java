@@ -799,7 +799,29 @@ public class QbftEngine {
       batch.add(pending.transaction());
     }
     long time = Math.max(now, head.time());
-    return new ProposedBlock(Block.header(channel, head, batch, time, self), batch);
+    ProposedBlock block = new ProposedBlock(Block.header(channel, head, batch, time, self), batch);
+    try {
+      services.validator().validate(head, block);
+      return block;
+    } catch (CareLedgerException whole) {
+      // Some transaction breaks the channel's rules as things stand now (admitted earlier, the
+      // chain has moved on): leave out, and forget, each one that the block would not take.
+      List<SignedTransaction> kept = new ArrayList<>();
+      for (SignedTransaction tx : batch) {
+        kept.add(tx);
+        try {
+          services
+              .validator()
+              .validate(
+                  head, new ProposedBlock(Block.header(channel, head, kept, time, self), kept));
+        } catch (CareLedgerException e) {
+          kept.remove(kept.size() - 1);
+          pool.remove(tx.idHex());
+          drop(ErrorCode.CONSENSUS_TRANSACTION_REJECTED, e.getMessage());
+        }
+      }
+      return new ProposedBlock(Block.header(channel, head, kept, time, self), kept);
+    }
   }
 
   private void propose(
@@ -974,6 +996,7 @@ public class QbftEngine {
     }
     try {
       services.transactions().verify(tx, membership);
+      services.validator().admit(tx);
     } catch (CareLedgerException e) {
       drop(ErrorCode.CONSENSUS_TRANSACTION_REJECTED, e.getMessage());
       return;

@@ -76,6 +76,9 @@ public record FederationChannel(
               + e.getMessage(),
           e);
     }
+    // The sharing policy every member evaluates while validating blocks: a descriptor whose
+    // policy cannot be read is refused here, before any genesis is derived from it.
+    org.careledger.domain.sharing.SharingPolicy.parse(consentPolicy);
   }
 
   public boolean hasMember(InstitutionId institution) {

@@ -46,6 +46,20 @@ final class EngineHarness {
   }
 
   QbftEngine engine(int member, SignedState state, QbftEngine.Fault fault, LedgerView ledger) {
+    return engine(member, state, fault, ledger, BlockValidator.STRUCTURAL_ONLY);
+  }
+
+  /** An engine whose channel has rules of its own beside the structural checks. */
+  QbftEngine engineWith(int member, BlockValidator rules) {
+    return engine(member, null, QbftEngine.Fault.NONE, id -> false, rules);
+  }
+
+  QbftEngine engine(
+      int member,
+      SignedState state,
+      QbftEngine.Fault fault,
+      LedgerView ledger,
+      BlockValidator rules) {
     QbftEngine engine =
         new QbftEngine(
             signer(member),
@@ -53,8 +67,7 @@ final class EngineHarness {
             genesis.header(),
             state,
             CONFIG,
-            new QbftEngine.Services(
-                hmac, ConsensusFixture.TX_VERIFIER, BlockValidator.STRUCTURAL_ONLY, ledger),
+            new QbftEngine.Services(hmac, ConsensusFixture.TX_VERIFIER, rules, ledger),
             fault);
     engine.start(ConsensusFixture.T0);
     return engine;

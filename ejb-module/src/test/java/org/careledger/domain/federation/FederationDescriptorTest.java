@@ -50,7 +50,7 @@ class FederationDescriptorTest {
         .extracting(InstitutionId::value)
         .containsExactly("clinic-b", "hospital-a", "insurer-d", "pharmacy-c");
     assertThat(bft.batch()).isEqualTo(new BatchBounds(500, 50));
-    assertThat(bft.consentPolicy()).containsEntry("patientConsentRequired", true);
+    assertThat(bft.consentPolicy()).containsKeys("roles", "rules");
     assertThat(d.membership(new ChannelId("care-bft")).quorum()).isEqualTo(3);
   }
 

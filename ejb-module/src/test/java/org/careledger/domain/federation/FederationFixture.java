@@ -95,8 +95,12 @@ final class FederationFixture {
     json.put("members", new ArrayList<Object>(members));
     json.put("consensus", consensus);
     Map<String, Object> policy = new LinkedHashMap<>();
-    policy.put("patientConsentRequired", true);
-    policy.put("roles", new LinkedHashMap<>(Map.of("pharmacy", List.of("prescription"))));
+    policy.put("roles", new LinkedHashMap<>(Map.of("pharmacy-c", "pharmacy")));
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("role", "pharmacy");
+    rule.put("documentClasses", new ArrayList<Object>(List.of("57833-6")));
+    rule.put("purposes", new ArrayList<Object>(List.of("TREAT")));
+    policy.put("rules", new ArrayList<Object>(List.of(rule)));
     json.put("consentPolicy", policy);
     Map<String, Object> batch = new LinkedHashMap<>();
     batch.put("maxTransactions", 500L);

@@ -62,6 +62,25 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
     }
   }
 
+  /** {@code channels} with the sharing policies given by channel id; the others as they are. */
+  static List<Channel> withPolicies(List<Channel> channels, Map<String, JsonObject> policies) {
+    List<Channel> result = new ArrayList<>();
+    for (Channel c : channels) {
+      JsonObject policy = policies.get(c.id());
+      result.add(
+          policy == null
+              ? c
+              : new Channel(
+                  c.id(),
+                  c.members(),
+                  c.consensus(),
+                  policy,
+                  c.maxTransactions(),
+                  c.maxDelayMillis()));
+    }
+    return result;
+  }
+
   /**
    * {@code fresh} channels (from the launcher's command line) with the consent policy and batch
    * bounds of the same-named channels of {@code previous}, the descriptor already written: running

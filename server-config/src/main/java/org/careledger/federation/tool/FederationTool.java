@@ -100,6 +100,21 @@ public final class FederationTool {
       }
       channels.add(new Descriptor.Channel(parts[0], List.of(parts[2].split(",")), parts[1]));
     }
+    // A channel's sharing policy (its consentPolicy) from a JSON file: --policy ID=FILE. Applied
+    // to the channels as the command line gives them; then a descriptor already written keeps its
+    // own (an operator's edit wins, and a genesis never changes under the members).
+    Map<String, jakarta.json.JsonObject> policies = new LinkedHashMap<>();
+    for (String spec : options.getOrDefault("policy", List.of())) {
+      String[] parts = spec.split("=", 2);
+      if (parts.length != 2) {
+        throw new IllegalArgumentException("--policy wants CHANNEL=FILE: " + spec);
+      }
+      try (jakarta.json.JsonReader reader =
+          jakarta.json.Json.createReader(Files.newBufferedReader(Path.of(parts[1])))) {
+        policies.put(parts[0], reader.readObject());
+      }
+    }
+    channels = Descriptor.withPolicies(channels, policies);
     if (old != null) {
       channels = Descriptor.keepSettingsOf(old, channels);
     }

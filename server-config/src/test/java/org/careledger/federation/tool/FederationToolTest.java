@@ -68,6 +68,23 @@ class FederationToolTest {
   }
 
   @Test
+  void aPolicyFileGoesIntoAFreshChannelButAWrittenDescriptorKeepsItsOwn() {
+    Descriptor written = BridgeCliTest.fourMembers();
+    jakarta.json.JsonObject policy =
+        jakarta.json.Json.createObjectBuilder()
+            .add("roles", jakarta.json.Json.createObjectBuilder().add("pharmacy-c", "pharmacy"))
+            .build();
+    List<Descriptor.Channel> fresh =
+        Descriptor.withPolicies(written.channels(), java.util.Map.of("care-bft", policy));
+
+    assertThat(fresh.get(0).consentPolicy()).isEqualTo(policy);
+    assertThat(fresh.get(1).consentPolicy()).isEqualTo(written.channels().get(1).consentPolicy());
+    // Written before with another policy: that one stays.
+    assertThat(Descriptor.keepSettingsOf(written, fresh).get(0).consentPolicy())
+        .isEqualTo(written.channels().get(0).consentPolicy());
+  }
+
+  @Test
   void descriptorNamingAStrangerInAChannelIsRefused() {
     String json = BridgeCliTest.fourMembers().toJson().replace("\"insurer-d\"\n", "\"mallory\"\n");
 

@@ -31,7 +31,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           Response.Status.NOT_FOUND;
       case CHANNEL_EXISTS, RECORD_EXISTS, REQUEST_CLOSED, REQUEST_FOR_OWN_RECORD ->
           Response.Status.CONFLICT;
-      case ACCESS_DENIED, NOT_RECORD_PROVIDER, ROLE_REQUIRED -> Response.Status.FORBIDDEN;
+      case ACCESS_DENIED, NOT_RECORD_PROVIDER, ROLE_REQUIRED, POLICY_VIOLATION ->
+          Response.Status.FORBIDDEN;
       case REQUEST_UNKNOWN, GRANT_UNKNOWN -> Response.Status.NOT_FOUND;
       case TRANSFER_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
       case TRANSFER_FAILED -> Response.Status.BAD_GATEWAY;
@@ -48,7 +49,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           PATIENT_ID_INVALID,
           RECORD_METADATA_INVALID,
           QUERY_INVALID,
-          PURPOSE_INVALID ->
+          PURPOSE_INVALID,
+          CONSENT_INVALID ->
           Response.Status.BAD_REQUEST;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };

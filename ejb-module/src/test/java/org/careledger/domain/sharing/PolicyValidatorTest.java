@@ -1,0 +1,180 @@
+package org.careledger.domain.sharing;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.consensus.ProposedBlock;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.LedgerFixture;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.TransactionType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The policy in block validation: grants judged from the committed chain and from what comes before
+ * them in the same block; a grant that names no request or record is refused too.
+ */
+class PolicyValidatorTest {
+
+  private static final String PATIENT = "cd".repeat(32);
+  private final LedgerFixture f =
+      new LedgerFixture("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
+  private final Block genesis = f.genesis();
+
+  private final Map<String, PolicyValidator.RecordFacts> records = new HashMap<>();
+  private final Map<String, PolicyValidator.RequestFacts> requests = new HashMap<>();
+  private final Map<String, String> consents = new HashMap<>();
+  private final PolicyValidator validator =
+      new PolicyValidator(
+          SharingPolicyTest.example(),
+          new PolicyValidator.ChainFacts() {
+            @Override
+            public Optional<PolicyValidator.RecordFacts> record(String recordId) {
+              return Optional.ofNullable(records.get(recordId));
+            }
+
+            @Override
+            public Optional<PolicyValidator.RequestFacts> request(String requestId) {
+              return Optional.ofNullable(requests.get(requestId));
+            }
+
+            @Override
+            public Optional<String> consent(String patient, String grantee) {
+              return Optional.ofNullable(consents.get(patient + "/" + grantee));
+            }
+          });
+
+  private SignedTransaction grant(String requestId, String recordId, String grantee) {
+    return f.tx(
+        0,
+        TransactionType.GRANT,
+        body(
+            "requestId",
+            requestId,
+            "recordId",
+            recordId,
+            "grantee",
+            grantee,
+            "envelopeHash",
+            "ee".repeat(32)));
+  }
+
+  private SignedTransaction request(int author, String requestId, String recordId, String purpose) {
+    return f.tx(
+        author,
+        TransactionType.REQUEST,
+        body("requestId", requestId, "scope", "record", "recordId", recordId, "purpose", purpose));
+  }
+
+  private SignedTransaction consent(String grantee, String decision) {
+    return f.tx(
+        0,
+        TransactionType.CONSENT,
+        body("patient", PATIENT, "scope", grantee, "decision", decision));
+  }
+
+  private static Map<String, Object> body(Object... pairs) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      body.put((String) pairs[i], pairs[i + 1]);
+    }
+    return body;
+  }
+
+  private void validate(SignedTransaction... txs) {
+    ProposedBlock block =
+        new ProposedBlock(
+            Block.header(
+                LedgerFixture.CHANNEL,
+                genesis.header(),
+                List.of(txs),
+                1L,
+                f.members.get(0).institution()),
+            List.of(txs));
+    validator.validate(genesis.header(), block);
+  }
+
+  private static void assertViolation(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            CareLedgerException.class,
+            e ->
+                org.assertj.core.api.Assertions.assertThat(e.errorCode())
+                    .isEqualTo(ErrorCode.POLICY_VIOLATION));
+  }
+
+  @Test
+  void aGrantTheRulesAllowPassesAndOneTheyDoNotIsRefused() {
+    records.put("rx-1", new PolicyValidator.RecordFacts("57833-6", PATIENT));
+    records.put("lab-1", new PolicyValidator.RecordFacts("11502-2", PATIENT));
+    requests.put("q1", new PolicyValidator.RequestFacts("pharmacy-c", "rx-1", "TREAT"));
+    requests.put("q2", new PolicyValidator.RequestFacts("pharmacy-c", "lab-1", "TREAT"));
+
+    assertThatCode(() -> validate(grant("q1", "rx-1", "pharmacy-c"))).doesNotThrowAnyException();
+    assertViolation(() -> validate(grant("q2", "lab-1", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("q2", "lab-1", "pharmacy-c")));
+    // One bad grant makes the whole block unacceptable.
+    assertViolation(
+        () -> validate(grant("q1", "rx-1", "pharmacy-c"), grant("q2", "lab-1", "pharmacy-c")));
+  }
+
+  @Test
+  void consentOnTheChainOrEarlierInTheBlockCountsAndItsWithdrawalToo() {
+    records.put("lab-1", new PolicyValidator.RecordFacts("11502-2", PATIENT));
+    requests.put("q3", new PolicyValidator.RequestFacts("insurer-d", "lab-1", "HPAYMT"));
+
+    assertViolation(() -> validate(grant("q3", "lab-1", "insurer-d")));
+    assertThatCode(
+            () -> validate(consent("insurer-d", "permit"), grant("q3", "lab-1", "insurer-d")))
+        .doesNotThrowAnyException();
+    consents.put(PATIENT + "/insurer-d", "permit");
+    assertThatCode(() -> validator.admit(grant("q3", "lab-1", "insurer-d")))
+        .doesNotThrowAnyException();
+    assertViolation(
+        () -> validate(consent("insurer-d", "withdraw"), grant("q3", "lab-1", "insurer-d")));
+  }
+
+  @Test
+  void aRequestAndARegistrationEarlierInTheBlockAreSeen() {
+    Map<String, Object> registration =
+        body(
+            "recordId",
+            "rx-2",
+            "version",
+            1L,
+            "contentHash",
+            "ab".repeat(32),
+            "size",
+            10L,
+            "mediaType",
+            "application/pdf",
+            "documentClass",
+            "57833-6",
+            "patient",
+            PATIENT);
+    assertThatCode(
+            () ->
+                validate(
+                    f.tx(0, TransactionType.REGISTER, registration),
+                    request(2, "q4", "rx-2", "TREAT"),
+                    grant("q4", "rx-2", "pharmacy-c")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aGrantNamingNoRequestNoRecordOrAnotherRequesterIsRefused() {
+    records.put("rx-1", new PolicyValidator.RecordFacts("57833-6", PATIENT));
+    requests.put("q1", new PolicyValidator.RequestFacts("pharmacy-c", "rx-1", "TREAT"));
+
+    assertViolation(() -> validator.admit(grant("nope", "rx-1", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("q1", "rx-9", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("q1", "rx-1", "clinic-b")));
+  }
+}
