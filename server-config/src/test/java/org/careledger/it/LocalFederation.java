@@ -254,29 +254,19 @@ final class LocalFederation implements AutoCloseable {
    */
   void captureInbound(int node) throws Exception {
     String server = "/subsystem=messaging-activemq/server=default";
-    Path script = Files.createTempFile(home, ".capture", ".cli");
-    try {
-      Files.writeString(
-          script,
-          String.join(
-              "\n",
-              "if (outcome != success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
-              server
-                  + "/jms-queue=CareLedgerCapture:add(entries=[\"java:/jms/careledger/Capture\"],"
-                  + " durable=true)",
-              "end-if",
-              "if (outcome != success) of " + server + "/divert=careledger-capture:read-resource",
-              server
-                  + "/divert=careledger-capture:add(divert-address="
-                  + INBOUND_ADDRESS
-                  + ", forwarding-address=jms.queue.CareLedgerCapture, exclusive=false)",
-              "end-if",
-              ""));
-      Run run = nodeSh(node, "cli", "--file=" + script);
-      assertThat(run.exitCode()).as(run.output()).isZero();
-    } finally {
-      Files.deleteIfExists(script);
-    }
+    cliScript(
+        node,
+        "if (outcome != success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
+        server
+            + "/jms-queue=CareLedgerCapture:add(entries=[\"java:/jms/careledger/Capture\"],"
+            + " durable=true)",
+        "end-if",
+        "if (outcome != success) of " + server + "/divert=careledger-capture:read-resource",
+        server
+            + "/divert=careledger-capture:add(divert-address="
+            + INBOUND_ADDRESS
+            + ", forwarding-address=jms.queue.CareLedgerCapture, exclusive=false)",
+        "end-if");
   }
 
   /** The Artemis address of the federation inbound queue. */
@@ -348,23 +338,20 @@ final class LocalFederation implements AutoCloseable {
 
   private void addAdmin(int node) throws Exception {
     String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
-    Path script = Files.createTempFile(home, ".admin", ".cli");
+    cliScript(
+        node,
+        "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
+        realm + ":add-identity(identity=" + ADMIN + ")",
+        realm + ":set-password(identity=" + ADMIN + ", clear={password=\"" + password + "\"})",
+        realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
+        "end-if");
+  }
+
+  /** Runs guarded jboss-cli lines against the running node, from a temporary script file. */
+  private void cliScript(int node, String... lines) throws Exception {
+    Path script = Files.createTempFile(home, ".script", ".cli");
     try {
-      Files.writeString(
-          script,
-          String.join(
-              "\n",
-              "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
-              realm + ":add-identity(identity=" + ADMIN + ")",
-              realm
-                  + ":set-password(identity="
-                  + ADMIN
-                  + ", clear={password=\""
-                  + password
-                  + "\"})",
-              realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
-              "end-if",
-              ""));
+      Files.writeString(script, String.join("\n", lines) + "\n");
       Run run = nodeSh(node, "cli", "--file=" + script);
       assertThat(run.exitCode()).as(run.output()).isZero();
     } finally {

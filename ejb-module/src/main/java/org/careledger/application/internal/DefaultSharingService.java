@@ -298,14 +298,8 @@ public class DefaultSharingService implements SharingService {
   @Override
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Retrieved retrieve(String channelId, String recordId) {
-    require(RECORD_ID, recordId, "recordId");
     AccessLedger access = accessLedger(store, channelId);
-    AccessLedger.Registration record = registered(access, channelId, recordId);
-    if (access.erased(recordId)) {
-      throw new CareLedgerException(
-          ErrorCode.RECORD_ERASED,
-          "record " + recordId + " was erased: its content no longer exists");
-    }
+    AccessLedger.Registration record = readable(access, channelId, recordId);
     InstitutionId self = self();
     if (record.provider().equals(self)) {
       InputStream plaintext = records.read(channelId, recordId);
@@ -336,15 +330,9 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "clinician"})
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Retrieved breakGlass(String channelId, String recordId, String reasonCode) {
-    require(RECORD_ID, recordId, "recordId");
     require(REASON, reasonCode, "reasonCode (mandatory, e.g. unconscious-patient)");
     AccessLedger access = accessLedger(store, channelId);
-    AccessLedger.Registration record = registered(access, channelId, recordId);
-    if (access.erased(recordId)) {
-      throw new CareLedgerException(
-          ErrorCode.RECORD_ERASED,
-          "record " + recordId + " was erased: its content no longer exists");
-    }
+    AccessLedger.Registration record = readable(access, channelId, recordId);
     if (record.provider().equals(self())) {
       throw new CareLedgerException(
           ErrorCode.REQUEST_FOR_OWN_RECORD,
@@ -558,6 +546,19 @@ public class DefaultSharingService implements SharingService {
           ErrorCode.RECORD_ERASED, "record " + record.recordId() + " was erased");
     }
     return request;
+  }
+
+  /** The record's registration, if it names a record of the channel whose content still exists. */
+  private static AccessLedger.Registration readable(
+      AccessLedger access, String channelId, String recordId) {
+    require(RECORD_ID, recordId, "recordId");
+    AccessLedger.Registration record = registered(access, channelId, recordId);
+    if (access.erased(recordId)) {
+      throw new CareLedgerException(
+          ErrorCode.RECORD_ERASED,
+          "record " + recordId + " was erased: its content no longer exists");
+    }
+    return record;
   }
 
   private static AccessLedger.Registration registered(

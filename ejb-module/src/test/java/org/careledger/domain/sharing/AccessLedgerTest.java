@@ -3,7 +3,6 @@ package org.careledger.domain.sharing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.careledger.domain.identity.InstitutionId;
@@ -63,11 +62,7 @@ class AccessLedgerTest {
   }
 
   private static Map<String, Object> body(Object... pairs) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      body.put((String) pairs[i], pairs[i + 1]);
-    }
-    return body;
+    return Bodies.of(pairs);
   }
 
   private InstitutionId institution(int member) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,11 +80,7 @@ class PolicyValidatorTest {
   }
 
   private static Map<String, Object> body(Object... pairs) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      body.put((String) pairs[i], pairs[i + 1]);
-    }
-    return body;
+    return Bodies.of(pairs);
   }
 
   private void validate(SignedTransaction... txs) {

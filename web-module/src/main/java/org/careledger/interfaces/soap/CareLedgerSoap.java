@@ -15,9 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -242,18 +239,7 @@ public class CareLedgerSoap {
   }
 
   private static Instant instant(String value, String name) {
-    if (value == null || value.isEmpty()) {
-      return null;
-    }
-    try {
-      return value.length() == 10
-          ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
-          : Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new CareLedgerException(
-          ErrorCode.QUERY_INVALID,
-          "'" + name + "' is an ISO 8601 instant (2026-11-23T08:00:00Z) or date (2026-11-23)");
-    }
+    return org.careledger.interfaces.rest.ledger.RecordResource.instant(value, name);
   }
 
   /** A read-once stream as an attachment: MTOM writes it out without buffering it whole. */

@@ -94,7 +94,11 @@ public class RecordResource {
             patientId, documentClass, instant(from, "from"), instant(to, "to")));
   }
 
-  static Instant instant(String value, String name) {
+  /**
+   * A query's time: an ISO 8601 instant, or a date meaning its start in UTC; null when absent.
+   * Shared with the SOAP interface, so both read times alike.
+   */
+  public static Instant instant(String value, String name) {
     if (value == null || value.isEmpty()) {
       return null;
     }
