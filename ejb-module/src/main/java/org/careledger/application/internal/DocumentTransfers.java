@@ -12,11 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,6 +39,7 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.sharing.AccessLedger;
 import org.careledger.domain.sharing.DocumentTransfer;
 import org.careledger.infrastructure.offchain.FileBlobStore;
+import org.careledger.infrastructure.offchain.ReceivedDocument;
 import org.careledger.persistence.offchain.BlobEntity;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
 
@@ -97,11 +96,8 @@ public class DocumentTransfers {
     final String contentHash;
     final long size;
     final Path directory;
-    final Path file;
-    final FileChannel channel;
-    final BitSet received;
+    final ReceivedDocument document;
     final CompletableFuture<Fetched> done = new CompletableFuture<>();
-    byte[] envelope;
 
     Incoming(InstitutionId provider, String contentHash, long size, Path directory)
         throws IOException {
@@ -109,11 +105,7 @@ public class DocumentTransfers {
       this.contentHash = contentHash;
       this.size = size;
       this.directory = directory;
-      Path temp = Files.createDirectories(directory.resolve("incoming"));
-      this.file = temp.resolve("transfer.part");
-      this.channel =
-          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      this.received = new BitSet(DocumentTransfer.chunkCount(size));
+      this.document = new ReceivedDocument(directory, DocumentTransfer.chunkCount(size));
     }
   }
 
@@ -159,7 +151,7 @@ public class DocumentTransfers {
               + " within "
               + wait.toSeconds()
               + " s ("
-              + transfer.received.cardinality()
+              + transfer.document.chunksReceived()
               + " of "
               + DocumentTransfer.chunkCount(record.size())
               + " chunks arrived)");
@@ -173,7 +165,7 @@ public class DocumentTransfers {
       throw new CareLedgerException(ErrorCode.TRANSFER_TIMEOUT, "interrupted while waiting", e);
     } finally {
       incoming.remove(key);
-      closeQuietly(transfer.channel);
+      closeQuietly(transfer.document);
       if (!transfer.done.isDone() || transfer.done.isCompletedExceptionally()) {
         discard(directory);
       }
@@ -232,35 +224,16 @@ public class DocumentTransfers {
       return;
     }
     try {
-      ByteBuffer data = ByteBuffer.wrap(chunk.data());
-      long position = chunk.offset();
-      while (data.hasRemaining()) {
-        position += transfer.channel.write(data, position);
+      if (!transfer.document.accept(
+          chunk.index(), chunk.offset(), chunk.data(), chunk.envelope())) {
+        return; // more to come, or a repeat of a chunk that is here already
       }
-    } catch (IOException e) {
+      FileBlobStore placed = transfer.document.place(transfer.contentHash);
+      transfer.done.complete(new Fetched(transfer.directory, placed, transfer.document.envelope()));
+    } catch (IOException | RuntimeException e) {
       transfer.done.completeExceptionally(
-          new CareLedgerException(ErrorCode.BLOB_STORE_FAILED, "cannot write a chunk: " + e, e));
-      return;
-    }
-    boolean complete;
-    synchronized (transfer) {
-      if (chunk.index() == 0) {
-        transfer.envelope = chunk.envelope();
-      }
-      transfer.received.set(chunk.index());
-      complete = transfer.received.cardinality() == chunk.count();
-    }
-    if (complete) {
-      try {
-        transfer.channel.close();
-        FileBlobStore placed = new FileBlobStore(transfer.directory);
-        placed.adopt(transfer.file, transfer.contentHash);
-        transfer.done.complete(new Fetched(transfer.directory, placed, transfer.envelope));
-      } catch (IOException | RuntimeException e) {
-        transfer.done.completeExceptionally(
-            new CareLedgerException(
-                ErrorCode.BLOB_STORE_FAILED, "cannot place a received document: " + e, e));
-      }
+          new CareLedgerException(
+              ErrorCode.BLOB_STORE_FAILED, "cannot write or place a received document: " + e, e));
     }
   }
 
@@ -470,9 +443,9 @@ public class DocumentTransfers {
                     ErrorCode.NODE_NOT_READY, "the federation is not started on this node"));
   }
 
-  private static void closeQuietly(FileChannel channel) {
+  private static void closeQuietly(java.io.Closeable closeable) {
     try {
-      channel.close();
+      closeable.close();
     } catch (IOException ignored) {
       // a temporary file, discarded with its directory
     }
