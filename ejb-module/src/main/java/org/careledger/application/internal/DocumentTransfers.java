@@ -4,6 +4,8 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
@@ -112,8 +114,10 @@ public class DocumentTransfers {
   /**
    * Asks {@code record}'s provider for its ciphertext under {@code basisTx} (a grant, or a
    * break-glass access) and waits at most {@code wait}. The caller owns the result's directory and
-   * must delete it ({@link #discard}).
+   * must delete it ({@link #discard}). Runs outside any transaction: the request is committed to
+   * the outbound queue on its own, and no transaction stays open while the chunks come.
    */
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Fetched fetch(
       String channelId, AccessLedger.Registration record, String basisTx, Duration wait) {
     byte[] transferId = new byte[DocumentTransfer.TRANSFER_ID_BYTES];
