@@ -7,6 +7,16 @@
 #   server-config/node.sh configure create/refresh the node home and its WildFly configuration only
 #   server-config/node.sh cli ARGS  run jboss-cli ARGS (e.g. --file=x.cli) against the running node
 #   server-config/node.sh build     build what is missing (WildFly, the EAR, the federation tool)
+#   server-config/node.sh user add NAME ROLES [PATIENT_ID]   a person in the node's realm; ROLES
+#                                   comma-separated of clinician, patient, auditor, admin,
+#                                   his-system (a system without a client certificate); the
+#                                   password is CARELEDGER_USER_PASSWORD or generated and printed
+#   server-config/node.sh user remove NAME
+#   server-config/node.sh his-client add NAME CERT.pem   a hospital system signing in by its TLS
+#                                   client certificate (CN=NAME), with the role his-system
+#   server-config/node.sh his-client remove NAME
+#   server-config/node.sh bearer-issuer ISSUER CERT.pem [AUDIENCE]   accept JWT bearer tokens of
+#                                   the institution's identity provider (audience default careledger)
 #
 # federation.sh runs several nodes, each through this script, and connects them with JMS bridges.
 #
@@ -476,6 +486,174 @@ cmd_cli() { # jboss-cli against the running node; its output goes to stdout
   cat "$node_home/cli.log"
 }
 
+# ---------------------------------------------------------------------------------------------
+# Who may sign in: people (password, bearer token) and hospital systems (client certificate)
+# ---------------------------------------------------------------------------------------------
+realm=/subsystem=elytron/filesystem-realm=careledger-users
+
+need_running() {
+  find_jboss_home
+  running_pid >/dev/null || die "institution '$institution' is not running (home $node_home)"
+}
+
+keytool_bin() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/keytool" ]; then
+    echo "$JAVA_HOME/bin/keytool"
+  else
+    command -v keytool || die "keytool (from the JDK) not found; set JAVA_HOME"
+  fi
+}
+
+valid_name() { [[ "$1" =~ ^[a-z0-9][a-z0-9._-]{0,63}$ ]] || die "name '$1' must be lower-case letters, digits, . _ - (at most 64)"; }
+
+run_private_cli() { # run_private_cli LINES: a CLI script that may hold a secret, never on a command line
+  local script
+  script=$(mktemp "$node_home/.private.XXXX.cli")
+  tmp_files+=("$script")
+  chmod 600 "$script"
+  printf '%s\n' "$1" >"$script"
+  run_cli --connect --controller="$bind:$mgmt_port" --file="$script"
+  rm -f "$script"
+}
+
+random_salt() { # 16 random bytes in the CLI's bytes{0x.., ...} form
+  head -c 16 /dev/urandom | od -An -tx1 | tr -s ' \n' ' ' | sed 's/^ //;s/ $//;s/\([0-9a-f][0-9a-f]\)/0x\1/g;s/ /, /g'
+}
+
+identity_exists() {
+  cli_tolerant=1 run_cli --connect --controller="$bind:$mgmt_port" \
+    --command="$realm:read-identity(identity=$1)"
+}
+
+apply_mechanisms() {
+  # The security domain's realms and the HTTP mechanisms, from what is configured: BASIC always;
+  # CLIENT_CERT once a hospital system was added; BEARER_TOKEN once an issuer was set. The
+  # deployment's own login-config (BASIC) is overridden by this list.
+  local config="$base_dir/configuration/standalone-full.xml"
+  local realms="{realm=careledger-users, role-decoder=careledger-roles}" mechs=""
+  if grep -q 'aggregate-realm name="careledger-his"' "$config"; then
+    realms+=", {realm=careledger-his, role-decoder=careledger-roles}"
+    mechs+="{mechanism-name=CLIENT_CERT, pre-realm-principal-transformer=careledger-cn, realm-mapper=careledger-his}, "
+  fi
+  if grep -q 'token-realm name="careledger-bearer"' "$config"; then
+    realms+=", {realm=careledger-bearer, role-decoder=careledger-roles}"
+    mechs+="{mechanism-name=BEARER_TOKEN, realm-mapper=careledger-bearer, mechanism-realm-configurations=[{realm-name=CareLedger}]}, "
+  fi
+  mechs+="{mechanism-name=BASIC, mechanism-realm-configurations=[{realm-name=CareLedger}]}"
+  run_private_cli "/subsystem=elytron/security-domain=careledger:write-attribute(name=realms, value=[$realms])
+/subsystem=elytron/http-authentication-factory=careledger-http:write-attribute(name=mechanism-configurations, value=[$mechs])
+/subsystem=undertow/application-security-domain=careledger:write-attribute(name=override-deployment-config, value=true)"
+  reload_server
+}
+
+cmd_user() {
+  load_settings
+  need_running
+  local action=${1:-} name=${2:-}
+  [ -n "$name" ] || die "usage: $0 user add NAME ROLES [PATIENT_ID] | user remove NAME"
+  valid_name "$name"
+  case "$action" in
+  add)
+    local roles=${3:-} patient=${4:-} role list=""
+    [ -n "$roles" ] || die "user add: ROLES missing (clinician, patient, auditor, admin, his-system)"
+    for role in ${roles//,/ }; do
+      case "$role" in clinician | patient | auditor | admin | his-system) ;; *) die "unknown role '$role' (clinician, patient, auditor, admin, his-system)" ;; esac
+      list+="${list:+, }$role"
+    done
+    if [[ ",$roles," == *",patient,"* ]]; then
+      [ -n "$patient" ] || die "user add: a patient needs PATIENT_ID (the id the institution registers records under)"
+    fi
+    [[ "$patient" =~ ^[^\"\\,=]{0,128}$ ]] || die "PATIENT_ID may not contain quotes, backslashes, commas or ="
+    identity_exists "$name" && die "user '$name' exists already (user remove $name first)"
+    local password=${CARELEDGER_USER_PASSWORD:-}
+    local generated=no
+    if [ -z "$password" ]; then
+      password=$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')
+      generated=yes
+    fi
+    [[ "$password" =~ ^[^\"\\]+$ ]] || die "CARELEDGER_USER_PASSWORD may not contain quotes or backslashes"
+    local script="$realm:add-identity(identity=$name)
+$realm:set-password(identity=$name, bcrypt={password=\"$password\", iteration-count=10, salt=bytes{$(random_salt)}})
+$realm:add-identity-attribute(identity=$name, name=roles, value=[$list])"
+    [ -z "$patient" ] || script+="
+$realm:add-identity-attribute(identity=$name, name=patient-id, value=[\"$patient\"])"
+    run_private_cli "$script"
+    info "user '$name' added with roles $list${patient:+ (patient id on file)}"
+    [ "$generated" = no ] || echo "  password: $password   (shown once; the realm keeps only its bcrypt hash)"
+    ;;
+  remove)
+    identity_exists "$name" || die "no user '$name'"
+    run_private_cli "$realm:remove-identity(identity=$name)"
+    info "user '$name' removed"
+    ;;
+  *) die "usage: $0 user add NAME ROLES [PATIENT_ID] | user remove NAME" ;;
+  esac
+}
+
+cmd_his_client() {
+  load_settings
+  need_running
+  local action=${1:-} name=${2:-} keytool store="$node_home/his-clients.p12"
+  [ -n "$name" ] || die "usage: $0 his-client add NAME CERT.pem | his-client remove NAME"
+  valid_name "$name"
+  keytool=$(keytool_bin)
+  [ -n "$(prop careledger.his.clients.password)" ] ||
+    set_prop careledger.his.clients.password "$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')"
+  local storepass
+  storepass=$(prop careledger.his.clients.password)
+  case "$action" in
+  add)
+    local cert=${3:-} owner
+    [ -f "$cert" ] || die "his-client add: certificate file '$cert' not found"
+    owner=$("$keytool" -printcert -file "$cert" 2>/dev/null | sed -n 's/^Owner: //p' | head -1)
+    [ -n "$owner" ] || die "'$cert' is not an X.509 certificate (PEM or DER)"
+    [[ ",$owner," =~ [,\ ]CN=$name, ]] || die "the certificate's subject ($owner) must have CN=$name: the system signs in under its CN"
+    "$keytool" -delete -alias "$name" -keystore "$store" -storetype PKCS12 -storepass "$storepass" >/dev/null 2>&1 || true
+    "$keytool" -importcert -noprompt -alias "$name" -file "$cert" -keystore "$store" \
+      -storetype PKCS12 -storepass "$storepass" >/dev/null 2>&1 || die "could not import '$cert' into $store"
+    chmod 600 "$store"
+    identity_exists "$name" ||
+      run_private_cli "$realm:add-identity(identity=$name)
+$realm:add-identity-attribute(identity=$name, name=roles, value=[his-system])"
+    run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-client-cert.cli"
+    apply_mechanisms
+    info "hospital system '$name' signs in by its client certificate ($owner) with the role his-system"
+    ;;
+  remove)
+    "$keytool" -delete -alias "$name" -keystore "$store" -storetype PKCS12 -storepass "$storepass" >/dev/null 2>&1 ||
+      die "no hospital system '$name' in $store"
+    identity_exists "$name" && run_private_cli "$realm:remove-identity(identity=$name)"
+    run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-client-cert.cli"
+    reload_server
+    info "hospital system '$name' removed"
+    ;;
+  *) die "usage: $0 his-client add NAME CERT.pem | his-client remove NAME" ;;
+  esac
+}
+
+cmd_bearer_issuer() {
+  load_settings
+  need_running
+  local issuer=${1:-} cert=${2:-} audience=${3:-careledger} keytool store="$node_home/bearer-issuer.p12"
+  [ -n "$issuer" ] && [ -f "$cert" ] || die "usage: $0 bearer-issuer ISSUER CERT.pem [AUDIENCE]"
+  [[ "$issuer$audience" =~ ^[^\"\\,=\ ]+$ ]] || die "ISSUER and AUDIENCE may not contain quotes, backslashes, commas, = or spaces"
+  keytool=$(keytool_bin)
+  [ -n "$(prop careledger.bearer.issuer.password)" ] ||
+    set_prop careledger.bearer.issuer.password "$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')"
+  local storepass
+  storepass=$(prop careledger.bearer.issuer.password)
+  "$keytool" -printcert -file "$cert" >/dev/null 2>&1 || die "'$cert' is not an X.509 certificate (PEM or DER)"
+  "$keytool" -delete -alias issuer -keystore "$store" -storetype PKCS12 -storepass "$storepass" >/dev/null 2>&1 || true
+  "$keytool" -importcert -noprompt -alias issuer -file "$cert" -keystore "$store" \
+    -storetype PKCS12 -storepass "$storepass" >/dev/null 2>&1 || die "could not import '$cert' into $store"
+  chmod 600 "$store"
+  set_prop careledger.bearer.issuer "$issuer"
+  set_prop careledger.bearer.audience "$audience"
+  run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-bearer.cli"
+  apply_mechanisms
+  info "bearer tokens of issuer '$issuer' for audience '$audience' are accepted (signature checked against $cert)"
+}
+
 case "${1:-}" in
 up) cmd_up ;;
 down) cmd_down ;;
@@ -486,8 +664,20 @@ cli)
   cmd_cli "$@"
   ;;
 build) ensure_built ;;
+user)
+  shift
+  cmd_user "$@"
+  ;;
+his-client)
+  shift
+  cmd_his_client "$@"
+  ;;
+bearer-issuer)
+  shift
+  cmd_bearer_issuer "$@"
+  ;;
 *)
-  echo "usage: $0 up|down|status|configure|cli ARGS|build" >&2
+  echo "usage: $0 up|down|status|configure|cli ARGS|build|user|his-client|bearer-issuer" >&2
   exit 2
   ;;
 esac

@@ -222,6 +222,12 @@ public enum ErrorCode {
   POLICY_VIOLATION(1720),
   /** A consent that is not of its form (decision permit or withdraw, a member as grantee). */
   CONSENT_INVALID(1721),
+  /**
+   * A caller with the patient role whose identity names no patient (no {@code patient-id} attribute
+   * in the realm, no such claim in the bearer token): the patient views cannot tell whose records
+   * are theirs.
+   */
+  PATIENT_NOT_LINKED(1725),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

@@ -654,6 +654,62 @@ class FederationIT {
         .filteredOn(a -> a.path("kind").asText().equals("access-logged"))
         .singleElement()
         .satisfies(a -> assertThat(a.path("basis").asText()).isEqualTo("break-glass"));
+
+    // The patient's own audit view, at the provider and at a member that never held the record:
+    // both read it from the chain, by the channel's pseudonym of the patient's id.
+    String patientPassword = ManagementCli.randomPassword();
+    for (int node : List.of(0, 2)) {
+      FED.addUser(node, "patient-shared", "patient", SHARED_PATIENT, patientPassword);
+      awaitUntil(
+          () ->
+              FED.send(
+                      FED.as(node, "/me/channels/care-bft/audit", "patient-shared", patientPassword)
+                          .GET()
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body()
+                  .contains(accessTx),
+          "the patient's view at node " + node + " lists clinic-b's access");
+      JsonNode trail =
+          Http.json(
+              FED.send(
+                  FED.as(node, "/me/channels/care-bft/audit", "patient-shared", patientPassword)
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+      assertThat(trail)
+          .extracting(e -> e.path("kind").asText() + " " + e.path("subject").asText(""))
+          .contains(
+              "register ",
+              "request clinic-b",
+              "grant clinic-b",
+              "access-logged clinic-b",
+              "revoke ",
+              "access-refused clinic-b",
+              "break-glass insurer-d",
+              "access-logged insurer-d");
+      assertThat(trail)
+          .filteredOn(e -> e.path("flagged").asBoolean())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.path("subject").asText()).isEqualTo("insurer-d");
+                assertThat(e.path("reasonCode").asText()).isEqualTo("unconscious-patient");
+              });
+      assertThat(trail)
+          .allSatisfy(e -> assertThat(e.path("recordId").asText()).isEqualTo("shared-1"));
+    }
+  }
+
+  @Test
+  @Order(5)
+  void everyOperationAnswersEveryRoleAndNobodyAsTheRulesSay() throws Exception {
+    AuthorizationMatrix matrix = new AuthorizationMatrix(FED).prepare();
+
+    List<String> mismatches = matrix.run();
+
+    assertThat(mismatches).as("operations that answered a caller against the rules").isEmpty();
+    matrix.patientsSeeOnlyTheirOwn();
   }
 
   @Test
@@ -860,7 +916,11 @@ class FederationIT {
             "Mustermann",
             "Tumour board",
             CLINICAL_TEXT,
-            "adenocarcinoma");
+            "adenocarcinoma",
+            AuthorizationMatrix.OWN_PATIENT,
+            AuthorizationMatrix.OTHER_PATIENT,
+            "MX-1001",
+            "MX-2002");
     String pseudonym =
         Http.json(FED.findRecords(0, "care-bft", SHARED_PATIENT)).get(0).path("patient").asText();
     assertThat(pseudonym).matches("[0-9a-f]{64}");

@@ -28,7 +28,34 @@ final class Http {
           .sslContext(acceptAnyCertificate())
           .build();
 
+  /** Store password of the throw-away key stores tests make with keytool. */
+  static final String TEST_STORE_PASSWORD = "test-only-store";
+
   private Http() {}
+
+  /** TLS that accepts the node's self-issued certificate and presents none of its own. */
+  static SSLContext trustAll() {
+    return acceptAnyCertificate();
+  }
+
+  /** TLS that presents the client key {@code alias} of a PKCS#12 store (mutual TLS). */
+  static SSLContext withClientKey(java.nio.file.Path p12, String alias) {
+    try {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      try (var in = java.nio.file.Files.newInputStream(p12)) {
+        store.load(in, TEST_STORE_PASSWORD.toCharArray());
+      }
+      javax.net.ssl.KeyManagerFactory keys =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, TEST_STORE_PASSWORD.toCharArray());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), acceptAnyCertificateManagers(), new SecureRandom());
+      return context;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use " + p12 + " as a client key", e);
+    }
+  }
 
   static HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return CLIENT.send(
@@ -43,26 +70,27 @@ final class Http {
   private static SSLContext acceptAnyCertificate() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          new SecureRandom());
+      context.init(null, acceptAnyCertificateManagers(), new SecureRandom());
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static TrustManager[] acceptAnyCertificateManagers() {
+    return new TrustManager[] {
+      new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      }
+    };
   }
 }

@@ -347,8 +347,38 @@ final class LocalFederation implements AutoCloseable {
         "end-if");
   }
 
+  /**
+   * Adds a person to a node's realm with {@code node.sh user add}, as an operator would (password
+   * from the environment, so it is never on a command line).
+   */
+  void addUser(int node, String name, String roles, String patientId, String password)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(List.of("bash", NODE_SH.toString(), "user", "add", name, roles));
+    if (patientId != null) {
+      command.add(patientId);
+    }
+    Run run = run(command, nodeEnv(node, Map.of("CARELEDGER_USER_PASSWORD", password)));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+  }
+
+  /** A request to a node as {@code user} (Basic), or anonymous when {@code user} is null. */
+  HttpRequest.Builder as(int node, String path, String user, String password) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
+            .timeout(Duration.ofSeconds(120));
+    if (user != null) {
+      String token = user + ":" + password;
+      request.header(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+    }
+    return request;
+  }
+
   /** Runs guarded jboss-cli lines against the running node, from a temporary script file. */
-  private void cliScript(int node, String... lines) throws Exception {
+  void cliScript(int node, String... lines) throws Exception {
     Path script = Files.createTempFile(home, ".script", ".cli");
     try {
       Files.writeString(script, String.join("\n", lines) + "\n");
@@ -368,12 +398,15 @@ final class LocalFederation implements AutoCloseable {
   Run nodeSh(int node, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", NODE_SH.toString()));
     command.addAll(List.of(args));
-    return run(
-        command,
-        Map.of(
-            "CARELEDGER_HOME", home.resolve(MEMBERS.get(node)).toString(),
-            "CARELEDGER_INSTITUTION", MEMBERS.get(node),
-            "CARELEDGER_PORT_OFFSET", String.valueOf(baseOffset + 100 * node)));
+    return run(command, nodeEnv(node, Map.of()));
+  }
+
+  private Map<String, String> nodeEnv(int node, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("CARELEDGER_HOME", home.resolve(MEMBERS.get(node)).toString());
+    env.put("CARELEDGER_INSTITUTION", MEMBERS.get(node));
+    env.put("CARELEDGER_PORT_OFFSET", String.valueOf(baseOffset + 100 * node));
+    return env;
   }
 
   Run run(List<String> command, Map<String, String> env) throws Exception {

@@ -113,7 +113,7 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void downLeavesNoProcessOfOursRunning() throws Exception {
     long pid = pid();
 
@@ -127,7 +127,7 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   void corruptKeystoreIsRefusedWithItsCodeAndNotReplaced() throws Exception {
     Path keystore = HOME.resolve("identity/node.p12");
     byte[] garbage = "this is not a keystore".getBytes(StandardCharsets.UTF_8);
@@ -142,7 +142,7 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   void movingTheBrokenKeystoreAwayMakesTheNodeGenerateANewIdentity() throws Exception {
     Path keystore = HOME.resolve("identity/node.p12");
     Files.move(keystore, HOME.resolve("identity/node.p12.broken"));
@@ -162,7 +162,7 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void portInUseIsReportedWithTheFixBeforeAnythingIsWritten() throws Exception {
     Path home = NODES.resolve("port-clash");
     try (ServerSocket taken = new ServerSocket(8443 + 300, 1, InetAddress.getLoopbackAddress())) {
@@ -175,7 +175,7 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(8)
+  @Order(11)
   void unreachableDatabaseIsReportedWithTheFix() throws Exception {
     Path home = NODES.resolve("no-database");
     int closedPort;
@@ -197,12 +197,312 @@ class NodeLifecycleIT {
   }
 
   @Test
-  @Order(9)
+  @Order(12)
   void invalidInstitutionIdIsRefused() throws Exception {
     Run up = nodeSh(NODES.resolve("bad-id"), Map.of("CARELEDGER_INSTITUTION", "St Mary's"), "up");
 
     assertThat(up.exitCode()).isNotZero();
     assertThat(up.output()).contains("not valid").contains("CARELEDGER_INSTITUTION");
+  }
+
+  @Test
+  @Order(4)
+  void userAddKeepsOnlyABcryptHashAndSignsThePersonInWithTheirRolesAndPatient() throws Exception {
+    String password = ManagementCli.randomPassword();
+    Map<String, String> env = Map.of("CARELEDGER_USER_PASSWORD", password);
+
+    Run added = nodeSh(HOME, env, "user", "add", "it-nurse", "clinician,auditor");
+    Run patient = nodeSh(HOME, env, "user", "add", "it-patient", "patient", "urn:oid:1.2.3|77");
+
+    assertThat(added.exitCode()).as(added.output()).isZero();
+    assertThat(patient.exitCode()).as(patient.output()).isZero();
+    assertThat(added.output()).doesNotContain(password);
+    try (Stream<Path> files = Files.walk(HOME.resolve("users"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String identity = Files.readString(file);
+        assertThat(identity).contains("algorithm=\"bcrypt\"").doesNotContain("\"clear\"");
+        assertThat(identity)
+            .doesNotContain(
+                java.util.Base64.getEncoder()
+                    .encodeToString(password.getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    JsonNode session = Http.json(send(basic("it-nurse", password), Http.trustAll()));
+    assertThat(session.path("roles"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("clinician", "auditor");
+    assertThat(send(basic("it-nurse", password + "x"), Http.trustAll()).statusCode())
+        .isEqualTo(401);
+    // The patient's identity names their patient: the patient views accept them (an unknown
+    // channel is the next thing they hear about), and refuse a clinician.
+    HttpResponse<String> mine =
+        send(basic("it-patient", password, "/me/channels/no-such-channel/audit"), Http.trustAll());
+    assertThat(mine.statusCode()).as(mine.body()).isEqualTo(404);
+    assertThat(mine.body()).contains("CL-1170");
+    assertThat(
+            send(basic("it-nurse", password, "/me/channels/no-such-channel/audit"), Http.trustAll())
+                .statusCode())
+        .isEqualTo(403);
+
+    Run again = nodeSh(HOME, env, "user", "add", "it-nurse", "admin");
+    Run noPatientId = nodeSh(HOME, env, "user", "add", "it-patient-2", "patient");
+    Run unknownRole = nodeSh(HOME, env, "user", "add", "it-x", "superuser");
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.output()).contains("exists already");
+    assertThat(noPatientId.exitCode()).isNotZero();
+    assertThat(noPatientId.output()).contains("PATIENT_ID");
+    assertThat(unknownRole.exitCode()).isNotZero();
+    assertThat(unknownRole.output()).contains("unknown role");
+  }
+
+  @Test
+  @Order(5)
+  void aHospitalSystemSignsInByItsPinnedClientCertificateOnly() throws Exception {
+    Path dir = Files.createTempDirectory(NODES, "his-");
+    Path emr = keyPair(dir, "emr.p12", "emr-1", "CN=emr-1,O=Lifecycle Hospital", "EC");
+    Path impostor = keyPair(dir, "impostor.p12", "emr-1", "CN=emr-1,O=Someone Else", "EC");
+    Path emrCert = exportCertificate(emr, "emr-1", dir.resolve("emr-1.pem"));
+
+    Run wrongName = nodeSh(HOME, Map.of(), "his-client", "add", "lab-1", emrCert.toString());
+    Run add = nodeSh(HOME, Map.of(), "his-client", "add", "emr-1", emrCert.toString());
+
+    assertThat(wrongName.exitCode()).isNotZero();
+    assertThat(wrongName.output()).contains("CN=lab-1");
+    assertThat(add.exitCode()).as(add.output()).isZero();
+    HttpResponse<String> signedIn = send(plain("/session"), Http.withClientKey(emr, "emr-1"));
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    assertThat(Http.json(signedIn).path("name").asText()).isEqualTo("emr-1");
+    assertThat(Http.json(signedIn).path("roles"))
+        .extracting(JsonNode::asText)
+        .containsExactly("his-system");
+    // Same name, another key: the handshake does not trust it, so nothing signs in.
+    assertThat(statusOrHandshakeFailure(plain("/session"), Http.withClientKey(impostor, "emr-1")))
+        .isNotEqualTo(200);
+    // Without a certificate the node still asks for a password (and peers' bridges, which present
+    // none, still connect).
+    assertThat(send(plain("/session"), Http.trustAll()).statusCode()).isEqualTo(401);
+
+    Run remove = nodeSh(HOME, Map.of(), "his-client", "remove", "emr-1");
+
+    assertThat(remove.exitCode()).as(remove.output()).isZero();
+    assertThat(statusOrHandshakeFailure(plain("/session"), Http.withClientKey(emr, "emr-1")))
+        .isNotEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
+  void bearerTokensCountOnlyFromTheConfiguredIssuerForUsUnexpiredAndUntampered() throws Exception {
+    Path dir = Files.createTempDirectory(NODES, "idp-");
+    Path idp = keyPair(dir, "idp.p12", "idp", "CN=idp.lifecycle.example", "RSA");
+    Path other = keyPair(dir, "other.p12", "idp", "CN=idp.lifecycle.example", "RSA");
+    Path idpCert = exportCertificate(idp, "idp", dir.resolve("idp.pem"));
+    String issuer = "https://idp.lifecycle.example/realms/staff";
+
+    Run configured = nodeSh(HOME, Map.of(), "bearer-issuer", issuer, idpCert.toString());
+
+    assertThat(configured.exitCode()).as(configured.output()).isZero();
+    long now = System.currentTimeMillis() / 1000;
+    String good =
+        Jwt.sign(
+            idp,
+            "idp",
+            Map.of(
+                "iss",
+                issuer,
+                "aud",
+                "careledger",
+                "exp",
+                now + 300,
+                "preferred_username",
+                "dr-who",
+                "roles",
+                List.of("clinician")));
+    HttpResponse<String> signedIn = send(bearer(good, "/session"), Http.trustAll());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    assertThat(Http.json(signedIn).path("name").asText()).isEqualTo("dr-who");
+    assertThat(Http.json(signedIn).path("roles"))
+        .extracting(JsonNode::asText)
+        .containsExactly("clinician");
+
+    Map<String, Object> base =
+        Map.of("iss", issuer, "aud", "careledger", "preferred_username", "dr-who");
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    refused.put("expired", Jwt.sign(idp, "idp", with(base, "exp", now - 60)));
+    refused.put(
+        "other issuer",
+        Jwt.sign(
+            idp, "idp", with(with(base, "exp", now + 300), "iss", "https://elsewhere.example")));
+    refused.put(
+        "other audience",
+        Jwt.sign(idp, "idp", with(with(base, "exp", now + 300), "aud", "another-app")));
+    refused.put("other key", Jwt.sign(other, "idp", with(base, "exp", now + 300)));
+    refused.put("tampered", Jwt.tamper(good, "roles", List.of("admin")));
+    for (Map.Entry<String, String> token : refused.entrySet()) {
+      assertThat(send(bearer(token.getValue(), "/session"), Http.trustAll()).statusCode())
+          .as(token.getKey())
+          .isEqualTo(401);
+    }
+
+    String patient =
+        Jwt.sign(
+            idp,
+            "idp",
+            Map.of(
+                "iss",
+                issuer,
+                "aud",
+                "careledger",
+                "exp",
+                now + 300,
+                "preferred_username",
+                "pat-77",
+                "roles",
+                List.of("patient"),
+                "patient-id",
+                "urn:oid:1.2.3|77"));
+    String unlinked =
+        Jwt.sign(
+            idp,
+            "idp",
+            Map.of(
+                "iss",
+                issuer,
+                "aud",
+                "careledger",
+                "exp",
+                now + 300,
+                "preferred_username",
+                "pat-x",
+                "roles",
+                List.of("patient")));
+    HttpResponse<String> linked =
+        send(bearer(patient, "/me/channels/no-such-channel/records"), Http.trustAll());
+    HttpResponse<String> notLinked =
+        send(bearer(unlinked, "/me/channels/no-such-channel/records"), Http.trustAll());
+    assertThat(linked.statusCode()).as(linked.body()).isEqualTo(404);
+    assertThat(notLinked.statusCode()).as(notLinked.body()).isEqualTo(403);
+    assertThat(notLinked.body()).contains("CL-1725");
+    // Passwords still work beside tokens.
+    assertThat(send(plain("/session"), Http.trustAll()).headers().allValues("WWW-Authenticate"))
+        .anySatisfy(v -> assertThat(v).startsWith("Bearer"))
+        .anySatisfy(v -> assertThat(v).startsWith("Basic"));
+  }
+
+  private static final String API = "https://127.0.0.1:" + (8443 + OFFSET) + "/careledger/api/v1";
+
+  private static java.net.http.HttpRequest plain(String path) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))
+        .timeout(java.time.Duration.ofSeconds(15))
+        .GET()
+        .build();
+  }
+
+  private static java.net.http.HttpRequest basic(String user, String password) {
+    return basic(user, password, "/session");
+  }
+
+  private static java.net.http.HttpRequest basic(String user, String password, String path) {
+    String credentials =
+        java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))
+        .timeout(java.time.Duration.ofSeconds(15))
+        .header("Authorization", "Basic " + credentials)
+        .GET()
+        .build();
+  }
+
+  private static java.net.http.HttpRequest bearer(String token, String path) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))
+        .timeout(java.time.Duration.ofSeconds(15))
+        .header("Authorization", "Bearer " + token)
+        .GET()
+        .build();
+  }
+
+  private static HttpResponse<String> send(
+      java.net.http.HttpRequest request, javax.net.ssl.SSLContext tls)
+      throws IOException, InterruptedException {
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(tls)
+        .connectTimeout(java.time.Duration.ofSeconds(5))
+        .build()
+        .send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The status, or -1 when the TLS handshake itself refused the client. */
+  private static int statusOrHandshakeFailure(
+      java.net.http.HttpRequest request, javax.net.ssl.SSLContext tls) throws Exception {
+    try {
+      return send(request, tls).statusCode();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {
+    Map<String, Object> copy = new HashMap<>(claims);
+    copy.put(name, value);
+    return copy;
+  }
+
+  /** A key pair and self-signed certificate made by keytool, as an operator would. */
+  private static Path keyPair(Path dir, String file, String alias, String dname, String algorithm)
+      throws Exception {
+    Path store = dir.resolve(file);
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                keytool(),
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-dname",
+                dname,
+                "-keyalg",
+                algorithm,
+                "-validity",
+                "30",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                Http.TEST_STORE_PASSWORD));
+    if (algorithm.equals("EC")) {
+      command.addAll(List.of("-groupname", "secp256r1"));
+    } else {
+      command.addAll(List.of("-keysize", "2048"));
+    }
+    run(command);
+    return store;
+  }
+
+  private static Path exportCertificate(Path store, String alias, Path pem) throws Exception {
+    run(
+        List.of(
+            keytool(),
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            alias,
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            Http.TEST_STORE_PASSWORD,
+            "-file",
+            pem.toString()));
+    return pem;
+  }
+
+  private static String keytool() {
+    return Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+  }
+
+  private static void run(List<String> command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + output).isZero();
   }
 
   /**
@@ -251,9 +551,12 @@ class NodeLifecycleIT {
     return found;
   }
 
-  private static Run nodeSh(Path home, Map<String, String> env, String command)
+  private static Run nodeSh(Path home, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder("bash", NODE_SH.toString(), command);
+    List<String> commandLine = new ArrayList<>(List.of("bash", NODE_SH.toString()));
+    commandLine.addAll(List.of(args));
+    String command = String.join(" ", args);
+    ProcessBuilder builder = new ProcessBuilder(commandLine);
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(key -> key.startsWith("CARELEDGER_"));
     environment.put("CARELEDGER_HOME", home.toString());

@@ -62,6 +62,11 @@ class SoapIT {
           "breakGlass",
           "listAccesses",
           "eraseRecord",
+          "recordConsent",
+          "auditEvents",
+          "myRecords",
+          "myAudit",
+          "myConsent",
           "CareLedgerFault"
         }) {
       assertThat(wsdl.body()).contains("\"" + operation + "\"");
@@ -202,6 +207,43 @@ class SoapIT {
     } finally {
       Files.deleteIfExists(secret);
     }
+  }
+
+  @Test
+  @Order(6)
+  void aPatientSeesTheirOwnRecordsAndTrailAndAnAuditorQueriesTheChannel() throws Exception {
+    ManagementCli.addIdentity("it-patient", PASSWORD, "patient");
+    ManagementCli.run(
+        "/subsystem=elytron/filesystem-realm=careledger-users:add-identity-attribute("
+            + "identity=it-patient, name=patient-id, value=[\"urn:oid:1.2.3|4711\"])");
+
+    HttpResponse<String> records =
+        call("it-patient", "<c:myRecords><c:channel>" + CHANNEL + "</c:channel></c:myRecords>");
+    HttpResponse<String> trail =
+        call("it-patient", "<c:myAudit><c:channel>" + CHANNEL + "</c:channel></c:myAudit>");
+    HttpResponse<String> notAPatient =
+        call("it-his", "<c:myAudit><c:channel>" + CHANNEL + "</c:channel></c:myAudit>");
+    HttpResponse<String> audit =
+        call(
+            "it-reader",
+            "<c:auditEvents><c:channel>"
+                + CHANNEL
+                + "</c:channel><c:recordId>soap-1</c:recordId></c:auditEvents>");
+    HttpResponse<String> patientAsAuditor =
+        call("it-patient", "<c:auditEvents><c:channel>" + CHANNEL + "</c:channel></c:auditEvents>");
+
+    assertThat(records.statusCode()).as(records.body()).isEqualTo(200);
+    assertThat(records.body()).contains("<recordId>soap-1</recordId>").doesNotContain("4711");
+    assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+    assertThat(trail.body())
+        .contains("<kind>register</kind>")
+        .contains("<kind>access-logged</kind>");
+    assertFault(notAPatient, "CL-1719");
+    assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+    assertThat(audit.body())
+        .contains("<kind>register</kind>")
+        .contains("<recordId>soap-1</recordId>");
+    assertFault(patientAsAuditor, "CL-1719");
   }
 
   // ------------------------------------------------------------------------------------------

@@ -221,6 +221,26 @@ public class DefaultSharingService implements SharingService {
   @Override
   @RolesAllowed({"admin", "clinician"})
   public Decision consent(String channelId, String patientId, String grantee, String decision) {
+    Map<String, Object> body =
+        consentBody(store, consensus, identities, channelId, patientId, grantee, decision, "staff");
+    LedgerService.Committed committed = ledger.submit(channelId, "consent", body);
+    return new Decision(null, null, grantee, committed.txId(), committed.height());
+  }
+
+  /**
+   * The body of a consent transaction, checked: {@code decision} is permit or withdraw, {@code
+   * grantee} a member of the federation, the patient only as the channel's pseudonym; {@code via}
+   * says who gave it to this node ({@code staff} recorded it, or the {@code patient} did).
+   */
+  static Map<String, Object> consentBody(
+      LedgerStore store,
+      ConsensusService consensus,
+      org.careledger.application.PatientIdentities identities,
+      String channelId,
+      String patientId,
+      String grantee,
+      String decision,
+      String via) {
     if (!"permit".equals(decision) && !"withdraw".equals(decision)) {
       throw new CareLedgerException(ErrorCode.CONSENT_INVALID, "decision is permit or withdraw");
     }
@@ -236,8 +256,8 @@ public class DefaultSharingService implements SharingService {
     body.put("patient", identities.pseudonymOf(channelId, patientId));
     body.put("scope", grantee);
     body.put("decision", decision);
-    LedgerService.Committed committed = ledger.submit(channelId, "consent", body);
-    return new Decision(null, null, grantee, committed.txId(), committed.height());
+    body.put("via", via);
+    return body;
   }
 
   @Override

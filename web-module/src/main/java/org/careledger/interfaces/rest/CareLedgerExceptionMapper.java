@@ -31,7 +31,11 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           Response.Status.NOT_FOUND;
       case CHANNEL_EXISTS, RECORD_EXISTS, REQUEST_CLOSED, REQUEST_FOR_OWN_RECORD ->
           Response.Status.CONFLICT;
-      case ACCESS_DENIED, NOT_RECORD_PROVIDER, ROLE_REQUIRED, POLICY_VIOLATION ->
+      case ACCESS_DENIED,
+          NOT_RECORD_PROVIDER,
+          ROLE_REQUIRED,
+          POLICY_VIOLATION,
+          PATIENT_NOT_LINKED ->
           Response.Status.FORBIDDEN;
       case REQUEST_UNKNOWN, GRANT_UNKNOWN -> Response.Status.NOT_FOUND;
       case TRANSFER_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.careledger.application.PatientPortal;
 import org.careledger.application.RecordService;
 import org.careledger.application.SharingService;
 import org.careledger.domain.CareLedgerException;
@@ -48,6 +49,7 @@ public class CareLedgerSoap {
   @Resource private WebServiceContext context;
   @EJB private RecordService records;
   @EJB private SharingService sharing;
+  @EJB private PatientPortal portal;
 
   @WebMethod
   @WebResult(name = "registered")
@@ -188,6 +190,66 @@ public class CareLedgerSoap {
       @WebParam(name = "reasonCode") String reasonCode)
       throws CareLedgerFault {
     return call(() -> records.erase(channel, recordId, reasonCode));
+  }
+
+  /** A patient's consent as staff recorded it (REST {@code POST …/consents}). */
+  @WebMethod
+  @WebResult(name = "decision")
+  public SoapTypes.Decision recordConsent(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "patientId") String patientId,
+      @WebParam(name = "grantee") String grantee,
+      @WebParam(name = "decision") String decision)
+      throws CareLedgerFault {
+    return call(
+        () -> new SoapTypes.Decision(sharing.consent(channel, patientId, grantee, decision)));
+  }
+
+  /** The auditor's query (REST {@code GET …/audit}); every parameter but the channel optional. */
+  @WebMethod
+  @WebResult(name = "event")
+  public List<SoapTypes.AuditEvent> auditEvents(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "institution") String institution,
+      @WebParam(name = "from") String from,
+      @WebParam(name = "to") String to)
+      throws CareLedgerFault {
+    return call(
+        () ->
+            SoapTypes.map(
+                sharing.audit(
+                    channel,
+                    new SharingService.AuditQuery(
+                        recordId, institution, instant(from, "from"), instant(to, "to"))),
+                SoapTypes.AuditEvent::new));
+  }
+
+  /** The signed-in patient's records (REST {@code GET /v1/me/channels/{c}/records}). */
+  @WebMethod
+  @WebResult(name = "record")
+  public List<SoapTypes.PatientRecord> myRecords(@WebParam(name = "channel") String channel)
+      throws CareLedgerFault {
+    return call(() -> SoapTypes.map(portal.records(channel), SoapTypes.PatientRecord::new));
+  }
+
+  /** The signed-in patient's audit view (REST {@code GET /v1/me/channels/{c}/audit}). */
+  @WebMethod
+  @WebResult(name = "event")
+  public List<SoapTypes.PatientEvent> myAudit(@WebParam(name = "channel") String channel)
+      throws CareLedgerFault {
+    return call(() -> SoapTypes.map(portal.audit(channel), SoapTypes.PatientEvent::new));
+  }
+
+  /** The signed-in patient's own consent (REST {@code POST /v1/me/channels/{c}/consents}). */
+  @WebMethod
+  @WebResult(name = "decision")
+  public SoapTypes.Decision myConsent(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "grantee") String grantee,
+      @WebParam(name = "decision") String decision)
+      throws CareLedgerFault {
+    return call(() -> new SoapTypes.Decision(portal.consent(channel, grantee, decision)));
   }
 
   // ------------------------------------------------------------------------------------------

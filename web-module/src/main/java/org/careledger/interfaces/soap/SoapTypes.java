@@ -6,6 +6,7 @@ import jakarta.xml.bind.annotation.XmlAccessorType;
 import jakarta.xml.bind.annotation.XmlMimeType;
 import jakarta.xml.bind.annotation.XmlType;
 import java.util.List;
+import org.careledger.application.PatientPortal;
 import org.careledger.application.RecordService;
 import org.careledger.application.SharingService;
 
@@ -187,6 +188,97 @@ public final class SoapTypes {
       reasonCode = e.reasonCode();
       txId = e.txId();
       loggedAt = e.loggedAt().toString();
+    }
+  }
+
+  /** An auditor's event ({@code SharingService.AuditEvent}). */
+  @XmlAccessorType(XmlAccessType.FIELD)
+  @XmlType(name = "AuditEvent")
+  public static class AuditEvent {
+    public String kind;
+    public String recordId;
+    public String institution;
+    public String subject;
+    public String basis;
+    public String reasonCode;
+    public String txId;
+    public long height;
+    public String at;
+
+    public AuditEvent() {}
+
+    AuditEvent(SharingService.AuditEvent e) {
+      kind = e.kind();
+      recordId = e.recordId();
+      institution = e.institution();
+      subject = e.subject();
+      basis = e.basis();
+      reasonCode = e.reasonCode();
+      txId = e.txId();
+      height = e.height();
+      at = e.at().toString();
+    }
+  }
+
+  /** One of the signed-in patient's records ({@code PatientPortal.PatientRecord}). */
+  @XmlAccessorType(XmlAccessType.FIELD)
+  @XmlType(name = "PatientRecord")
+  public static class PatientRecord {
+    public String recordId;
+    public String provider;
+    public String documentClass;
+    public String mediaType;
+    public long size;
+    public String txId;
+    public String registeredAt;
+    public boolean erased;
+
+    public PatientRecord() {}
+
+    PatientRecord(PatientPortal.PatientRecord r) {
+      recordId = r.recordId();
+      provider = r.provider();
+      documentClass = r.documentClass();
+      mediaType = r.mediaType();
+      size = r.size();
+      txId = r.txId();
+      registeredAt = r.registeredAt().toString();
+      erased = r.erased();
+    }
+  }
+
+  /** An event in the signed-in patient's audit view ({@code PatientPortal.PatientEvent}). */
+  @XmlAccessorType(XmlAccessType.FIELD)
+  @XmlType(name = "PatientEvent")
+  public static class PatientEvent {
+    public String kind;
+    public String recordId;
+    public String institution;
+    public String subject;
+    public String purpose;
+    public String basis;
+    public String reasonCode;
+    public String decision;
+    public boolean flagged;
+    public String txId;
+    public long height;
+    public String at;
+
+    public PatientEvent() {}
+
+    PatientEvent(PatientPortal.PatientEvent e) {
+      kind = e.kind();
+      recordId = e.recordId();
+      institution = e.institution();
+      subject = e.subject();
+      purpose = e.purpose();
+      basis = e.basis();
+      reasonCode = e.reasonCode();
+      decision = e.decision();
+      flagged = e.flagged();
+      txId = e.txId();
+      height = e.height();
+      at = e.at().toString();
     }
   }
 

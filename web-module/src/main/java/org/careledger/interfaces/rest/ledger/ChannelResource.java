@@ -93,7 +93,19 @@ public class ChannelResource {
   public CompletionStage<Response> submit(
       @PathParam("channel") String channel,
       @QueryParam("wait") @DefaultValue("30") int waitSeconds,
+      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security,
       JsonObject request) {
+    String type = text(request, "type");
+    if (!security.isUserInRole("admin") && !"register".equals(type)) {
+      // A hospital system registers content it keeps itself; every step of sharing (request,
+      // grant, consent, break-glass, erase, ...) goes through its own endpoint, which applies the
+      // role and record rules. Only the node's operator may hand the node any transaction to sign.
+      throw new CareLedgerException(
+          ErrorCode.ROLE_REQUIRED,
+          "a his-system submits only register transactions here; '"
+              + type
+              + "' goes through its own endpoint");
+    }
     if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
       throw new CareLedgerException(
           ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
@@ -104,10 +116,7 @@ public class ChannelResource {
     }
     return ledger
         .submitAsync(
-            channel,
-            text(request, "type"),
-            JsonValues.object(object),
-            java.time.Duration.ofSeconds(waitSeconds))
+            channel, type, JsonValues.object(object), java.time.Duration.ofSeconds(waitSeconds))
         .thenApplyAsync(
             committed ->
                 Response.created(

@@ -83,7 +83,7 @@ public class SharingResource {
     return sharing.deny(channel, requestId, string(body, "reasonCode"));
   }
 
-  static String string(JsonObject body, String field) {
+  public static String string(JsonObject body, String field) {
     if (body == null || !body.containsKey(field) || body.isNull(field)) {
       return null;
     }

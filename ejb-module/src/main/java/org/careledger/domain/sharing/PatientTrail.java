@@ -1,0 +1,165 @@
+package org.careledger.domain.sharing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.Transaction;
+import org.careledger.domain.ledger.TransactionType;
+
+/**
+ * One patient's trail on a channel, from its committed transactions in chain order and the
+ * patient's pseudonym on that channel: their records (register transactions naming the pseudonym,
+ * by any provider) and every event about them. Requests, grants, denials and accesses name the
+ * record; a revoke names only its grant, and a denial may name only its request, so both are traced
+ * back through the grant or request they follow. Consents name the pseudonym. Nothing else is read,
+ * so every member holding the chain gives the patient the same trail.
+ */
+public final class PatientTrail {
+
+  /** A transaction as committed: the block's height and consensus time (ms). */
+  public record Committed(SignedTransaction signed, long height, long blockTime) {}
+
+  /** One of the patient's records. */
+  public record Record(
+      String recordId,
+      String provider,
+      String documentClass,
+      String mediaType,
+      long size,
+      String txId,
+      long registeredAt,
+      boolean erased) {}
+
+  /**
+   * One event: {@code institution} wrote it; {@code subject} is the grantee, accessor or consent
+   * scope; {@code flagged} marks a break-glass access.
+   */
+  public record Event(
+      TransactionType type,
+      String recordId,
+      String institution,
+      String subject,
+      String purpose,
+      String basis,
+      String reasonCode,
+      String decision,
+      boolean flagged,
+      String txId,
+      long height,
+      long time) {}
+
+  private final Map<String, Record> records = new LinkedHashMap<>();
+  private final List<Event> events = new ArrayList<>();
+
+  private PatientTrail() {}
+
+  /** The trail of the patient with {@code pseudonym}, from transactions in chain order. */
+  public static PatientTrail of(String pseudonym, List<Committed> chainOrder) {
+    Objects.requireNonNull(pseudonym, "pseudonym");
+    PatientTrail trail = new PatientTrail();
+    Map<String, String> requestRecord = new HashMap<>();
+    Map<String, String> requestPurpose = new HashMap<>();
+    Map<String, String> grantRecord = new HashMap<>();
+    Set<String> registered = new HashSet<>();
+    for (Committed committed : chainOrder) {
+      Transaction tx = committed.signed().transaction();
+      Map<String, Object> body = tx.body();
+      String recordId = text(body, "recordId");
+      switch (tx.type()) {
+        case REGISTER -> {
+          // The first registration of an id is the record (AccessLedger's rule); a later one with
+          // the same id is ignored, whichever patient it names.
+          if (registered.add(recordId) && pseudonym.equals(body.get("patient"))) {
+            trail.records.put(
+                recordId,
+                new Record(
+                    recordId,
+                    tx.author().value(),
+                    text(body, "documentClass"),
+                    text(body, "mediaType"),
+                    body.get("size") instanceof Number n ? n.longValue() : -1L,
+                    committed.signed().idHex(),
+                    committed.blockTime(),
+                    false));
+          }
+        }
+        case REQUEST -> {
+          requestRecord.put(text(body, "requestId"), recordId);
+          requestPurpose.put(text(body, "requestId"), text(body, "purpose"));
+        }
+        case GRANT -> grantRecord.put(committed.signed().idHex(), recordId);
+        case REVOKE -> recordId = grantRecord.get(text(body, "grantTx"));
+        case DENY -> {
+          if (recordId == null) {
+            recordId = requestRecord.get(text(body, "requestId"));
+          }
+        }
+        case ERASE -> {
+          Record r = trail.records.get(recordId);
+          if (r != null) {
+            trail.records.put(
+                recordId,
+                new Record(
+                    r.recordId(),
+                    r.provider(),
+                    r.documentClass(),
+                    r.mediaType(),
+                    r.size(),
+                    r.txId(),
+                    r.registeredAt(),
+                    true));
+          }
+        }
+        default -> {}
+      }
+      boolean about =
+          tx.type() == TransactionType.CONSENT
+              ? pseudonym.equals(body.get("patient"))
+              : recordId != null && trail.records.containsKey(recordId);
+      if (!about) {
+        continue;
+      }
+      String subject =
+          tx.type() == TransactionType.CONSENT
+              ? text(body, "scope")
+              : body.get("grantee") instanceof String g ? g : text(body, "accessor");
+      String purpose =
+          body.get("purpose") instanceof String p ? p : requestPurpose.get(text(body, "requestId"));
+      trail.events.add(
+          new Event(
+              tx.type(),
+              recordId,
+              tx.author().value(),
+              subject,
+              purpose,
+              text(body, "basis"),
+              text(body, "reasonCode"),
+              text(body, "decision"),
+              tx.type() == TransactionType.BREAK_GLASS,
+              committed.signed().idHex(),
+              committed.height(),
+              committed.blockTime()));
+    }
+    return trail;
+  }
+
+  /** The patient's records, in the order they were registered. */
+  public List<Record> records() {
+    return List.copyOf(records.values());
+  }
+
+  /** Every event about the patient, in chain order. */
+  public List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  private static String text(Map<String, Object> body, String field) {
+    return body.get(field) instanceof String s ? s : null;
+  }
+}

@@ -1,0 +1,240 @@
+package org.careledger.domain.sharing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.careledger.domain.ledger.LedgerFixture;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.TransactionType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A patient's trail: their records by any provider, every event about those records (including
+ * revokes and denials that name only their grant or request), their consents, and nothing of
+ * another patient's.
+ */
+class PatientTrailTest {
+
+  private static final String ME = "aa".repeat(32);
+  private static final String SOMEONE_ELSE = "bb".repeat(32);
+  private static final int HOSPITAL = 0;
+  private static final int CLINIC = 1;
+  private static final int PHARMACY = 2;
+
+  private final LedgerFixture f = new LedgerFixture("hospital-a", "clinic-b", "pharmacy-c");
+  private final List<PatientTrail.Committed> chain = new ArrayList<>();
+
+  private SignedTransaction add(int author, TransactionType type, Object... pairs) {
+    SignedTransaction tx = f.tx(author, type, Bodies.of(pairs));
+    chain.add(new PatientTrail.Committed(tx, chain.size() + 1L, 1_000L * chain.size()));
+    return tx;
+  }
+
+  private void register(int provider, String recordId, String patient) {
+    add(
+        provider,
+        TransactionType.REGISTER,
+        "recordId",
+        recordId,
+        "version",
+        1L,
+        "contentHash",
+        "ab".repeat(32),
+        "size",
+        99L,
+        "mediaType",
+        "application/pdf",
+        "documentClass",
+        "18842-5",
+        "patient",
+        patient);
+  }
+
+  private void request(int author, String requestId, String recordId, String purpose) {
+    add(
+        author,
+        TransactionType.REQUEST,
+        "requestId",
+        requestId,
+        "scope",
+        "record",
+        "recordId",
+        recordId,
+        "purpose",
+        purpose);
+  }
+
+  private SignedTransaction grant(int author, String requestId, String recordId, int grantee) {
+    return add(
+        author,
+        TransactionType.GRANT,
+        "requestId",
+        requestId,
+        "recordId",
+        recordId,
+        "grantee",
+        f.members.get(grantee).institution().value(),
+        "envelopeHash",
+        "ee".repeat(32));
+  }
+
+  @Test
+  void listsThePatientsRecordsOfEveryProviderAndNoOneElses() {
+    register(HOSPITAL, "mine-1", ME);
+    register(CLINIC, "theirs-1", SOMEONE_ELSE);
+    register(CLINIC, "mine-2", ME);
+    add(
+        HOSPITAL,
+        TransactionType.ERASE,
+        "recordId",
+        "mine-1",
+        "contentHash",
+        "ab".repeat(32),
+        "reasonCode",
+        "patient-request");
+
+    PatientTrail trail = PatientTrail.of(ME, chain);
+
+    assertThat(trail.records())
+        .extracting(
+            PatientTrail.Record::recordId,
+            PatientTrail.Record::provider,
+            PatientTrail.Record::erased)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("mine-1", "hospital-a", true),
+            org.assertj.core.groups.Tuple.tuple("mine-2", "clinic-b", false));
+  }
+
+  @Test
+  void tracesEveryEventAboutTheRecordsIncludingRevokesAndDenialsThatNameNoRecord() {
+    register(HOSPITAL, "mine-1", ME);
+    register(HOSPITAL, "theirs-1", SOMEONE_ELSE);
+    request(CLINIC, "req-1", "mine-1", "TREAT");
+    request(CLINIC, "req-x", "theirs-1", "TREAT");
+    SignedTransaction grant = grant(HOSPITAL, "req-1", "mine-1", CLINIC);
+    grant(HOSPITAL, "req-x", "theirs-1", CLINIC);
+    add(
+        CLINIC,
+        TransactionType.ACCESS_LOGGED,
+        "recordId",
+        "mine-1",
+        "version",
+        1L,
+        "accessor",
+        "clinic-b",
+        "basis",
+        "grant",
+        "grantTx",
+        grant.idHex());
+    add(
+        CLINIC,
+        TransactionType.ACCESS_LOGGED,
+        "recordId",
+        "theirs-1",
+        "version",
+        1L,
+        "accessor",
+        "clinic-b",
+        "basis",
+        "grant",
+        "grantTx",
+        "00".repeat(32));
+    add(HOSPITAL, TransactionType.REVOKE, "grantTx", grant.idHex());
+    request(PHARMACY, "req-2", "mine-1", "TREAT");
+    add(HOSPITAL, TransactionType.DENY, "requestId", "req-2", "reasonCode", "not-involved");
+    add(
+        PHARMACY,
+        TransactionType.ACCESS_REFUSED,
+        "recordId",
+        "mine-1",
+        "accessor",
+        "pharmacy-c",
+        "reasonCode",
+        "no-grant");
+    add(
+        PHARMACY,
+        TransactionType.BREAK_GLASS,
+        "recordId",
+        "mine-1",
+        "accessor",
+        "pharmacy-c",
+        "reasonCode",
+        "unconscious-patient");
+
+    List<PatientTrail.Event> events = PatientTrail.of(ME, chain).events();
+
+    assertThat(events)
+        .extracting(e -> e.type().wireName())
+        .containsExactly(
+            "register",
+            "request",
+            "grant",
+            "access-logged",
+            "revoke",
+            "request",
+            "deny",
+            "access-refused",
+            "break-glass");
+    assertThat(events).allSatisfy(e -> assertThat(e.recordId()).isEqualTo("mine-1"));
+    PatientTrail.Event revoke = events.get(4);
+    assertThat(revoke.institution()).isEqualTo("hospital-a");
+    PatientTrail.Event deny = events.get(6);
+    assertThat(deny.purpose()).as("a denial shows the purpose that was asked").isEqualTo("TREAT");
+    assertThat(events.get(2).subject()).isEqualTo("clinic-b");
+    assertThat(events.get(3).subject()).isEqualTo("clinic-b");
+    assertThat(events)
+        .filteredOn(PatientTrail.Event::flagged)
+        .extracting(PatientTrail.Event::subject, PatientTrail.Event::reasonCode)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("pharmacy-c", "unconscious-patient"));
+    assertThat(events.get(3).height()).isLessThan(events.get(4).height());
+  }
+
+  @Test
+  void includesThePatientsConsentsButNotAnotherPatients() {
+    add(
+        HOSPITAL,
+        TransactionType.CONSENT,
+        "patient",
+        ME,
+        "scope",
+        "pharmacy-c",
+        "decision",
+        "permit",
+        "via",
+        "patient");
+    add(
+        HOSPITAL,
+        TransactionType.CONSENT,
+        "patient",
+        SOMEONE_ELSE,
+        "scope",
+        "pharmacy-c",
+        "decision",
+        "permit",
+        "via",
+        "staff");
+
+    List<PatientTrail.Event> events = PatientTrail.of(ME, chain).events();
+
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(TransactionType.CONSENT);
+              assertThat(e.subject()).isEqualTo("pharmacy-c");
+              assertThat(e.decision()).isEqualTo("permit");
+              assertThat(e.recordId()).isNull();
+            });
+  }
+
+  @Test
+  void aRecordRegisteredAgainUnderTheSameIdDoesNotChangeItsOwner() {
+    register(HOSPITAL, "rec-1", SOMEONE_ELSE);
+    register(CLINIC, "rec-1", ME);
+
+    assertThat(PatientTrail.of(ME, chain).records())
+        .as("only the first registration of an id counts (AccessLedger's rule too)")
+        .isEmpty();
+  }
+}
