@@ -48,7 +48,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class SharingLatency {
 
-  private static final Pattern FIELD = Pattern.compile("\"(requestId|txId|code)\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern FIELD =
+      Pattern.compile("\"(requestId|txId|code)\"\\s*:\\s*\"([^\"]+)\"");
 
   private final HttpClient client;
   private final String auth;
@@ -131,18 +132,32 @@ public final class SharingLatency {
       System.out.printf(
           Locale.ROOT,
           "%s %d bytes: register %.2f s, request %.2f s, grant %.2f s, retrieve %.2f s%s%n",
-          i < warmup ? "warm-up" : "run", size, seconds(t0, t1), seconds(t1, t2), seconds(t2, t3),
-          seconds(t3, t4), i < warmup ? "" : "");
+          i < warmup ? "warm-up" : "run",
+          size,
+          seconds(t0, t1),
+          seconds(t1, t2),
+          seconds(t2, t3),
+          seconds(t3, t4),
+          i < warmup ? "" : "");
     }
-    System.out.printf(Locale.ROOT, "%n| %d bytes, %d runs | median s | min s | max s |%n|---|---:|---:|---:|%n", size, runs);
+    System.out.printf(
+        Locale.ROOT,
+        "%n| %d bytes, %d runs | median s | min s | max s |%n|---|---:|---:|---:|%n",
+        size,
+        runs);
     for (Map.Entry<String, List<Double>> step : steps.entrySet()) {
       List<Double> sorted = step.getValue().stream().sorted().toList();
       System.out.printf(
-          Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", step.getKey(), median(sorted), sorted.get(0),
+          Locale.ROOT,
+          "| %s | %.3f | %.3f | %.3f |%n",
+          step.getKey(),
+          median(sorted),
+          sorted.get(0),
           sorted.get(sorted.size() - 1));
     }
     double retrieveMedian = median(steps.get("retrieve").stream().sorted().toList());
-    System.out.printf(Locale.ROOT, "retrieve: %.1f MiB/s (median)%n%n", size / 1048576.0 / retrieveMedian);
+    System.out.printf(
+        Locale.ROOT, "retrieve: %.1f MiB/s (median)%n%n", size / 1048576.0 / retrieveMedian);
   }
 
   /** Upload to and download from the provider's node alone. */
@@ -162,23 +177,34 @@ public final class SharingLatency {
       }
       double mib = size / 1048576.0;
       System.out.printf(
-          Locale.ROOT, "%s: upload %.1f MiB/s, download %.1f MiB/s%n", i < warmup ? "warm-up" : "run",
-          mib / seconds(t0, t1), mib / seconds(t1, t2));
+          Locale.ROOT,
+          "%s: upload %.1f MiB/s, download %.1f MiB/s%n",
+          i < warmup ? "warm-up" : "run",
+          mib / seconds(t0, t1),
+          mib / seconds(t1, t2));
       if (i >= warmup) {
         up.add(mib / seconds(t0, t1));
         down.add(mib / seconds(t1, t2));
       }
     }
     System.out.printf(
-        Locale.ROOT, "%n%d bytes, %d runs: upload median %.1f MiB/s, download median %.1f MiB/s%n",
-        size, runs, median(up.stream().sorted().toList()), median(down.stream().sorted().toList()));
+        Locale.ROOT,
+        "%n%d bytes, %d runs: upload median %.1f MiB/s, download median %.1f MiB/s%n",
+        size,
+        runs,
+        median(up.stream().sorted().toList()),
+        median(down.stream().sorted().toList()));
   }
 
   private void register(String node, String recordId, long size, long seed) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create(
-                    node + "/channels/" + channel + "/records?recordId=" + recordId
+                    node
+                        + "/channels/"
+                        + channel
+                        + "/records?recordId="
+                        + recordId
                         + "&documentClass=18842-5"))
             .timeout(Duration.ofMinutes(30))
             .header("Authorization", auth)
@@ -193,7 +219,10 @@ public final class SharingLatency {
   private String request(String recordId) throws Exception {
     String body = "{\"recordId\":\"" + recordId + "\",\"purpose\":\"TREAT\"}";
     while (true) {
-      HttpResponse<String> response = client.send(post(userNode + "/channels/" + channel + "/requests", body), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              post(userNode + "/channels/" + channel + "/requests", body),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 201) {
         return field(response.body(), "requestId");
       }
@@ -205,7 +234,9 @@ public final class SharingLatency {
   private void grant(String requestId) throws Exception {
     while (true) {
       HttpResponse<String> response =
-          client.send(post(provider + "/channels/" + channel + "/requests/" + requestId + "/grant", "{}"), HttpResponse.BodyHandlers.ofString());
+          client.send(
+              post(provider + "/channels/" + channel + "/requests/" + requestId + "/grant", "{}"),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         return;
       }
@@ -220,12 +251,14 @@ public final class SharingLatency {
   private String retrieve(String node, String recordId) throws Exception {
     while (true) {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(node + "/channels/" + channel + "/records/" + recordId + "/content"))
+          HttpRequest.newBuilder(
+                  URI.create(node + "/channels/" + channel + "/records/" + recordId + "/content"))
               .timeout(Duration.ofMinutes(30))
               .header("Authorization", auth)
               .GET()
               .build();
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       if (response.statusCode() == 200) {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] buffer = new byte[1 << 16];
@@ -242,7 +275,8 @@ public final class SharingLatency {
       }
       // 403 CL-1710 while the grant has not reached the user's node yet (each refusal is logged).
       if (!(response.statusCode() == 403 && body.contains("CL-1710"))) {
-        throw new IllegalStateException("retrieve " + recordId + ": " + response.statusCode() + " " + body);
+        throw new IllegalStateException(
+            "retrieve " + recordId + ": " + response.statusCode() + " " + body);
       }
       Thread.sleep(50);
     }

@@ -7,8 +7,15 @@ import java.util.List;
 import org.careledger.domain.ledger.ChainVerifier;
 
 /**
- * Documents a provider registers: encrypted into the off-chain store, their hash and key envelope's
- * hash on the channel's chain.
+ * Documents a provider registers and amends: encrypted into the off-chain store, their hash and key
+ * envelope's hash on the channel's chain.
+ *
+ * <p><b>Versions.</b> A record is registered as version 1; each amendment by its provider adds the
+ * next version (2, 3, …) with its own content, data key, ciphertext and key envelopes, and an
+ * {@code amend} transaction naming the previous version. Nothing is overwritten: every version's
+ * transaction stays on the chain, and its ciphertext in the provider's store until the record is
+ * erased (which destroys all versions). Reads, retrievals and searches give the current (latest)
+ * version.
  */
 @Local
 public interface RecordService {
@@ -36,6 +43,48 @@ public interface RecordService {
     }
   }
 
+  /**
+   * What a provider says about a new version of one of its records. The record id, class and
+   * patient are the record's and cannot change (a document about another patient or of another
+   * class is another record).
+   *
+   * @param mediaType the new version's media type (required; it may differ from the previous one)
+   * @param title optional: the record's new title (kept at this node only); absent keeps the title
+   * @param documentDate optional, ISO 8601: the record's new clinical date; absent keeps the date
+   * @param expectedVersion optional: the version the caller amends; if the record has moved on (an
+   *     amendment by another user committed first) the amendment is refused with {@code
+   *     RECORD_VERSION_CONFLICT} rather than silently replacing a version the caller never saw
+   */
+  record Amendment(String mediaType, String title, String documentDate, Long expectedVersion) {
+
+    /** Hides the title, so that an amendment never prints it into a log. */
+    @Override
+    public String toString() {
+      return "Amendment[mediaType="
+          + mediaType
+          + ", expectedVersion="
+          + expectedVersion
+          + ", redacted]";
+    }
+  }
+
+  /**
+   * A committed amendment: the new version, the one it follows, its ciphertext's hash and size, its
+   * transaction, and the institutions whose grants in force were carried over to it (each got an
+   * envelope for the new data key, named on the chain).
+   */
+  record Amended(
+      String channelId,
+      String recordId,
+      long version,
+      long previousVersion,
+      String contentHash,
+      long size,
+      String mediaType,
+      List<String> grantees,
+      String txId,
+      long height) {}
+
   /** {@code patient} is the pseudonym that went on the chain. */
   record Registered(
       String channelId,
@@ -60,7 +109,10 @@ public interface RecordService {
 
   /**
    * A record as the chain describes it (what every member of the channel can see), plus the title
-   * and clinical date where this node is its provider and keeps them.
+   * and clinical date where this node is its provider and keeps them. {@code version}, {@code
+   * mediaType}, {@code size}, {@code contentHash}, {@code txId} and {@code height} are those of the
+   * current version (its register or amend transaction); {@code registeredAt} is when the record
+   * was registered (version 1).
    */
   record Found(
       String recordId,
@@ -87,16 +139,27 @@ public interface RecordService {
   /** Stores the document and commits its register transaction, as one unit. */
   Registered register(String channelId, Metadata metadata, InputStream content);
 
-  /** The document's plaintext, checked against the chain's hash before any byte is returned. */
+  /**
+   * Stores a new version of a record this node's institution provides and commits its amend
+   * transaction, as one unit (a failure leaves neither ciphertext nor ledger entry). Only the
+   * record's provider may amend it ({@code NOT_RECORD_PROVIDER}); an erased record cannot be
+   * amended ({@code RECORD_ERASED}). Every grant in force keeps access: the new data key is wrapped
+   * for each grantee in the same unit, and the envelopes' hashes go on the chain in the amendment.
+   */
+  Amended amend(String channelId, String recordId, Amendment amendment, InputStream content);
+
+  /**
+   * The current version's plaintext, checked against the chain's hash before any byte is returned.
+   */
   InputStream read(String channelId, String recordId);
 
   /**
-   * Crypto-shredding: commits an erase transaction, destroys the record's key envelopes and, once
-   * that is committed, its ciphertext. The chain keeps the hashes and still verifies; the content
-   * cannot be recovered.
+   * Crypto-shredding: commits an erase transaction, destroys the record's key envelopes (of every
+   * version) and, once that is committed, the ciphertext of every version. The chain keeps the
+   * hashes and still verifies; the content cannot be recovered.
    */
   String erase(String channelId, String recordId, String reasonCode);
 
-  /** The chain check, then every registered document this node stores re-hashed. */
+  /** The chain check, then every document version this node stores re-hashed. */
   ChainVerifier.Report verifyWithDocuments(String channelId);
 }

@@ -184,7 +184,10 @@ public enum ErrorCode {
   PSEUDONYM_KEY_MISSING(1701),
   /** Record metadata that is not of its form: a title too long, a date that is not ISO 8601. */
   RECORD_METADATA_INVALID(1702),
-  /** A record id already registered on the channel: a new version is an amendment. */
+  /**
+   * A record id already registered on the channel: a new version is an amendment ({@code POST
+   * …/records/{recordId}/versions}).
+   */
   RECORD_EXISTS(1703),
   /** A search whose parameters are not of their form (a time that is not ISO 8601). */
   QUERY_INVALID(1704),
@@ -222,6 +225,15 @@ public enum ErrorCode {
   POLICY_VIOLATION(1720),
   /** A consent that is not of its form (decision permit or withdraw, a member as grantee). */
   CONSENT_INVALID(1721),
+  /**
+   * An amendment or grant prepared against a state of the record that is no longer its current one:
+   * the amendment does not name the current version as its previous one (another amendment
+   * committed first, or the caller's expected version is stale), it does not carry a key envelope
+   * for every grant in force (a grant committed meanwhile), or a grant wraps the data key of a
+   * version that is no longer current. Refused by every member; nothing is stored. Read the record
+   * again and retry.
+   */
+  RECORD_VERSION_CONFLICT(1722),
   /**
    * A caller with the patient role whose identity names no patient (no {@code patient-id} attribute
    * in the realm, no such claim in the bearer token): the patient views cannot tell whose records

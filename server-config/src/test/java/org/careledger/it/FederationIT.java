@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -712,6 +713,125 @@ class FederationIT {
     matrix.patientsSeeOnlyTheirOwn();
   }
 
+  /**
+   * Amend: hospital-a amends a record granted to clinic-b; the grant carries over (the new data key
+   * wrapped for clinic-b in the amendment, its envelope hash on the chain), clinic-b reads the new
+   * version byte for byte, nobody but the provider may amend (through the service, or as a raw
+   * transaction the channel refuses), and the revoke ends access to every version.
+   */
+  @Test
+  @Order(5)
+  void anAmendedRecordReachesItsGranteeAsItsNewVersionAndOnlyTheProviderAmends() throws Exception {
+    byte[] first = clinicalDocument(4096);
+    byte[] second = clinicalDocument(3 * 1024 * 1024 + 17);
+    HttpResponse<String> registered =
+        FED.register(0, "care-bft", "amend-1", AMEND_PATIENT, SHARED_TITLE, first);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    BFT_TX_IDS.add(Http.json(registered).path("txId").asText());
+    awaitRecord(1, "care-bft", "amend-1");
+    String requestId = requestAs(1, "amend-1", "TREAT");
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the request is open at hospital-a");
+    HttpResponse<String> granted =
+        FED.post(0, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    String grantTx = Http.json(granted).path("txId").asText();
+    awaitUntil(
+        () -> FED.get(1, "/channels/care-bft/requests").body().contains(grantTx),
+        "clinic-b holds the grant");
+    assertThat(
+            FED.content(1, "care-bft", "amend-1", HttpResponse.BodyHandlers.ofByteArray()).body())
+        .isEqualTo(first);
+
+    // Only the provider amends: clinic-b (the grantee) and pharmacy-c are refused, and so is a raw
+    // amend transaction from clinic-b, by the channel's rules (it commits nowhere).
+    for (int node : List.of(1, 2)) {
+      HttpResponse<String> refused = amend(node, "amend-1", second);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+      assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1712");
+    }
+    HttpResponse<String> raw =
+        FED.post(
+            1,
+            "/channels/care-bft/transactions?wait=10",
+            "{\"type\":\"amend\",\"body\":{\"recordId\":\"amend-1\",\"version\":2,"
+                + "\"previousVersion\":1,\"contentHash\":\""
+                + "ab".repeat(32)
+                + "\",\"size\":10,\"mediaType\":\"application/pdf\",\"envelopeHash\":\""
+                + "0e".repeat(32)
+                + "\",\"grantEnvelopes\":{}}}");
+    assertThat(raw.statusCode()).as(raw.body()).isEqualTo(403);
+    assertThat(Http.json(raw).path("code").asText()).isEqualTo("CL-1712");
+
+    // hospital-a amends: version 2, clinic-b's grant carried over.
+    HttpResponse<String> amended = amend(0, "amend-1", second);
+    assertThat(amended.statusCode()).as(amended.body()).isEqualTo(201);
+    JsonNode version = Http.json(amended);
+    assertThat(version.path("version").asLong()).isEqualTo(2L);
+    assertThat(version.path("previousVersion").asLong()).isEqualTo(1L);
+    assertThat(version.path("grantees")).extracting(JsonNode::asText).containsExactly("clinic-b");
+    String amendTx = version.path("txId").asText();
+    BFT_TX_IDS.add(amendTx);
+    awaitUntil(() -> hasTransaction(1, "care-bft", amendTx), "clinic-b holds the amendment");
+    JsonNode atClinic = Http.json(FED.findRecords(1, "care-bft", AMEND_PATIENT));
+    assertThat(atClinic).hasSize(1);
+    assertThat(atClinic.get(0).path("version").asLong()).isEqualTo(2L);
+    assertThat(atClinic.get(0).path("contentHash").asText())
+        .isEqualTo(version.path("contentHash").asText());
+
+    // clinic-b reads the new version, from hospital-a's store, with its envelope for version 2.
+    HttpResponse<byte[]> content =
+        FED.content(1, "care-bft", "amend-1", HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.body()).isEqualTo(second);
+    assertThat(content.headers().firstValue("CareLedger-Provider")).contains("hospital-a");
+    // Still clinic-b's alone; a second amendment from the stale version 1 is refused.
+    assertRefused(2, "amend-1");
+    HttpResponse<String> stale =
+        FED.send(
+            amendRequest(0, "amend-1?previousVersion=1").POST(bytes(first)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+    assertThat(Http.json(stale).path("code").asText()).isEqualTo("CL-1722");
+
+    // The revoke ends access to every version.
+    HttpResponse<String> revoked = FED.post(0, "/channels/care-bft/grants/" + grantTx + "/revoke");
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    String revokeTx = Http.json(revoked).path("txId").asText();
+    awaitUntil(
+        () -> hasTransaction(1, "care-bft", revokeTx), "clinic-b holds the revoke transaction");
+    assertRefused(1, "amend-1");
+
+    // On the chain as a third member holds it: the amendment by hospital-a, linked to version 1.
+    awaitUntil(
+        () -> FED.get(2, "/channels/care-bft/audit?recordId=amend-1").body().contains(amendTx),
+        "pharmacy-c holds the amendment");
+    assertThat(Http.json(FED.get(2, "/channels/care-bft/audit?recordId=amend-1")))
+        .filteredOn(e -> e.path("kind").asText().equals("amend"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("institution").asText()).isEqualTo("hospital-a"));
+  }
+
+  private static HttpRequest.Builder amendRequest(int node, String recordAndQuery) {
+    String recordId = recordAndQuery.split("\\?")[0];
+    String query = recordAndQuery.substring(recordId.length());
+    return FED.authorized(node, "/channels/care-bft/records/" + recordId + "/versions" + query)
+        .timeout(Duration.ofSeconds(120))
+        .header("Content-Type", "application/pdf");
+  }
+
+  private static HttpResponse<String> amend(int node, String recordId, byte[] document)
+      throws Exception {
+    return FED.send(
+        amendRequest(node, recordId).POST(bytes(document)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.BodyPublisher bytes(byte[] document) {
+    return HttpRequest.BodyPublishers.ofByteArray(document);
+  }
+
   @Test
   @Order(5)
   void aLargeDocumentCrossesTheFederationInChunksByteForByte() throws Exception {
@@ -872,6 +992,7 @@ class FederationIT {
 
   private static final String SHARED_PATIENT = "urn:oid:1.2.3|999990078";
   private static final String LARGE_PATIENT = "urn:oid:1.2.3|999990079";
+  private static final String AMEND_PATIENT = "urn:oid:1.2.3|999990081";
   private static final String PATIENT_NAME = "Erika Mustermann-Quellenberg";
   private static final String SHARED_TITLE = "Tumour board \u2014 " + PATIENT_NAME;
   private static final String CLINICAL_TEXT = "Histology: adenocarcinoma of the left upper lobe";
@@ -912,6 +1033,7 @@ class FederationIT {
             "999990077",
             "999990078",
             "999990080",
+            "999990081",
             PATIENT_NAME,
             "Mustermann",
             "Tumour board",

@@ -423,6 +423,167 @@ class LedgerIT {
     }
   }
 
+  @Test
+  @Order(15)
+  void anAmendmentAddsTheNextVersionWhichReadsAndSearchesAsCurrent() throws Exception {
+    byte[] first = randomDocument(200_000);
+    HttpResponse<String> registered = upload("lab-3", PATIENT_ID, first);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String firstHash = Http.json(registered).path("contentHash").asText();
+    byte[] second = randomDocument(1_500_001);
+
+    // A clinician amends (the roles of register), naming the version amended.
+    HttpResponse<String> amended =
+        amend("it-doctor", "lab-3", "?previousVersion=1", "text/plain; charset=UTF-8", second);
+
+    assertThat(amended.statusCode()).as(amended.body()).isEqualTo(201);
+    JsonNode version = Http.json(amended);
+    assertThat(version.path("version").asLong()).isEqualTo(2L);
+    assertThat(version.path("previousVersion").asLong()).isEqualTo(1L);
+    assertThat(version.path("mediaType").asText()).isEqualTo("text/plain");
+    assertThat(version.path("grantees")).isEmpty();
+    String secondHash = version.path("contentHash").asText();
+    String amendTx = version.path("txId").asText();
+    assertThat(secondHash).matches("[0-9a-f]{64}").isNotEqualTo(firstHash);
+    assertThat(amendTx).matches("[0-9a-f]{64}");
+    assertThat(amended.headers().firstValue("Location").orElseThrow())
+        .endsWith("/records/lab-3/content");
+    // Read: the new version, byte for byte.
+    HttpResponse<byte[]> content =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/records/lab-3/content").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.statusCode()).isEqualTo(200);
+    assertThat(content.body()).isEqualTo(second);
+    // Search: the record once, as its current version, with the amended title.
+    JsonNode found = find(PATIENT_ID, "documentClass=11502-2");
+    assertThat(found).extracting(r -> r.path("recordId").asText()).containsOnlyOnce("lab-3");
+    JsonNode lab3 =
+        java.util.stream.StreamSupport.stream(found.spliterator(), false)
+            .filter(r -> r.path("recordId").asText().equals("lab-3"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(lab3.path("version").asLong()).isEqualTo(2L);
+    assertThat(lab3.path("contentHash").asText()).isEqualTo(secondHash);
+    assertThat(lab3.path("mediaType").asText()).isEqualTo("text/plain");
+    assertThat(lab3.path("txId").asText()).isEqualTo(amendTx);
+    assertThat(lab3.path("title").asText()).isEqualTo("Tumour board \u2014 v2");
+    // Nothing overwritten: both versions stored, both on the chain, the link to version 1 there.
+    assertThat(storedFile(firstHash)).exists();
+    assertThat(storedFile(secondHash)).exists();
+    String transactions = blockTransactions();
+    assertThat(transactions)
+        .contains("\"type\":\"amend\"")
+        .contains("\"previousVersion\":1")
+        .contains("\"contentHash\":\"" + secondHash + "\"")
+        .doesNotContain("Tumour board \u2014 v2");
+    JsonNode audit = Http.json(get("it-ops", "/channels/" + CHANNEL + "/audit?recordId=lab-3"));
+    assertThat(audit)
+        .extracting(e -> e.path("kind").asText())
+        .containsExactly("register", "amend", "access-logged");
+    // A third version follows the second; verify re-hashes every stored version.
+    HttpResponse<String> third = amend("it-ops", "lab-3", "", "application/pdf", first);
+    assertThat(third.statusCode()).as(third.body()).isEqualTo(201);
+    assertThat(Http.json(third).path("version").asLong()).isEqualTo(3L);
+    assertThat(verify().path("ok").asBoolean()).isTrue();
+  }
+
+  @Test
+  @Order(16)
+  void amendmentsThatBreakTheRulesAreRefusedWithTheirCodesAndStoreNothing() throws Exception {
+    long filesBefore = storedFileCount();
+    long blocksBefore = verify().path("blocksVerified").asLong();
+    ManagementCli.addIdentity("it-audit", PASSWORD, "auditor");
+
+    HttpResponse<String> stale =
+        amend("it-ops", "lab-3", "?previousVersion=1", "application/pdf", randomDocument(10));
+    HttpResponse<String> erased =
+        amend("it-ops", "lab-1", "", "application/pdf", randomDocument(10));
+    HttpResponse<String> unknown =
+        amend("it-ops", "no-such-record", "", "application/pdf", randomDocument(10));
+    HttpResponse<String> noMediaType =
+        amend("it-ops", "lab-3", "", "application/x_pdf", randomDocument(10));
+    HttpResponse<String> auditor =
+        amend("it-audit", "lab-3", "", "application/pdf", randomDocument(10));
+    // The rules hold for a raw amend transaction too (block validation on a one-member channel).
+    String path = "/channels/" + CHANNEL + "/transactions";
+    HttpResponse<String> rawStale = post("it-ops", path, rawAmend("lab-3", 1, 2));
+    HttpResponse<String> rawGap = post("it-ops", path, rawAmend("lab-3", 3, 5));
+    HttpResponse<String> rawErased = post("it-ops", path, rawAmend("lab-1", 1, 2));
+
+    assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+    assertThat(Http.json(stale).path("code").asText()).isEqualTo("CL-1722");
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(410);
+    assertThat(Http.json(erased).path("code").asText()).isEqualTo("CL-1313");
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+    assertThat(Http.json(unknown).path("code").asText()).isEqualTo("CL-1172");
+    assertThat(noMediaType.statusCode()).as(noMediaType.body()).isEqualTo(400);
+    assertThat(Http.json(noMediaType).path("code").asText()).isEqualTo("CL-1150");
+    assertThat(auditor.statusCode()).isEqualTo(403);
+    assertThat(rawStale.statusCode()).as(rawStale.body()).isEqualTo(409);
+    assertThat(Http.json(rawStale).path("code").asText()).isEqualTo("CL-1722");
+    assertThat(rawGap.statusCode()).as(rawGap.body()).isEqualTo(409);
+    assertThat(rawErased.statusCode()).as(rawErased.body()).isEqualTo(410);
+    assertThat(stale.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(storedFileCount()).as("no ciphertext left behind").isEqualTo(filesBefore);
+    assertThat(verify().path("blocksVerified").asLong()).as("no block").isEqualTo(blocksBefore);
+    HttpResponse<byte[]> content =
+        CLIENT.send(
+            request("it-ops", "/channels/" + CHANNEL + "/records/lab-3/content").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(content.body()).as("still version 3").isEqualTo(randomDocument(200_000));
+  }
+
+  @Test
+  @Order(17)
+  void erasingAnAmendedRecordShredsEveryVersion() throws Exception {
+    String path = "/channels/" + CHANNEL + "/records/lab-3";
+
+    HttpResponse<String> erased = post("it-ops", path + "/erase", "{\"reasonCode\":\"x-test\"}");
+
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+    assertThat(storedFileCount()).as("every version's ciphertext destroyed").isZero();
+    HttpResponse<String> content =
+        CLIENT.send(
+            request("it-ops", path + "/content").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(content.statusCode()).isEqualTo(410);
+    HttpResponse<String> after = amend("it-ops", "lab-3", "", "application/pdf", new byte[10]);
+    assertThat(after.statusCode()).isEqualTo(410);
+    assertThat(Http.json(after).path("code").asText()).isEqualTo("CL-1313");
+    assertThat(verify().path("ok").asBoolean()).isTrue();
+  }
+
+  private static HttpResponse<String> amend(
+      String user, String recordId, String query, String contentType, byte[] document)
+      throws Exception {
+    return CLIENT.send(
+        request(user, "/channels/" + CHANNEL + "/records/" + recordId + "/versions" + query)
+            .header("Content-Type", contentType)
+            .header("CareLedger-Title", "Tumour%20board%20%E2%80%94%20v2")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(document))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String rawAmend(String recordId, long previous, long version) {
+    return "{\"type\":\"amend\",\"body\":{\"recordId\":\""
+        + recordId
+        + "\",\"version\":"
+        + version
+        + ",\"previousVersion\":"
+        + previous
+        + ",\"contentHash\":\""
+        + "ab".repeat(32)
+        + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"envelopeHash\":\""
+        + "0e".repeat(32)
+        + "\",\"grantEnvelopes\":{}}}";
+  }
+
+  private static Path storedFile(String hash) {
+    return documents().resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+  }
+
   /** A made-up identifier of the form hospitals send (a national id with its issuing system). */
   private static final String PATIENT_ID = "urn:oid:2.16.840.1.113883.2.4.6.3|999990042";
 

@@ -52,6 +52,7 @@ class SoapIT {
     for (String operation :
         new String[] {
           "registerRecord",
+          "amendRecord",
           "findRecords",
           "requestAccess",
           "listRequests",
@@ -244,6 +245,53 @@ class SoapIT {
         .contains("<kind>register</kind>")
         .contains("<recordId>soap-1</recordId>");
     assertFault(patientAsAuditor, "CL-1719");
+  }
+
+  @Test
+  @Order(7)
+  void aRecordAmendedOverSoapReadsAsItsNewVersionAndRefusalsAreFaultsWithTheRestCodes()
+      throws Exception {
+    byte[] corrected =
+        "HL7 CDA document body, corrected by the HIS".getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> amended = call("it-his", amendRecord("soap-1", 1, corrected));
+
+    assertThat(amended.statusCode()).as(amended.body()).isEqualTo(200);
+    assertThat(amended.body())
+        .contains("<version>2</version>")
+        .contains("<previousVersion>1</previousVersion>")
+        .containsPattern("<txId>[0-9a-f]{64}</txId>");
+    HttpResponse<byte[]> read =
+        CLIENT.send(
+            soap(
+                "it-his",
+                "<c:retrieveRecord><c:channel>"
+                    + CHANNEL
+                    + "</c:channel><c:recordId>soap-1</c:recordId></c:retrieveRecord>"),
+            HttpResponse.BodyHandlers.ofByteArray());
+    String body = new String(read.body(), StandardCharsets.ISO_8859_1);
+    assertThat(
+            body.contains(new String(corrected, StandardCharsets.ISO_8859_1))
+                || body.contains(Base64.getEncoder().encodeToString(corrected)))
+        .as(body)
+        .isTrue();
+    assertFault(call("it-his", amendRecord("soap-1", 1, corrected)), "CL-1722");
+    assertFault(call("it-his", amendRecord("soap-none", 0, corrected)), "CL-1172");
+    assertFault(call("it-reader", amendRecord("soap-1", 2, corrected)), "CL-1719");
+  }
+
+  private static String amendRecord(String recordId, long previousVersion, byte[] document) {
+    return "<c:amendRecord><c:channel>"
+        + CHANNEL
+        + "</c:channel><c:recordId>"
+        + recordId
+        + "</c:recordId><c:mediaType>application/pdf</c:mediaType>"
+        + "<c:title>Lab report (corrected)</c:title>"
+        + "<c:previousVersion>"
+        + previousVersion
+        + "</c:previousVersion><c:document>"
+        + Base64.getEncoder().encodeToString(document)
+        + "</c:document></c:amendRecord>";
   }
 
   // ------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ import org.careledger.domain.ledger.Member;
 import org.careledger.domain.ledger.Membership;
 import org.careledger.domain.ledger.SignedTransaction;
 import org.careledger.domain.sharing.PolicyValidator;
+import org.careledger.domain.sharing.RecordRules;
 import org.careledger.domain.sharing.SharingPolicy;
 
 /**
@@ -353,14 +354,22 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   }
 
   /**
-   * The channel's sharing policy (its {@code consentPolicy}, which the genesis block carries) as
-   * block validation, over this node's committed chain; no extra check where the policy is open.
+   * The channel's rules as block validation, over this node's committed chain: the rules of record
+   * versions ({@link RecordRules}: amendments by the provider only, one unbroken line of versions,
+   * no amendment of an erased record, grants carried over to new versions) on every channel, then
+   * its sharing policy (its {@code consentPolicy}, which the genesis block carries) where it is not
+   * open.
    */
   private BlockValidator sharingRules(String channelId, FederationChannel channel) {
+    BlockValidator records = new RecordRules(() -> tx.sharingTransactions(channelId));
     SharingPolicy policy = SharingPolicy.parse(channel.consentPolicy());
     if (policy.isOpen()) {
-      return BlockValidator.STRUCTURAL_ONLY;
+      return records;
     }
+    return records.andThen(policyRules(channelId, policy));
+  }
+
+  private BlockValidator policyRules(String channelId, SharingPolicy policy) {
     return new PolicyValidator(
         policy,
         new PolicyValidator.ChainFacts() {

@@ -100,6 +100,16 @@ public class ConsensusTransactions {
     }
   }
 
+  /**
+   * The channel's committed transactions that the rules of record versions read ({@link
+   * org.careledger.domain.sharing.RecordRules#CHAIN_TYPES}), in chain order per type.
+   */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<org.careledger.domain.ledger.SignedTransaction> sharingTransactions(
+      String channelId) {
+    return DefaultSharingService.sharingTransactions(store, channelId);
+  }
+
   /** The class and patient of a record's registration on the channel (from the record index). */
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public Optional<org.careledger.domain.sharing.PolicyValidator.RecordFacts> recordFacts(

@@ -32,6 +32,7 @@ import org.careledger.domain.ledger.ProofBundle;
 import org.careledger.domain.ledger.SignedTransaction;
 import org.careledger.domain.ledger.Transaction;
 import org.careledger.domain.ledger.TransactionType;
+import org.careledger.domain.sharing.RecordRules;
 
 /**
  * Single-member ledgers: the node is author, proposer and the one signer of every block. Each
@@ -186,6 +187,9 @@ public class DefaultLedgerService implements LedgerService {
     Member self = new Member(identity.institutionId(), identity.signingCertificate());
     BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
     SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));
+    // The rules of record versions hold on a channel of one member too (a raw amend or grant over
+    // REST included); the channel's row is locked, so the chain read here is the one it extends.
+    new RecordRules(() -> DefaultSharingService.sharingTransactions(store, channelId)).admit(tx);
     Block block = commit(identity, self, head.channel(), head, List.of(tx));
     store.append(channelId, block);
     return new Committed(

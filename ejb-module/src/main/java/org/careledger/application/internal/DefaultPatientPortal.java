@@ -37,6 +37,7 @@ public class DefaultPatientPortal implements PatientPortal {
   private static final List<String> EVENT_TYPES =
       List.of(
           TransactionType.REGISTER.wireName(),
+          TransactionType.AMEND.wireName(),
           TransactionType.REQUEST.wireName(),
           TransactionType.GRANT.wireName(),
           TransactionType.DENY.wireName(),

@@ -15,9 +15,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import org.careledger.application.NodeKeys;
 import org.careledger.application.NodeSettings;
 import org.careledger.application.PatientIdentities;
 import org.careledger.application.RecordService;
+import org.careledger.application.consensus.ConsensusService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.NodeIdentity;
@@ -40,6 +43,9 @@ import org.careledger.domain.ledger.SignedTransaction;
 import org.careledger.domain.ledger.TransactionType;
 import org.careledger.domain.offchain.DataKeyEnvelope;
 import org.careledger.domain.offchain.DataKeys;
+import org.careledger.domain.sharing.AccessLedger;
+import org.careledger.domain.sharing.AmendmentPlan;
+import org.careledger.domain.sharing.RecordRules;
 import org.careledger.infrastructure.offchain.FileBlobStore;
 import org.careledger.persistence.offchain.BlobEntity;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
@@ -47,10 +53,35 @@ import org.careledger.persistence.sharing.RecordIndexEntity;
 import org.careledger.persistence.sharing.RecordMetadataEntity;
 
 /**
- * Registers documents as one unit: the ciphertext file is written first (it cannot take part in the
- * JTA transaction), then its metadata, the key envelope and the register transaction are committed
- * together; if that transaction rolls back, the file is deleted again, so a failed upload leaves
- * neither ciphertext nor ledger entry.
+ * Registers and amends documents as one unit: the ciphertext file is written first (it cannot take
+ * part in the JTA transaction), then its metadata, the key envelopes and the register or amend
+ * transaction are committed together; if that transaction rolls back, the file is deleted again, so
+ * a failed upload leaves neither ciphertext nor ledger entry.
+ *
+ * <p><b>Amendments</b> ({@link #amend}). Design choices, for the record:
+ *
+ * <ul>
+ *   <li>Only the record's provider amends it: the institution whose node registered it holds the
+ *       ciphertext, the keys and the clinical responsibility for the document. Another member's
+ *       correction is a request to the provider, or a record of its own.
+ *   <li>A version is a full document, not a patch: a fresh AES-256-GCM data key, its own
+ *       content-addressed ciphertext, its own key envelopes, and its own key-derivation context
+ *       ({@link #context(String, String, long)}), so no key or ciphertext of one version opens or
+ *       passes for another. The previous versions stay stored and on the chain (nothing is
+ *       overwritten); erasure destroys them all.
+ *   <li>A grant is for the record, every version: the grantee of a grant in force keeps access to
+ *       the new version. The new data key is wrapped for every such grantee in the same local
+ *       transaction as the amendment, and the envelope hashes go on the chain in the amendment
+ *       ({@code grantEnvelopes}, by grant transaction id), so the grantee checks its envelope
+ *       against the chain exactly as for a grant, and a revoke destroys the envelopes of every
+ *       version. Every member checks that the amendment carries all grants in force at its time
+ *       ({@link RecordRules}).
+ *   <li>Concurrency: every member refuses an amendment that does not follow the current version
+ *       (two made from the same version: one commits, the other is refused with {@code
+ *       RECORD_VERSION_CONFLICT} and leaves nothing behind), and the caller may name the version it
+ *       amends ({@link Amendment#expectedVersion()}) to be refused rather than replace a version it
+ *       never saw.
+ * </ul>
  */
 @Stateless
 @RolesAllowed({"admin", "clinician", "his-system"})
@@ -66,6 +97,7 @@ public class DefaultRecordService implements RecordService {
   @EJB private LedgerStore store;
   @EJB private NodeKeys keys;
   @EJB private PatientIdentities identities;
+  @EJB private ConsensusService consensus;
 
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
@@ -103,23 +135,11 @@ public class DefaultRecordService implements RecordService {
           "record " + recordId + " is already registered on channel " + channelId);
     }
     NodeIdentity identity = keys.identity();
-    byte[] context = context(channelId, recordId);
+    byte[] context = context(channelId, recordId, 1L);
     SecretKey dataKey = DataKeys.generate();
     FileBlobStore documents = documents();
     FileBlobStore.Stored stored = documents.store(content, dataKey, context);
-    boolean isNew = em.find(BlobEntity.class, stored.contentHash()) == null;
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status != Status.STATUS_COMMITTED && isNew) {
-              documents.erase(stored.contentHash());
-            }
-          }
-        });
+    boolean isNew = deleteUnlessCommitted(documents, stored.contentHash());
     byte[] envelope =
         DataKeyEnvelope.seal(dataKey, identity.agreementCertificate().getPublicKey(), context);
     String envelopeHash = sha256(envelope);
@@ -152,6 +172,135 @@ public class DefaultRecordService implements RecordService {
         committed.height());
   }
 
+  /**
+   * See {@link RecordService#amend} and the class comment. Checked here before a byte is stored
+   * (and again by every member from its chain): the record is registered, this institution is its
+   * provider, it is not erased, and it is still at the caller's expected version. A grantee without
+   * a key-agreement certificate in the federation descriptor fails the amendment ({@code
+   * FEDERATION_PEER_UNKNOWN}) rather than silently losing access.
+   */
+  @Override
+  public Amended amend(
+      String channelId, String recordId, Amendment amendment, InputStream content) {
+    require(RECORD_ID, recordId, "recordId");
+    if (amendment == null || content == null) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "an amendment needs a document");
+    }
+    require(MEDIA_TYPE, amendment.mediaType(), "media type");
+    String title = title(amendment.title());
+    LocalDate documentDate = date(amendment.documentDate());
+    NodeIdentity identity = keys.identity();
+    AmendmentPlan plan =
+        AmendmentPlan.of(
+            DefaultSharingService.accessLedger(store, channelId),
+            channelId,
+            recordId,
+            identity.institutionId(),
+            amendment.expectedVersion(),
+            System.currentTimeMillis());
+    // Each grantee's key resolved before any byte is stored.
+    Map<AccessLedger.Grant, PublicKey> recipients = new LinkedHashMap<>();
+    for (AccessLedger.Grant grant : plan.carried()) {
+      recipients.put(grant, agreementKey(grant.grantee().value()));
+    }
+    byte[] context = context(channelId, recordId, plan.version());
+    SecretKey dataKey = DataKeys.generate();
+    FileBlobStore documents = documents();
+    FileBlobStore.Stored stored = documents.store(content, dataKey, context);
+    boolean isNew = deleteUnlessCommitted(documents, stored.contentHash());
+    Instant at = Instant.now();
+    String envelopeHash =
+        keepEnvelope(
+            recordId,
+            identity.institutionId().value(),
+            DataKeyEnvelope.seal(dataKey, identity.agreementCertificate().getPublicKey(), context),
+            at);
+    Map<String, String> grantEnvelopes = new LinkedHashMap<>();
+    List<String> grantees = new ArrayList<>();
+    recipients.forEach(
+        (grant, recipient) -> {
+          grantEnvelopes.put(
+              grant.txId(),
+              keepEnvelope(
+                  recordId,
+                  grant.grantee().value(),
+                  DataKeyEnvelope.seal(dataKey, recipient, context),
+                  at));
+          if (!grantees.contains(grant.grantee().value())) {
+            grantees.add(grant.grantee().value());
+          }
+        });
+    if (isNew) {
+      em.persist(new BlobEntity(stored.contentHash(), stored.ciphertextSize(), at));
+    }
+    RecordMetadataEntity local =
+        em.find(RecordMetadataEntity.class, new RecordMetadataEntity.Key(channelId, recordId));
+    if (local != null) {
+      local.amend(title, documentDate);
+    }
+    Map<String, Object> body =
+        plan.body(
+            stored.contentHash(),
+            stored.ciphertextSize(),
+            amendment.mediaType(),
+            envelopeHash,
+            grantEnvelopes);
+    LedgerService.Committed committed = ledger.submit(channelId, "amend", body);
+    return new Amended(
+        channelId,
+        recordId,
+        plan.version(),
+        plan.current().version(),
+        stored.contentHash(),
+        stored.ciphertextSize(),
+        amendment.mediaType(),
+        List.copyOf(grantees),
+        committed.txId(),
+        committed.height());
+  }
+
+  /** Keeps a key envelope at this node; returns its SHA-256, which goes on the chain. */
+  private String keepEnvelope(String recordId, String recipient, byte[] envelope, Instant at) {
+    String hash = sha256(envelope);
+    em.persist(new KeyEnvelopeEntity(hash, recordId, recipient, envelope, at));
+    return hash;
+  }
+
+  private PublicKey agreementKey(String institution) {
+    return consensus
+        .agreementCertificate(institution)
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.FEDERATION_PEER_UNKNOWN,
+                    "the federation descriptor names no key-agreement certificate for "
+                        + institution
+                        + ", who holds a grant in force: the new version cannot be wrapped for"
+                        + " it"))
+        .getPublicKey();
+  }
+
+  /**
+   * Deletes the just-written ciphertext again unless the current transaction commits; returns
+   * whether the file is new (a file that was there before is never deleted here).
+   */
+  private boolean deleteUnlessCommitted(FileBlobStore documents, String contentHash) {
+    boolean isNew = em.find(BlobEntity.class, contentHash) == null;
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED && isNew) {
+              documents.erase(contentHash);
+            }
+          }
+        });
+    return isNew;
+  }
+
   @Override
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<Found> find(String channelId, Query query) {
@@ -162,8 +311,13 @@ public class DefaultRecordService implements RecordService {
     if (query.documentClass() != null) {
       require(LOINC, query.documentClass(), "documentClass (a LOINC code such as 11502-2)");
     }
+    // One row per record: that of its current version (an amendment's row repeats the pseudonym,
+    // class and registration time, so the filters match every version alike).
     StringBuilder jpql =
-        new StringBuilder("select r from RecordIndexEntity r where r.channelId = :channel");
+        new StringBuilder(
+            "select r from RecordIndexEntity r where r.channelId = :channel"
+                + " and r.version = (select max(v.version) from RecordIndexEntity v"
+                + " where v.channelId = r.channelId and v.recordId = r.recordId)");
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("channel", channelId);
     if (query.patientId() != null) {
@@ -226,8 +380,10 @@ public class DefaultRecordService implements RecordService {
   @RolesAllowed("admin")
   public String erase(String channelId, String recordId, String reasonCode) {
     require(REASON, reasonCode, "reasonCode (e.g. patient-request)");
-    Map<String, Object> registration = registration(channelId, recordId);
-    String contentHash = (String) registration.get("contentHash");
+    AccessLedger versions = versions(channelId);
+    AccessLedger.Registration current =
+        versions.record(recordId).orElseThrow(() -> unknownRecord(channelId, recordId));
+    String contentHash = current.contentHash();
     BlobEntity blob = em.find(BlobEntity.class, contentHash);
     if (blob == null || blob.getErasedAt() != null) {
       throw erased(recordId);
@@ -247,7 +403,15 @@ public class DefaultRecordService implements RecordService {
         .setParameter("channel", channelId)
         .setParameter("record", recordId)
         .executeUpdate();
-    blob.markErased(Instant.now());
+    // Every version goes: the erase names the current one, and the record as a whole is erased.
+    List<String> contentHashes = new ArrayList<>();
+    for (AccessLedger.Registration version : versions.versions(recordId)) {
+      BlobEntity stored = em.find(BlobEntity.class, version.contentHash());
+      if (stored != null && stored.getErasedAt() == null) {
+        stored.markErased(Instant.now());
+        contentHashes.add(version.contentHash());
+      }
+    }
     FileBlobStore documents = documents();
     transactions.registerInterposedSynchronization(
         new Synchronization() {
@@ -257,7 +421,7 @@ public class DefaultRecordService implements RecordService {
           @Override
           public void afterCompletion(int status) {
             if (status == Status.STATUS_COMMITTED) {
-              documents.erase(contentHash);
+              contentHashes.forEach(documents::erase);
             }
           }
         });
@@ -267,16 +431,15 @@ public class DefaultRecordService implements RecordService {
   @Override
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public InputStream read(String channelId, String recordId) {
-    Map<String, Object> registration = registration(channelId, recordId);
-    String contentHash = (String) registration.get("contentHash");
+    AccessLedger.Registration current =
+        versions(channelId).record(recordId).orElseThrow(() -> unknownRecord(channelId, recordId));
+    String contentHash = current.contentHash();
     BlobEntity blob = em.find(BlobEntity.class, contentHash);
     if (blob != null && blob.getErasedAt() != null) {
       throw erased(recordId);
     }
-    byte[] context = context(channelId, recordId);
-    SecretKey dataKey =
-        ownDataKey(
-            em, keys.identity(), recordId, (String) registration.get("envelopeHash"), context);
+    byte[] context = context(channelId, recordId, current.version());
+    SecretKey dataKey = ownDataKey(em, keys.identity(), recordId, current.envelopeHash(), context);
     return documents().open(contentHash, dataKey, context);
   }
 
@@ -316,7 +479,10 @@ public class DefaultRecordService implements RecordService {
       return chain;
     }
     FileBlobStore documents = documents();
-    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.REGISTER.wireName())) {
+    List<byte[]> versions =
+        new ArrayList<>(store.transactionsOfType(channelId, TransactionType.REGISTER.wireName()));
+    versions.addAll(store.transactionsOfType(channelId, TransactionType.AMEND.wireName()));
+    for (byte[] bytes : versions) {
       SignedTransaction tx = SignedTransaction.decode(bytes);
       String hash = (String) tx.transaction().body().get("contentHash");
       BlobEntity blob = em.find(BlobEntity.class, hash);
@@ -342,14 +508,20 @@ public class DefaultRecordService implements RecordService {
     return chain;
   }
 
-  private Map<String, Object> registration(String channelId, String recordId) {
-    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.REGISTER.wireName())) {
-      Map<String, Object> body = SignedTransaction.decode(bytes).transaction().body();
-      if (recordId.equals(body.get("recordId"))) {
-        return body;
+  /** The channel's records and their versions, as its register, amend and erase say. */
+  private AccessLedger versions(String channelId) {
+    List<SignedTransaction> txs = new ArrayList<>();
+    for (TransactionType type :
+        List.of(TransactionType.REGISTER, TransactionType.AMEND, TransactionType.ERASE)) {
+      for (byte[] bytes : store.transactionsOfType(channelId, type.wireName())) {
+        txs.add(SignedTransaction.decode(bytes));
       }
     }
-    throw new CareLedgerException(
+    return AccessLedger.of(txs);
+  }
+
+  private static CareLedgerException unknownRecord(String channelId, String recordId) {
+    return new CareLedgerException(
         ErrorCode.TX_UNKNOWN, "no record " + recordId + " is registered on channel " + channelId);
   }
 
@@ -363,9 +535,15 @@ public class DefaultRecordService implements RecordService {
     return new FileBlobStore(NodeSettings.fromSystemProperties().home().resolve("documents"));
   }
 
-  /** Binds a record's ciphertext and envelopes to it: they cannot be replayed for another. */
-  static byte[] context(String channelId, String recordId) {
-    return ("careledger record " + channelId + "/" + recordId + "/v1")
+  /**
+   * Binds a version's ciphertext and envelopes to it: they cannot be replayed for another record or
+   * another version. Version 1 keeps the context records had before amendments existed (so
+   * documents stored then still open); a later version appends its number ({@code /version/2}; a
+   * record id holds no {@code /}, so no two contexts are equal).
+   */
+  static byte[] context(String channelId, String recordId, long version) {
+    String context = "careledger record " + channelId + "/" + recordId + "/v1";
+    return (version == 1 ? context : context + "/version/" + version)
         .getBytes(StandardCharsets.UTF_8);
   }
 

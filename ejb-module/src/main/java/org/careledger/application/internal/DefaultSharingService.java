@@ -39,6 +39,7 @@ import org.careledger.domain.ledger.Transaction;
 import org.careledger.domain.ledger.TransactionType;
 import org.careledger.domain.offchain.DataKeyEnvelope;
 import org.careledger.domain.sharing.AccessLedger;
+import org.careledger.domain.sharing.RecordRules;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
 
 /**
@@ -64,20 +65,11 @@ public class DefaultSharingService implements SharingService {
   private static final Pattern TX_ID = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern REASON = Pattern.compile("[a-z0-9-]{1,40}");
 
-  private static final List<TransactionType> ACCESS_TYPES =
-      List.of(
-          TransactionType.REGISTER,
-          TransactionType.ERASE,
-          TransactionType.REQUEST,
-          TransactionType.DENY,
-          TransactionType.GRANT,
-          TransactionType.REVOKE,
-          TransactionType.BREAK_GLASS);
-
   /** What an auditor's query covers: every transaction of the sharing flows. */
   private static final List<TransactionType> AUDITED =
       List.of(
           TransactionType.REGISTER,
+          TransactionType.AMEND,
           TransactionType.REQUEST,
           TransactionType.GRANT,
           TransactionType.DENY,
@@ -104,13 +96,21 @@ public class DefaultSharingService implements SharingService {
       throw new CareLedgerException(
           ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
     }
+    return AccessLedger.of(sharingTransactions(store, channelId));
+  }
+
+  /**
+   * The channel's committed transactions that {@link AccessLedger} and {@link RecordRules} read, in
+   * chain order per type.
+   */
+  static List<SignedTransaction> sharingTransactions(LedgerStore store, String channelId) {
     List<SignedTransaction> txs = new ArrayList<>();
-    for (TransactionType type : ACCESS_TYPES) {
+    for (TransactionType type : RecordRules.CHAIN_TYPES) {
       for (byte[] bytes : store.transactionsOfType(channelId, type.wireName())) {
         txs.add(SignedTransaction.decode(bytes));
       }
     }
-    return AccessLedger.of(txs);
+    return txs;
   }
 
   @Override
@@ -195,7 +195,10 @@ public class DefaultSharingService implements SharingService {
                         ErrorCode.FEDERATION_PEER_UNKNOWN,
                         "the federation descriptor names no key-agreement certificate for "
                             + grantee));
-    byte[] context = DefaultRecordService.context(channelId, record.recordId());
+    // The envelope wraps the data key of the record's current version, and the grant says which
+    // (every member refuses it if another version became current meanwhile); later versions get
+    // their envelopes from the amendments that make them.
+    byte[] context = DefaultRecordService.context(channelId, record.recordId(), record.version());
     NodeIdentity identity = keys.identity();
     SecretKey dataKey =
         DefaultRecordService.ownDataKey(
@@ -209,6 +212,7 @@ public class DefaultSharingService implements SharingService {
     body.put("recordId", record.recordId());
     body.put("grantee", grantee);
     body.put("envelopeHash", envelopeHash);
+    body.put("version", record.version());
     body.put("purpose", request.purpose());
     if (expiresAt != null) {
       body.put("expiresAt", expiresAt.toEpochMilli());
@@ -302,10 +306,10 @@ public class DefaultSharingService implements SharingService {
     body.put("recordId", grant.recordId());
     body.put("grantee", grant.grantee().value());
     LedgerService.Committed committed = ledger.submit(channelId, "revoke", body);
-    // The grantee's envelope goes too: even a stale view of the chain cannot make this node serve
-    // the document under the revoked grant again.
-    em.createQuery("delete from KeyEnvelopeEntity e where e.envelopeHash = :hash")
-        .setParameter("hash", grant.envelopeHash())
+    // The grantee's envelopes go too, of every version the grant reached: even a stale view of the
+    // chain cannot make this node serve the document under the revoked grant again.
+    em.createQuery("delete from KeyEnvelopeEntity e where e.envelopeHash in :hashes")
+        .setParameter("hashes", access.envelopesOf(grant))
         .executeUpdate();
     return new Decision(
         grant.requestId(),
@@ -323,7 +327,7 @@ public class DefaultSharingService implements SharingService {
     InstitutionId self = self();
     if (record.provider().equals(self)) {
       InputStream plaintext = records.read(channelId, recordId);
-      String accessTx = logAccess(channelId, recordId, "provider", record.txId());
+      String accessTx = logAccess(channelId, record, "provider", record.txId());
       return new Retrieved(plaintext, accessTx, self.value());
     }
     AccessLedger.Grant grant =
@@ -343,7 +347,12 @@ public class DefaultSharingService implements SharingService {
               + refusalTx
               + ")");
     }
-    return fetchAndOpen(channelId, record, grant.txId(), grant.envelopeHash(), "grant");
+    return fetchAndOpen(
+        channelId,
+        record,
+        grant.txId(),
+        AccessLedger.envelopeFor(grant, record).orElseThrow(),
+        "grant");
   }
 
   @Override
@@ -367,9 +376,13 @@ public class DefaultSharingService implements SharingService {
   }
 
   /**
-   * Fetches the record from its provider under {@code basisTx}, checks the key envelope against
-   * {@code envelopeHash} where the chain names one, logs the access, and hands out the plaintext
-   * (whose stream checks the content hash first and authenticates every chunk).
+   * Fetches the record's current version (as this node's chain says) from its provider under {@code
+   * basisTx}, checks the key envelope against {@code envelopeHash} where the chain names one (the
+   * grant's own for the version it was made at, the amendment's for a later one), logs the access
+   * with the version read, and hands out the plaintext (whose stream checks the content hash first
+   * and authenticates every chunk). Where the provider has moved on to a version this node's chain
+   * does not hold yet, or not yet to one it holds, the hashes differ and the transfer fails ({@code
+   * TRANSFER_FAILED}); a retry once both chains hold the same version succeeds.
    */
   private Retrieved fetchAndOpen(
       String channelId,
@@ -386,13 +399,13 @@ public class DefaultSharingService implements SharingService {
             ErrorCode.TRANSFER_FAILED,
             "the key envelope from " + record.provider() + " is not the one the grant names");
       }
-      byte[] context = DefaultRecordService.context(channelId, recordId);
+      byte[] context = DefaultRecordService.context(channelId, recordId, record.version());
       SecretKey dataKey =
           DataKeyEnvelope.open(fetched.envelope(), keys.identity().agreementKey(), context);
       InputStream plaintext = fetched.store().open(record.contentHash(), dataKey, context);
       String accessTx;
       try {
-        accessTx = logAccess(channelId, recordId, basis, basisTx);
+        accessTx = logAccess(channelId, record, basis, basisTx);
       } catch (RuntimeException e) {
         closeQuietly(plaintext);
         throw e;
@@ -529,10 +542,12 @@ public class DefaultSharingService implements SharingService {
     return events;
   }
 
-  private String logAccess(String channelId, String recordId, String basis, String grantTx) {
+  /** Logs an access to {@code record}'s current version, the one read. */
+  private String logAccess(
+      String channelId, AccessLedger.Registration record, String basis, String grantTx) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("recordId", recordId);
-    body.put("version", 1L);
+    body.put("recordId", record.recordId());
+    body.put("version", record.version());
     body.put("accessor", self().value());
     body.put("basis", basis);
     body.put("grantTx", grantTx);

@@ -60,10 +60,13 @@ import org.careledger.persistence.offchain.KeyEnvelopeEntity;
  *
  * <p><b>Provider side.</b> A DOCUMENT_REQUEST is served only under a grant in force on this node's
  * own chain, made by this node for that record to the sender, whose key envelope this node still
- * keeps (revoke and erase destroy it); otherwise a DOCUMENT_REFUSED answers. The ciphertext is read
- * from the store and sent in {@value DocumentTransfer#CHUNK_BYTES}-byte chunks, {@value
- * #CHUNKS_PER_COMMIT} per local JMS transaction, so the document is never whole in memory here, in
- * either broker or on the bridge (each chunk is an Artemis large message).
+ * keeps (revoke and erase destroy it); otherwise a DOCUMENT_REFUSED answers. What is served is the
+ * record's current version on this node's chain, with the grantee's envelope for that version (the
+ * grant's own, or the one the amendment that made the version wrapped for the grant); the grantee
+ * checks both against its own chain's current version. The ciphertext is read from the store and
+ * sent in {@value DocumentTransfer#CHUNK_BYTES}-byte chunks, {@value #CHUNKS_PER_COMMIT} per local
+ * JMS transaction, so the document is never whole in memory here, in either broker or on the bridge
+ * (each chunk is an Artemis large message).
  *
  * <p>A bean-managed-concurrency singleton: the transfers in progress are in-memory state of this
  * node (a transfer does not survive a restart of the grantee's node; the caller sees a timeout and
@@ -305,7 +308,9 @@ public class DocumentTransfers {
           "no grant in force for " + grantee + " on record " + record.recordId());
       return;
     }
-    KeyEnvelopeEntity key = em.find(KeyEnvelopeEntity.class, grant.envelopeHash());
+    String envelopeHash = AccessLedger.envelopeFor(grant, record).orElse(null);
+    KeyEnvelopeEntity key =
+        envelopeHash == null ? null : em.find(KeyEnvelopeEntity.class, envelopeHash);
     BlobEntity blob = em.find(BlobEntity.class, record.contentHash());
     if (key == null
         || !key.getRecipient().equals(grantee.value())
@@ -316,7 +321,9 @@ public class DocumentTransfers {
           grantee,
           request,
           ErrorCode.ACCESS_DENIED,
-          "the key envelope or content of the grant is no longer kept here");
+          "the key envelope or content of the grant for version "
+              + record.version()
+              + " is not kept here");
       return;
     }
     sendOrRefuse(channelId, grantee, request, record, key.getEnvelope());
@@ -358,7 +365,7 @@ public class DocumentTransfers {
                 () ->
                     new CareLedgerException(
                         ErrorCode.FEDERATION_PEER_UNKNOWN, "no agreement key for " + accessor));
-    byte[] context = DefaultRecordService.context(channelId, record.recordId());
+    byte[] context = DefaultRecordService.context(channelId, record.recordId(), record.version());
     javax.crypto.SecretKey dataKey =
         DefaultRecordService.ownDataKey(
             em, keys.identity(), record.recordId(), record.envelopeHash(), context);

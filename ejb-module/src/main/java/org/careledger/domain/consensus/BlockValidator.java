@@ -28,4 +28,22 @@ public interface BlockValidator {
    * a rule can neither commit nor stall the channel.
    */
   default void admit(SignedTransaction transaction) {}
+
+  /** This validator's rules, then {@code next}'s: a block or transaction must pass both. */
+  default BlockValidator andThen(BlockValidator next) {
+    BlockValidator first = this;
+    return new BlockValidator() {
+      @Override
+      public void validate(BlockHeader parent, ProposedBlock block) {
+        first.validate(parent, block);
+        next.validate(parent, block);
+      }
+
+      @Override
+      public void admit(SignedTransaction transaction) {
+        first.admit(transaction);
+        next.admit(transaction);
+      }
+    };
+  }
 }

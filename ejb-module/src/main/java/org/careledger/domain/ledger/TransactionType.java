@@ -23,7 +23,24 @@ public enum TransactionType {
   GRANT("grant", "requestId", "recordId", "grantee", "envelopeHash"),
   DENY("deny", "requestId"),
   REVOKE("revoke", "grantTx"),
-  AMEND("amend", "recordId", "version", "previousVersion", "contentHash", "size", "mediaType"),
+  /**
+   * A new version of a registered record, by its provider: the new ciphertext's hash, size and
+   * media type, the SHA-256 of the provider's own key envelope for the new data key ({@code
+   * envelopeHash}), and {@code grantEnvelopes}, an object from each grant in force (its transaction
+   * id) to the SHA-256 of the envelope wrapping the new data key for that grant's grantee (empty
+   * when none is in force). Nothing of the previous version is changed; see {@code
+   * org.careledger.domain.sharing.RecordRules} for the rules every member applies.
+   */
+  AMEND(
+      "amend",
+      "recordId",
+      "version",
+      "previousVersion",
+      "contentHash",
+      "size",
+      "mediaType",
+      "envelopeHash",
+      "grantEnvelopes"),
   ACCESS_LOGGED("access-logged", "recordId", "version", "accessor", "grantTx"),
   /** An attempt to read a record without a grant in force: refused, and on the chain for audit. */
   ACCESS_REFUSED("access-refused", "recordId", "accessor", "reasonCode"),

@@ -2,6 +2,7 @@ package org.careledger.domain.sharing;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,11 +22,20 @@ import org.careledger.domain.ledger.TransactionType;
  *
  * <ul>
  *   <li>a record's provider is the author of its register transaction;
+ *   <li>an amendment counts only when its author is the record's provider and it names the current
+ *       version as {@code previousVersion} and the next one as {@code version}; amendments are
+ *       taken in version order (where two claim the same version, which block validation never lets
+ *       commit, the first given wins), and the record is described by its latest version;
+ *   <li>a grant is for the record, all its versions: its own {@code envelopeHash} wraps the data
+ *       key of the version it names ({@code version}, 1 where it names none), and each later
+ *       amendment carries the grantee's envelope for its new version in {@code grantEnvelopes}
+ *       under the grant's transaction id;
  *   <li>a grant counts only when its author is the provider of the record it names, and it names a
  *       request on the channel for that record by the grantee;
  *   <li>a revoke counts only when its author is the author of the grant it names;
  *   <li>a grant is in force while it is not revoked, not past its {@code expiresAt} (ms since the
- *       epoch, optional) and its record is not erased;
+ *       epoch, optional), its record is not erased, and the chain names an envelope of the
+ *       grantee's for the record's current version;
  *   <li>a break-glass access counts when its author names itself as the accessor, for an hour.
  * </ul>
  *
@@ -35,14 +45,28 @@ import org.careledger.domain.ledger.TransactionType;
  */
 public final class AccessLedger {
 
-  /** A record as its register transaction describes it. */
+  /**
+   * A record as one of its versions describes it: the register transaction for version 1, an amend
+   * transaction for each later one. {@link #record} gives the current (latest) version; {@code
+   * txId} is the transaction of that version, {@code envelopeHash} the provider's own key envelope
+   * for the version's data key, and {@code grantEnvelopes} (empty for version 1) the envelopes the
+   * amendment wrapped for the grants in force, by grant transaction id.
+   */
   public record Registration(
       String recordId,
       InstitutionId provider,
       String contentHash,
       long size,
       String envelopeHash,
-      String txId) {}
+      String txId,
+      long version,
+      String mediaType,
+      Map<String, String> grantEnvelopes) {
+
+    public Registration {
+      grantEnvelopes = Map.copyOf(grantEnvelopes);
+    }
+  }
 
   /** Where an access request stands. */
   public enum Status {
@@ -62,7 +86,11 @@ public final class AccessLedger {
       Status status,
       String decisionTx) {}
 
-  /** A grant as committed; {@code expiresAt} is 0 for none. */
+  /**
+   * A grant as committed; {@code expiresAt} is 0 for none. {@code envelopeHash} is the grantee's
+   * envelope for the data key of {@code version}, the record's version when the grant was made;
+   * later versions' envelopes are in the amendments (see {@link #envelopeFor}).
+   */
   public record Grant(
       String txId,
       String requestId,
@@ -71,7 +99,8 @@ public final class AccessLedger {
       InstitutionId grantor,
       String envelopeHash,
       long expiresAt,
-      boolean revoked) {
+      boolean revoked,
+      long version) {
 
     public boolean inForce(long nowMillis) {
       return !revoked && (expiresAt == 0 || nowMillis < expiresAt);
@@ -98,7 +127,7 @@ public final class AccessLedger {
   public static final long CLOCK_SKEW_MILLIS = 5 * 60 * 1000L;
 
   private final Map<String, BreakGlass> breakGlass = new HashMap<>();
-  private final Map<String, Registration> records = new HashMap<>();
+  private final Map<String, List<Registration>> records = new HashMap<>();
   private final Map<String, RequestView> requests = new HashMap<>();
   private final Map<String, Grant> grants = new HashMap<>();
   private final Set<String> erased = new HashSet<>();
@@ -106,8 +135,9 @@ public final class AccessLedger {
   private AccessLedger() {}
 
   /**
-   * Reads the channel's register, request, grant, deny, revoke, erase and break-glass transactions,
-   * in any order (others are skipped).
+   * Reads the channel's register, amend, request, grant, deny, revoke, erase and break-glass
+   * transactions (others are skipped), in any order but for amendments claiming the same version
+   * (chain order: the first counts).
    */
   public static AccessLedger of(Collection<SignedTransaction> transactions) {
     AccessLedger ledger = new AccessLedger();
@@ -118,19 +148,50 @@ public final class AccessLedger {
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.REGISTER, List.of())) {
       Transaction t = tx.transaction();
       String recordId = string(t, "recordId");
-      ledger.records.putIfAbsent(
+      ledger.records.computeIfAbsent(
           recordId,
+          id ->
+              new ArrayList<>(
+                  List.of(
+                      new Registration(
+                          id,
+                          t.author(),
+                          string(t, "contentHash"),
+                          number(t, "size"),
+                          t.body().get("envelopeHash") instanceof String hash ? hash : null,
+                          tx.idHex(),
+                          1L,
+                          string(t, "mediaType"),
+                          Map.of()))));
+    }
+    List<SignedTransaction> amendments =
+        new ArrayList<>(byType.getOrDefault(TransactionType.AMEND, List.of()));
+    amendments.sort(Comparator.comparingLong(tx -> number(tx.transaction(), "version")));
+    for (SignedTransaction tx : amendments) {
+      Transaction t = tx.transaction();
+      List<Registration> versions = ledger.records.get(string(t, "recordId"));
+      Registration current = versions == null ? null : versions.get(versions.size() - 1);
+      if (current == null
+          || !current.provider().equals(t.author())
+          || number(t, "previousVersion") != current.version()
+          || number(t, "version") != current.version() + 1) {
+        continue;
+      }
+      versions.add(
           new Registration(
-              recordId,
-              t.author(),
+              current.recordId(),
+              current.provider(),
               string(t, "contentHash"),
               number(t, "size"),
               t.body().get("envelopeHash") instanceof String hash ? hash : null,
-              tx.idHex()));
+              tx.idHex(),
+              current.version() + 1,
+              string(t, "mediaType"),
+              grantEnvelopes(t.body().get("grantEnvelopes"))));
     }
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.ERASE, List.of())) {
       Transaction t = tx.transaction();
-      Registration record = ledger.records.get(string(t, "recordId"));
+      Registration record = ledger.current(string(t, "recordId"));
       if (record != null && record.provider().equals(t.author())) {
         ledger.erased.add(record.recordId());
       }
@@ -159,7 +220,7 @@ public final class AccessLedger {
     }
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.BREAK_GLASS, List.of())) {
       Transaction t = tx.transaction();
-      Registration record = ledger.records.get(string(t, "recordId"));
+      Registration record = ledger.current(string(t, "recordId"));
       if (record != null && string(t, "accessor").equals(t.author().value())) {
         ledger.breakGlass.put(
             tx.idHex(),
@@ -191,15 +252,62 @@ public final class AccessLedger {
               t.author(),
               string(t, "envelopeHash"),
               t.body().get("expiresAt") instanceof Long at ? at : 0L,
-              revoked.contains(tx.idHex() + "/" + t.author().value())));
+              revoked.contains(tx.idHex() + "/" + t.author().value()),
+              versionOf(t)));
       ledger.requests.put(request.requestId(), decided(request, Status.GRANTED, tx.idHex()));
     }
     return ledger;
   }
 
-  /** The record's registration, if one is committed. */
+  /** The record's current (latest) version, if it is registered. */
   public Optional<Registration> record(String recordId) {
-    return Optional.ofNullable(records.get(recordId));
+    return Optional.ofNullable(current(recordId));
+  }
+
+  /** Every version of the record that counts, oldest (the registration) first. */
+  public List<Registration> versions(String recordId) {
+    return List.copyOf(records.getOrDefault(recordId, List.of()));
+  }
+
+  /**
+   * Every grant for the record that counts (in force or not, revoked or not), in no particular
+   * order.
+   */
+  public List<Grant> grants(String recordId) {
+    return grants.values().stream().filter(g -> g.recordId().equals(recordId)).toList();
+  }
+
+  /**
+   * The hash of {@code grant}'s grantee's key envelope for {@code version} of its record: the
+   * grant's own for the version it was made at, the amendment's for a later one; empty where the
+   * chain names none (an amendment that did not carry the grant over, or a version before it).
+   */
+  public static Optional<String> envelopeFor(Grant grant, Registration version) {
+    if (!grant.recordId().equals(version.recordId())) {
+      return Optional.empty();
+    }
+    if (grant.version() == version.version()) {
+      return Optional.ofNullable(grant.envelopeHash());
+    }
+    return Optional.ofNullable(version.grantEnvelopes().get(grant.txId()));
+  }
+
+  /**
+   * Every envelope hash the chain names for the grant (its own first, then the amendments'), over
+   * all versions of its record: what a revoke destroys at the provider.
+   */
+  public List<String> envelopesOf(Grant grant) {
+    List<String> hashes = new ArrayList<>();
+    hashes.add(grant.envelopeHash());
+    for (Registration version : versions(grant.recordId())) {
+      envelopeFor(grant, version).filter(h -> !hashes.contains(h)).ifPresent(hashes::add);
+    }
+    return hashes;
+  }
+
+  private Registration current(String recordId) {
+    List<Registration> versions = records.get(recordId);
+    return versions == null ? null : versions.get(versions.size() - 1);
   }
 
   public boolean erased(String recordId) {
@@ -231,11 +339,13 @@ public final class AccessLedger {
   }
 
   /**
-   * The grant under which {@code grantee} may read {@code recordId} at {@code nowMillis}: the one
-   * in force that expires last (a grant without expiry first), if any.
+   * The grant under which {@code grantee} may read the current version of {@code recordId} at
+   * {@code nowMillis}: of those in force with an envelope for that version on the chain, the one
+   * that expires last (a grant without expiry first), if any.
    */
   public Optional<Grant> grantInForce(String recordId, InstitutionId grantee, long nowMillis) {
-    if (erased.contains(recordId)) {
+    Registration current = current(recordId);
+    if (current == null || erased.contains(recordId)) {
       return Optional.empty();
     }
     Grant best = null;
@@ -243,6 +353,7 @@ public final class AccessLedger {
       if (grant.recordId().equals(recordId)
           && grant.grantee().equals(grantee)
           && grant.inForce(nowMillis)
+          && envelopeFor(grant, current).isPresent()
           && (best == null || lastsLonger(grant, best))) {
         best = grant;
       }
@@ -260,7 +371,7 @@ public final class AccessLedger {
 
   /** Whether {@code decision}'s author is the provider of the request's record. */
   private boolean decides(Transaction decision, RequestView request) {
-    Registration record = request.recordId() == null ? null : records.get(request.recordId());
+    Registration record = request.recordId() == null ? null : current(request.recordId());
     return record != null && record.provider().equals(decision.author());
   }
 
@@ -282,5 +393,24 @@ public final class AccessLedger {
 
   private static long number(Transaction t, String field) {
     return t.body().get(field) instanceof Long value ? value : -1L;
+  }
+
+  /** The version whose data key a grant's own envelope wraps: 1 where the grant names none. */
+  static long versionOf(Transaction grant) {
+    return grant.body().get("version") instanceof Long version ? version : 1L;
+  }
+
+  /** An amendment's grant envelopes, grant transaction id to envelope hash; strings only. */
+  private static Map<String, String> grantEnvelopes(Object value) {
+    Map<String, String> envelopes = new HashMap<>();
+    if (value instanceof Map<?, ?> map) {
+      map.forEach(
+          (grant, hash) -> {
+            if (grant instanceof String g && hash instanceof String h) {
+              envelopes.put(g, h);
+            }
+          });
+    }
+    return envelopes;
   }
 }

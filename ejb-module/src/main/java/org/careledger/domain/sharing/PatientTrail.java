@@ -15,10 +15,10 @@ import org.careledger.domain.ledger.TransactionType;
 /**
  * One patient's trail on a channel, from its committed transactions in chain order and the
  * patient's pseudonym on that channel: their records (register transactions naming the pseudonym,
- * by any provider) and every event about them. Requests, grants, denials and accesses name the
- * record; a revoke names only its grant, and a denial may name only its request, so both are traced
- * back through the grant or request they follow. Consents name the pseudonym. Nothing else is read,
- * so every member holding the chain gives the patient the same trail.
+ * by any provider) and every event about them (amendments included). Requests, grants, denials and
+ * accesses name the record; a revoke names only its grant, and a denial may name only its request,
+ * so both are traced back through the grant or request they follow. Consents name the pseudonym.
+ * Nothing else is read, so every member holding the chain gives the patient the same trail.
  */
 public final class PatientTrail {
 

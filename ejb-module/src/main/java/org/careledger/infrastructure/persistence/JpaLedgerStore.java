@@ -91,6 +91,8 @@ public class JpaLedgerStore implements LedgerStore {
               tx.encoded()));
       if (tx.transaction().type() == TransactionType.REGISTER) {
         index(channelId, tx, header).ifPresent(em::persist);
+      } else if (tx.transaction().type() == TransactionType.AMEND) {
+        indexAmendment(channelId, tx, header).ifPresent(em::persist);
       }
     }
   }
@@ -126,6 +128,67 @@ public class JpaLedgerStore implements LedgerStore {
             tx.transaction().author().value(),
             header.height(),
             Instant.ofEpochMilli(header.time())));
+  }
+
+  /**
+   * An amendment as a row of the record index: the new version's number, media type, size and
+   * content hash, at the amendment's height, with what a version cannot change (pseudonym, class,
+   * provider and registration time) from the record's registration row, so that a search matches
+   * every version of a record alike and shows its latest. Nothing where the record has no row or
+   * the amendment is not the next version by its provider (block validation lets no such amendment
+   * commit; the projection never fails a commit).
+   */
+  private Optional<RecordIndexEntity> indexAmendment(
+      String channelId, SignedTransaction tx, BlockHeader header) {
+    Map<String, Object> body = tx.transaction().body();
+    if (!(body.get("recordId") instanceof String record)) {
+      return Optional.empty();
+    }
+    List<RecordIndexEntity> rows =
+        em.createQuery(
+                "select r from RecordIndexEntity r where r.channelId = :channel"
+                    + " and r.recordId = :record order by r.height, r.version",
+                RecordIndexEntity.class)
+            .setParameter("channel", channelId)
+            .setParameter("record", record)
+            .getResultList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    RecordIndexEntity registration = rows.get(0);
+    long current = rows.stream().mapToLong(RecordIndexEntity::getVersion).max().orElseThrow();
+    return amendmentRow(channelId, tx, header, registration, current);
+  }
+
+  /** The row of {@code tx}, an amendment of the record {@code registration} registers. */
+  static Optional<RecordIndexEntity> amendmentRow(
+      String channelId,
+      SignedTransaction tx,
+      BlockHeader header,
+      RecordIndexEntity registration,
+      long currentVersion) {
+    Map<String, Object> body = tx.transaction().body();
+    if (!registration.getProvider().equals(tx.transaction().author().value())
+        || !(body.get("version") instanceof Long version && version == currentVersion + 1)
+        || !(body.get("mediaType") instanceof String mediaType && mediaType.length() <= 128)
+        || !(body.get("size") instanceof Long size)
+        || !(body.get("contentHash") instanceof String contentHash && contentHash.length() == 64)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RecordIndexEntity(
+            channelId,
+            tx.idHex(),
+            registration.getRecordId(),
+            version,
+            registration.getPseudonym(),
+            registration.getDocumentClass(),
+            mediaType,
+            size,
+            contentHash,
+            registration.getProvider(),
+            header.height(),
+            registration.getRegisteredAt()));
   }
 
   @Override

@@ -56,4 +56,66 @@ class RecordIndexProjectionTest {
 
     assertThat(JpaLedgerStore.index("ch-test", odd, block.header())).isEmpty();
   }
+
+  private SignedTransaction amendment(int author, long previous, long version) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", "lab-7");
+    body.put("version", version);
+    body.put("previousVersion", previous);
+    body.put("contentHash", "9a".repeat(32));
+    body.put("size", 4321L);
+    body.put("mediaType", "text/plain");
+    body.put("envelopeHash", "0e".repeat(32));
+    body.put("grantEnvelopes", Map.of());
+    return ledger.tx(author, TransactionType.AMEND, body);
+  }
+
+  @Test
+  void anAmendmentBecomesARowOfItsVersionWithWhatAVersionCannotChangeFromTheRegistration() {
+    ledger.genesis();
+    SignedTransaction register = ledger.register(1, "lab-7");
+    Block first = ledger.commit(List.of(register), ledger.allSigners());
+    RecordIndexEntity registration =
+        JpaLedgerStore.index("ch-test", register, first.header()).orElseThrow();
+    SignedTransaction amend = amendment(1, 1, 2);
+    Block second = ledger.commit(List.of(amend), ledger.allSigners());
+
+    RecordIndexEntity row =
+        JpaLedgerStore.amendmentRow(
+                "ch-test",
+                SignedTransaction.decode(amend.encoded()),
+                second.header(),
+                registration,
+                1)
+            .orElseThrow();
+
+    assertThat(row.getTxId()).isEqualTo(amend.idHex());
+    assertThat(row.getVersion()).isEqualTo(2L);
+    assertThat(row.getMediaType()).isEqualTo("text/plain");
+    assertThat(row.getSize()).isEqualTo(4321L);
+    assertThat(row.getContentHash()).isEqualTo("9a".repeat(32));
+    assertThat(row.getHeight()).isEqualTo(2L);
+    assertThat(row.getPseudonym()).isEqualTo(registration.getPseudonym());
+    assertThat(row.getDocumentClass()).isEqualTo("11502-2");
+    assertThat(row.getProvider()).isEqualTo("clinic-b");
+    assertThat(row.getRegisteredAt()).isEqualTo(registration.getRegisteredAt());
+  }
+
+  @Test
+  void anAmendmentByAnotherMemberOrOutOfSequenceIsNoRow() {
+    ledger.genesis();
+    SignedTransaction register = ledger.register(1, "lab-7");
+    Block first = ledger.commit(List.of(register), ledger.allSigners());
+    RecordIndexEntity registration =
+        JpaLedgerStore.index("ch-test", register, first.header()).orElseThrow();
+
+    assertThat(
+            JpaLedgerStore.amendmentRow(
+                "ch-test", amendment(0, 1, 2), first.header(), registration, 1))
+        .isEmpty();
+    assertThat(
+            JpaLedgerStore.amendmentRow(
+                "ch-test", amendment(1, 2, 3), first.header(), registration, 1))
+        .isEmpty();
+  }
 }

@@ -10,8 +10,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One register transaction on a channel as every member reads it from its chain: a projection
- * written with the block, for searches by patient pseudonym, class and time. Derived data: keyed by
+ * One version of a record on a channel as every member reads it from its chain: a row per register
+ * transaction (version 1) and per amend transaction (each later version), written with the block,
+ * for searches by patient pseudonym, class and time. An amendment's row repeats what a version
+ * cannot change (pseudonym, class, provider and {@code registeredAt}, the time of the record's
+ * registration) and holds the version's own number, media type, size, content hash, transaction and
+ * height; a search shows each record's row of the highest version. Derived data: keyed by
  * transaction, rebuildable from the chain.
  */
 @Entity

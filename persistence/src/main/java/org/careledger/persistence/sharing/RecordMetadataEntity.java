@@ -12,7 +12,9 @@ import java.util.Objects;
 
 /**
  * What the provider's users say about a document that stays off the chain: its title (clinical
- * text) and clinical date (a quasi-identifier). Deleted when the record is erased.
+ * text) and clinical date (a quasi-identifier). An amendment may give the record a new title or
+ * date (they describe its current version; the chain keeps the versions). Deleted when the record
+ * is erased.
  */
 @Entity
 @Table(name = "cl_record_metadata")
@@ -58,10 +60,10 @@ public class RecordMetadataEntity {
   @Column(name = "pseudonym", length = 64, nullable = false, updatable = false)
   private String pseudonym;
 
-  @Column(name = "title", length = 500, updatable = false)
+  @Column(name = "title", length = 500)
   private String title;
 
-  @Column(name = "document_date", updatable = false)
+  @Column(name = "document_date")
   private LocalDate documentDate;
 
   @Column(name = "created_at", nullable = false, updatable = false)
@@ -84,6 +86,16 @@ public class RecordMetadataEntity {
     this.title = title;
     this.documentDate = documentDate;
     this.createdAt = createdAt;
+  }
+
+  /** An amendment's new title and clinical date; a null leaves the one there is. */
+  public void amend(String newTitle, LocalDate newDocumentDate) {
+    if (newTitle != null) {
+      this.title = newTitle;
+    }
+    if (newDocumentDate != null) {
+      this.documentDate = newDocumentDate;
+    }
   }
 
   public String getRecordId() {

@@ -29,7 +29,11 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
           Response.Status.NOT_FOUND;
-      case CHANNEL_EXISTS, RECORD_EXISTS, REQUEST_CLOSED, REQUEST_FOR_OWN_RECORD ->
+      case CHANNEL_EXISTS,
+          RECORD_EXISTS,
+          REQUEST_CLOSED,
+          REQUEST_FOR_OWN_RECORD,
+          RECORD_VERSION_CONFLICT ->
           Response.Status.CONFLICT;
       case ACCESS_DENIED,
           NOT_RECORD_PROVIDER,

@@ -82,6 +82,47 @@ public class CareLedgerSoap {
         });
   }
 
+  /**
+   * A new version of a record this institution provides, as {@code POST
+   * …/records/{recordId}/versions}: the document as an MTOM attachment, its media type, optionally
+   * a new title and clinical date, and {@code previousVersion} (0 or absent: not checked). Faults
+   * with the REST codes ({@code CL-1712} not the provider, {@code CL-1313} erased, {@code CL-1722}
+   * the record moved on, {@code CL-1172} unknown record).
+   */
+  @WebMethod
+  @WebResult(name = "amended")
+  public SoapTypes.Amended amendRecord(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "recordId") String recordId,
+      @WebParam(name = "mediaType") String mediaType,
+      @WebParam(name = "title") String title,
+      @WebParam(name = "documentDate") String documentDate,
+      @WebParam(name = "previousVersion") Long previousVersion,
+      @WebParam(name = "document") DataHandler document)
+      throws CareLedgerFault {
+    return call(
+        () -> {
+          if (document == null) {
+            throw new CareLedgerException(ErrorCode.TX_MALFORMED, "document is missing");
+          }
+          try (InputStream content = document.getInputStream()) {
+            return new SoapTypes.Amended(
+                records.amend(
+                    channel,
+                    recordId,
+                    new RecordService.Amendment(
+                        mediaType,
+                        title,
+                        documentDate,
+                        previousVersion == null || previousVersion == 0 ? null : previousVersion),
+                    content));
+          } catch (IOException e) {
+            throw new CareLedgerException(
+                ErrorCode.BLOB_STORE_FAILED, "cannot read the attachment: " + e.getMessage(), e);
+          }
+        });
+  }
+
   @WebMethod
   @WebResult(name = "record")
   public List<SoapTypes.Record> findRecords(

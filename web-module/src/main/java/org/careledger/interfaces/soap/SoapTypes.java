@@ -60,6 +60,36 @@ public final class SoapTypes {
   }
 
   @XmlAccessorType(XmlAccessType.FIELD)
+  @XmlType(name = "Amended")
+  public static class Amended {
+    public String channelId;
+    public String recordId;
+    public long version;
+    public long previousVersion;
+    public String contentHash;
+    public long size;
+    public String mediaType;
+    public List<String> grantee;
+    public String txId;
+    public long height;
+
+    public Amended() {}
+
+    Amended(RecordService.Amended a) {
+      channelId = a.channelId();
+      recordId = a.recordId();
+      version = a.version();
+      previousVersion = a.previousVersion();
+      contentHash = a.contentHash();
+      size = a.size();
+      mediaType = a.mediaType();
+      grantee = a.grantees();
+      txId = a.txId();
+      height = a.height();
+    }
+  }
+
+  @XmlAccessorType(XmlAccessType.FIELD)
   @XmlType(name = "Record")
   public static class Record {
     public String recordId;

@@ -38,4 +38,16 @@ class EjbExceptionMapperTest {
     assertThat(CareLedgerExceptionMapper.statusOf(coded.errorCode()).getStatusCode())
         .isEqualTo(403);
   }
+
+  @Test
+  void theAmendmentRefusalsAnswerWithTheirStatuses() {
+    assertThat(
+            CareLedgerExceptionMapper.statusOf(ErrorCode.RECORD_VERSION_CONFLICT).getStatusCode())
+        .isEqualTo(409);
+    assertThat(CareLedgerExceptionMapper.statusOf(ErrorCode.NOT_RECORD_PROVIDER).getStatusCode())
+        .isEqualTo(403);
+    assertThat(CareLedgerExceptionMapper.statusOf(ErrorCode.RECORD_ERASED).getStatusCode())
+        .isEqualTo(410);
+    assertThat(ErrorCode.RECORD_VERSION_CONFLICT.code()).isEqualTo("CL-1722");
+  }
 }

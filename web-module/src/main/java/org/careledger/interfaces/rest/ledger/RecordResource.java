@@ -58,7 +58,7 @@ public class RecordResource {
       @HeaderParam(DOCUMENT_DATE) String documentDate,
       @HeaderParam("Content-Type") String contentType,
       InputStream document) {
-    String mediaType = contentType == null ? null : contentType.split(";")[0].trim().toLowerCase();
+    String mediaType = mediaType(contentType);
     RecordService.Registered registered =
         records.register(
             channel,
@@ -73,11 +73,56 @@ public class RecordResource {
   }
 
   /**
+   * A new version of a record this node's institution provides (its provider only: else 403 {@code
+   * CL-1712}); the body is the new document, streamed, with its media type as {@code Content-Type};
+   * optionally a new title ({@code CareLedger-Title}) and clinical date ({@code
+   * CareLedger-Document-Date}), and {@code previousVersion}, the version the caller amends (409
+   * {@code CL-1722} if the record has moved on). A new subordinate resource rather than a {@code
+   * PUT} of the content: nothing is replaced (every version stays on the chain and in the store),
+   * and repeating the call makes another version, which {@code PUT}'s idempotence would deny.
+   * Answers 201 with the version, the previous version, the hash and size of its ciphertext, the
+   * institutions whose grants in force were carried over to it, and the amend transaction; {@code
+   * Location} is the record's content, which now reads the new version. An erased record answers
+   * 410 {@code CL-1313}; an unknown one 404 {@code CL-1172}. A failure stores nothing.
+   */
+  @POST
+  @Path("/{recordId}/versions")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "clinician", "his-system"})
+  public Response amend(
+      @PathParam("channel") String channel,
+      @PathParam("recordId") String recordId,
+      @QueryParam("previousVersion") Long previousVersion,
+      @HeaderParam(TITLE) String title,
+      @HeaderParam(DOCUMENT_DATE) String documentDate,
+      @HeaderParam("Content-Type") String contentType,
+      InputStream document) {
+    RecordService.Amended amended =
+        records.amend(
+            channel,
+            recordId,
+            new RecordService.Amendment(
+                mediaType(contentType), decoded(title), documentDate, previousVersion),
+            document);
+    return Response.created(
+            UriBuilder.fromPath("/api/v1/channels/{c}/records/{r}/content")
+                .build(channel, amended.recordId()))
+        .entity(amended)
+        .build();
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType == null ? null : contentType.split(";")[0].trim().toLowerCase();
+  }
+
+  /**
    * The channel's records, newest first (at most {@value RecordService#FIND_LIMIT}): by patient
    * (header {@code CareLedger-Patient-Id}; only its pseudonym is compared), LOINC class, and
    * registration time ({@code from} inclusive, {@code to} exclusive; an ISO 8601 instant such as
-   * {@code 2026-11-23T08:00:00Z}, or a date meaning its start in UTC). The title and clinical date
-   * appear only for records this node provides.
+   * {@code 2026-11-23T08:00:00Z}, or a date meaning its start in UTC). Each record once, as its
+   * current version ({@code version}, its media type, size, hash and transaction). The title and
+   * clinical date appear only for records this node provides.
    */
   @GET
   @Produces(MediaType.APPLICATION_JSON)
@@ -148,12 +193,12 @@ public class RecordResource {
   }
 
   /**
-   * The document. At its provider's node it is read from the local store; at any other member's
-   * node it is fetched from the provider across the federation under a grant in force for this
-   * institution, checked against the chain's hash, and decrypted with this institution's own key
-   * envelope. Either way the access is logged on the chain first (its transaction id is in the
-   * {@code CareLedger-Access-Tx} header); without a grant the answer is 403 {@code CL-1710} and the
-   * refused attempt is logged on the chain.
+   * The document's current version. At its provider's node it is read from the local store; at any
+   * other member's node it is fetched from the provider across the federation under a grant in
+   * force for this institution, checked against the chain's hash, and decrypted with this
+   * institution's own key envelope. Either way the access is logged on the chain first (its
+   * transaction id is in the {@code CareLedger-Access-Tx} header); without a grant the answer is
+   * 403 {@code CL-1710} and the refused attempt is logged on the chain.
    */
   @GET
   @Path("/{recordId}/content")
