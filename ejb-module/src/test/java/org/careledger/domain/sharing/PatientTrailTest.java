@@ -191,6 +191,37 @@ class PatientTrailTest {
   }
 
   @Test
+  void anAmendmentOfTheirRecordIsInTheTrailAndOneOfAnotherPatientsIsNot() {
+    register(HOSPITAL, "mine-1", ME);
+    register(HOSPITAL, "theirs-1", SOMEONE_ELSE);
+    for (String recordId : new String[] {"mine-1", "theirs-1"}) {
+      add(
+          HOSPITAL,
+          TransactionType.AMEND,
+          "recordId",
+          recordId,
+          "version",
+          2L,
+          "previousVersion",
+          1L,
+          "contentHash",
+          "cd".repeat(32),
+          "size",
+          100L,
+          "mediaType",
+          "application/pdf",
+          "envelopeHash",
+          "ee".repeat(32),
+          "grantEnvelopes",
+          new java.util.LinkedHashMap<String, Object>());
+    }
+
+    assertThat(PatientTrail.of(ME, chain).events())
+        .extracting(e -> e.type().wireName() + " " + e.recordId())
+        .containsExactly("register mine-1", "amend mine-1");
+  }
+
+  @Test
   void includesThePatientsConsentsButNotAnotherPatients() {
     add(
         HOSPITAL,
