@@ -10,7 +10,8 @@
 #   server-config/node.sh user add NAME ROLES [PATIENT_ID]   a person in the node's realm; ROLES
 #                                   comma-separated of clinician, patient, auditor, admin,
 #                                   his-system (a system without a client certificate); the
-#                                   password is CARELEDGER_USER_PASSWORD or generated and printed
+#                                   password is CARELEDGER_USER_PASSWORD or generated and printed;
+#                                   kept as a bcrypt hash of cost CARELEDGER_BCRYPT_COST (default 10)
 #   server-config/node.sh user remove NAME
 #   server-config/node.sh his-client add NAME CERT.pem   a hospital system signing in by its TLS
 #                                   client certificate (CN=NAME), with the role his-system
@@ -566,6 +567,10 @@ cmd_user() {
     [[ "$patient" =~ ^[^\"\\,=]{0,128}$ ]] || die "PATIENT_ID may not contain quotes, backslashes, commas or ="
     identity_exists "$name" && die "user '$name' exists already (user remove $name first)"
     local password=${CARELEDGER_USER_PASSWORD:-}
+    # bcrypt cost (2^cost rounds): 10 costs ~0.1 s per sign-in here, which a person never notices
+    # but a load generator signing every request with Basic would measure instead of the ledger.
+    local cost=${CARELEDGER_BCRYPT_COST:-10}
+    [[ "$cost" =~ ^([4-9]|1[0-6])$ ]] || die "CARELEDGER_BCRYPT_COST must be 4 to 16"
     local generated=no
     if [ -z "$password" ]; then
       password=$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')
@@ -573,7 +578,7 @@ cmd_user() {
     fi
     [[ "$password" =~ ^[^\"\\]+$ ]] || die "CARELEDGER_USER_PASSWORD may not contain quotes or backslashes"
     local script="$realm:add-identity(identity=$name)
-$realm:set-password(identity=$name, bcrypt={password=\"$password\", iteration-count=10, salt=bytes{$(random_salt)}})
+$realm:set-password(identity=$name, bcrypt={password=\"$password\", iteration-count=$cost, salt=bytes{$(random_salt)}})
 $realm:add-identity-attribute(identity=$name, name=roles, value=[$list])"
     [ -z "$patient" ] || script+="
 $realm:add-identity-attribute(identity=$name, name=patient-id, value=[\"$patient\"])"
