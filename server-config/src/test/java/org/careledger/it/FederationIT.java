@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -679,16 +680,21 @@ class FederationIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString()));
       assertThat(trail)
-          .extracting(e -> e.path("kind").asText() + " " + e.path("subject").asText(""))
+          .extracting(
+              e ->
+                  e.path("kind").asText()
+                      + " by "
+                      + e.path("institution").asText()
+                      + (e.has("subject") ? " for " + e.path("subject").asText() : ""))
           .contains(
-              "register ",
-              "request clinic-b",
-              "grant clinic-b",
-              "access-logged clinic-b",
-              "revoke ",
-              "access-refused clinic-b",
-              "break-glass insurer-d",
-              "access-logged insurer-d");
+              "register by hospital-a",
+              "access-refused by clinic-b for clinic-b",
+              "request by clinic-b",
+              "grant by hospital-a for clinic-b",
+              "access-logged by clinic-b for clinic-b",
+              "revoke by hospital-a for clinic-b",
+              "break-glass by insurer-d for insurer-d",
+              "access-logged by insurer-d for insurer-d");
       assertThat(trail)
           .filteredOn(e -> e.path("flagged").asBoolean())
           .singleElement()
@@ -700,6 +706,112 @@ class FederationIT {
       assertThat(trail)
           .allSatisfy(e -> assertThat(e.path("recordId").asText()).isEqualTo("shared-1"));
     }
+  }
+
+  @Test
+  @Order(5)
+  void theSameFlowOverSoapAndAGrantThatExpires() throws Exception {
+    byte[] document = clinicalDocument(10 * 1024);
+    HttpResponse<String> registered =
+        FED.soap(
+            0,
+            "<c:registerRecord><c:channel>care-bft</c:channel><c:recordId>soap-shared-1</c:recordId>"
+                + "<c:documentClass>18842-5</c:documentClass><c:mediaType>application/pdf"
+                + "</c:mediaType><c:patientId>"
+                + SOAP_PATIENT
+                + "</c:patientId><c:document>"
+                + java.util.Base64.getEncoder().encodeToString(document)
+                + "</c:document></c:registerRecord>");
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+    awaitRecord(1, "care-bft", "soap-shared-1");
+
+    String grantTx = soapGrant(soapRequest(), null);
+    awaitUntil(() -> hasTransaction(1, "care-bft", grantTx), "clinic-b holds the SOAP grant");
+    HttpResponse<String> read =
+        FED.soap(
+            1,
+            "<c:retrieveRecord><c:channel>care-bft</c:channel><c:recordId>soap-shared-1"
+                + "</c:recordId></c:retrieveRecord>");
+    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+    // MTOM: the content is a raw MIME part (or inline base64 if the client did not ask for MTOM).
+    assertThat(
+            read.body().contains(new String(document, StandardCharsets.ISO_8859_1))
+                || read.body().contains(java.util.Base64.getEncoder().encodeToString(document)))
+        .as("clinic-b reads the document byte for byte over SOAP")
+        .isTrue();
+    assertThat(read.body()).containsPattern("<accessTx>[0-9a-f]{64}</accessTx>");
+
+    HttpResponse<String> revoked =
+        FED.soap(
+            0,
+            "<c:revokeGrant><c:channel>care-bft</c:channel><c:grantTx>"
+                + grantTx
+                + "</c:grantTx></c:revokeGrant>");
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    String revokeTx = between(revoked.body(), "<txId>", "</txId>");
+    awaitUntil(() -> hasTransaction(1, "care-bft", revokeTx), "clinic-b holds the SOAP revoke");
+    assertSoapRefused(1, "soap-shared-1");
+
+    // A grant with an expiry: read while it runs, refused (and logged) once it has passed.
+    Instant expiry = Instant.now().plusSeconds(20);
+    String expiring = soapGrant(soapRequest(), expiry.toString());
+    awaitUntil(() -> hasTransaction(1, "care-bft", expiring), "clinic-b holds the expiring grant");
+    HttpResponse<byte[]> before =
+        FED.content(1, "care-bft", "soap-shared-1", HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(before.statusCode()).isEqualTo(200);
+    assertThat(before.body()).isEqualTo(document);
+    while (Instant.now().isBefore(expiry.plusSeconds(1))) {
+      Thread.sleep(500);
+    }
+    assertRefused(1, "soap-shared-1");
+    assertSoapRefused(1, "soap-shared-1");
+  }
+
+  private static final String SOAP_PATIENT = "urn:oid:1.2.3|999990091";
+
+  private static String soapRequest() throws Exception {
+    HttpResponse<String> requested =
+        FED.soap(
+            1,
+            "<c:requestAccess><c:channel>care-bft</c:channel><c:recordId>soap-shared-1</c:recordId>"
+                + "<c:purpose>TREAT</c:purpose></c:requestAccess>");
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(200);
+    String requestId = between(requested.body(), "<requestId>", "</requestId>");
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the SOAP request is open at hospital-a");
+    return requestId;
+  }
+
+  private static String soapGrant(String requestId, String expiresAt) throws Exception {
+    HttpResponse<String> granted =
+        FED.soap(
+            0,
+            "<c:grantAccess><c:channel>care-bft</c:channel><c:requestId>"
+                + requestId
+                + "</c:requestId>"
+                + (expiresAt == null ? "" : "<c:expiresAt>" + expiresAt + "</c:expiresAt>")
+                + "</c:grantAccess>");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    assertThat(granted.body()).contains("<grantee>clinic-b</grantee>");
+    return between(granted.body(), "<txId>", "</txId>");
+  }
+
+  private static void assertSoapRefused(int node, String recordId) throws Exception {
+    HttpResponse<String> refused =
+        FED.soap(
+            node,
+            "<c:retrieveRecord><c:channel>care-bft</c:channel><c:recordId>"
+                + recordId
+                + "</c:recordId></c:retrieveRecord>");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+    assertThat(refused.body()).contains("Fault").contains("<code>CL-1710</code>");
+  }
+
+  private static String between(String text, String start, String end) {
+    int from = text.indexOf(start);
+    assertThat(from).as(text).isNotNegative();
+    return text.substring(from + start.length(), text.indexOf(end, from));
   }
 
   @Test
@@ -1039,6 +1151,8 @@ class FederationIT {
             "Tumour board",
             CLINICAL_TEXT,
             "adenocarcinoma",
+            SOAP_PATIENT,
+            "999990091",
             AuthorizationMatrix.OWN_PATIENT,
             AuthorizationMatrix.OTHER_PATIENT,
             "MX-1001",

@@ -362,6 +362,29 @@ final class LocalFederation implements AutoCloseable {
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 
+  /** A SOAP 1.1 call to a node's {@code /careledger/soap/v1} as the admin user. */
+  HttpResponse<String> soap(int node, String body) throws Exception {
+    String token = ADMIN + ":" + password;
+    String envelope =
+        "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+            + " xmlns:c=\"urn:careledger:soap:v1\"><soapenv:Body>"
+            + body
+            + "</soapenv:Body></soapenv:Envelope>";
+    return CLIENT.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/soap/v1"))
+            .timeout(Duration.ofSeconds(180))
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", "\"\"")
+            .POST(HttpRequest.BodyPublishers.ofString(envelope))
+            .build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
+  }
+
   /** A request to a node as {@code user} (Basic), or anonymous when {@code user} is null. */
   HttpRequest.Builder as(int node, String path, String user, String password) {
     HttpRequest.Builder request =
