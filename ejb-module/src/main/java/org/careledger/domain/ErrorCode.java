@@ -240,6 +240,17 @@ public enum ErrorCode {
    * are theirs.
    */
   PATIENT_NOT_LINKED(1725),
+  // --- HTTP requests the API cannot take (1800-1819) ------------------------------------------
+  /** A request body that is not well-formed (malformed JSON, a body that does not parse). */
+  REQUEST_BODY_MALFORMED(1800),
+  /** A request body of a media type the operation does not take (e.g. text/plain for JSON). */
+  MEDIA_TYPE_UNSUPPORTED(1801),
+  /** An HTTP method the path does not offer. */
+  METHOD_NOT_ALLOWED(1802),
+  /** No API operation at this path. */
+  PATH_UNKNOWN(1803),
+  /** A response in none of the media types the caller accepts. */
+  NOT_ACCEPTABLE(1804),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

@@ -580,6 +580,86 @@ class LedgerIT {
         + "\",\"grantEnvelopes\":{}}}";
   }
 
+  @Test
+  @Order(18)
+  void requestsTheApiCannotTakeAreRefusedWithTheirCodesAndATruncatedUploadStoresNothing()
+      throws Exception {
+    long filesBefore = storedFileCount();
+    long blocksBefore = verify().path("blocksVerified").asLong();
+    String records = "/channels/" + CHANNEL + "/records";
+
+    HttpResponse<String> malformed = post("it-ops", "/channels", "{\"channel\":");
+    HttpResponse<String> wrongType =
+        CLIENT.send(
+            request("it-ops", "/channels")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("channel=x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> noSuchPath = get("it-ops", "/no-such-operation");
+    HttpResponse<String> wrongMethod =
+        CLIENT.send(
+            request("it-ops", "/channels").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknownRecord = get("it-ops", records + "/no-such-record/content");
+    HttpResponse<String> unknownRequest =
+        post(
+            "it-ops",
+            "/channels/" + CHANNEL + "/requests/" + java.util.UUID.randomUUID() + "/grant",
+            "{}");
+    HttpResponse<String> oversizedTitle =
+        CLIENT.send(
+            request("it-ops", records + "?recordId=lab-long-title&documentClass=11502-2")
+                .header("Content-Type", "application/pdf")
+                .header("CareLedger-Patient-Id", PATIENT_ID)
+                .header("CareLedger-Title", "x".repeat(501))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(randomDocument(2000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertProblem(malformed, 400, "CL-1800");
+    assertProblem(wrongType, 415, "CL-1801");
+    assertProblem(noSuchPath, 404, "CL-1803");
+    assertProblem(wrongMethod, 405, "CL-1802");
+    assertProblem(unknownRecord, 404, "CL-1172");
+    assertProblem(unknownRequest, 404, "CL-1711");
+    assertProblem(oversizedTitle, 400, "CL-1702");
+
+    // An upload cut off half-way (the client announces 1 MiB, sends 64 KiB, and hangs up): the
+    // node stores no ciphertext, keeps no partial file and commits nothing.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 8080 + OFFSET)) {
+      String head =
+          "POST /careledger/api/v1"
+              + records
+              + "?recordId=lab-truncated&documentClass=11502-2 HTTP/1.1\r\n"
+              + "Host: 127.0.0.1\r\n"
+              + "Authorization: Basic "
+              + Base64.getEncoder()
+                  .encodeToString(("it-ops:" + PASSWORD).getBytes(StandardCharsets.UTF_8))
+              + "\r\nContent-Type: application/pdf\r\nCareLedger-Patient-Id: "
+              + PATIENT_ID
+              + "\r\nContent-Length: 1048576\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(randomDocument(64 * 1024));
+      socket.getOutputStream().flush();
+      Thread.sleep(1000);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (storedFileCount() != filesBefore && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    assertThat(storedFileCount()).as("files in the document store").isEqualTo(filesBefore);
+    assertProblem(get("it-ops", records + "/lab-truncated/content"), 404, "CL-1172");
+    assertProblem(get("it-ops", records + "/lab-long-title/content"), 404, "CL-1172");
+    assertThat(verify().path("blocksVerified").asLong()).isEqualTo(blocksBefore);
+  }
+
+  private static void assertProblem(HttpResponse<String> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(Http.json(response).path("code").asText()).as(response.body()).isEqualTo(code);
+  }
+
   private static Path storedFile(String hash) {
     return documents().resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
   }
