@@ -8,9 +8,9 @@ import org.careledger.domain.ErrorCode;
 
 /**
  * What JAX-RS itself refuses before an operation runs (a body that does not parse, a media type the
- * operation does not take, a method or path that does not exist), as RFC 9457 problems with stable
- * codes like every other refusal, instead of the container's HTML pages. Statuses without a code of
- * ours keep their status and reason.
+ * operation does not take, a method or path that does not exist, a role the resource does not
+ * allow), as RFC 9457 problems with stable codes like every other refusal, instead of the
+ * container's HTML pages. Statuses without a code of ours keep their status and reason.
  */
 @Provider
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
@@ -28,6 +28,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
   static ErrorCode codeOf(int status, Throwable e) {
     return switch (status) {
       case 400 -> ErrorCode.REQUEST_BODY_MALFORMED;
+      // RESTEasy's own @RolesAllowed check: the same code as the services' role check.
+      case 403 -> ErrorCode.ROLE_REQUIRED;
       case 404 -> ErrorCode.PATH_UNKNOWN;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 406 -> ErrorCode.NOT_ACCEPTABLE;
@@ -40,6 +42,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
   static String detailOf(ErrorCode code) {
     return switch (code) {
       case REQUEST_BODY_MALFORMED -> "the request body could not be read (malformed JSON?)";
+      case ROLE_REQUIRED -> "the caller's roles do not allow this operation";
       case PATH_UNKNOWN -> "no API operation at this path";
       case METHOD_NOT_ALLOWED -> "this path does not offer that HTTP method";
       case NOT_ACCEPTABLE -> "the operation answers in none of the accepted media types";
