@@ -32,8 +32,9 @@ public interface PatientPortal {
    * One event about the patient's records or consents, oldest first: {@code kind} is the
    * transaction type (register, request, grant, deny, revoke, access-logged, access-refused,
    * break-glass, erase, consent); {@code institution} wrote it; {@code subject} is the grantee,
-   * accessor or consent scope; {@code flagged} marks break-glass, which the patient must be told
-   * about.
+   * accessor or consent scope (for a request for the patient's records of a class, the provider
+   * asked); {@code flagged} marks break-glass, which the patient must be told about; {@code
+   * documentClass} is set for a class request and its denial, which name no record.
    */
   record PatientEvent(
       String kind,
@@ -47,7 +48,8 @@ public interface PatientPortal {
       boolean flagged,
       String txId,
       long height,
-      Instant at) {}
+      Instant at,
+      String documentClass) {}
 
   /** The caller's records on the channel, newest first. */
   List<PatientRecord> records(String channelId);

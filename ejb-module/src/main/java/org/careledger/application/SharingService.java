@@ -13,8 +13,13 @@ import java.util.List;
  * chain, decrypts it with its own key envelope, and logs the access on the chain. A read without a
  * grant in force is refused, and the refusal is logged on the chain too.
  *
- * <p>Scope of this version: a request names one record; requests for "a patient's records of a
- * class" and the patient's own consent decision (channel consent policies) are not built yet.
+ * <p>A request names one record ({@link #request}) or a patient's records of a document class at
+ * one provider ({@link #requestClass}). A class request is granted record by record: the provider's
+ * node commits one grant per record it provides for that patient and class at the time of the
+ * grant, each naming the request and the record and carrying its own key envelope, so every grant
+ * on the chain is tied to one record and one envelope exactly as a record grant is (revoke, expiry,
+ * erasure, amendments and retrieval work per grant, unchanged). Records registered after the grant
+ * are not covered: the requester asks again. The patient travels only as the channel's pseudonym.
  */
 @Local
 public interface SharingService {
@@ -26,12 +31,30 @@ public interface SharingService {
   List<String> PURPOSES =
       List.of("TREAT", "ETREAT", "CAREMGT", "HPAYMT", "HOPERAT", "PUBHLTH", "HRESCH", "PATRQT");
 
-  /** The committed request transaction. */
-  record Requested(String requestId, String recordId, String provider, String txId, long height) {}
+  /**
+   * The committed request transaction: {@code recordId} for a record request, {@code documentClass}
+   * for a class request (the other null; never the patient's id).
+   */
+  record Requested(
+      String requestId,
+      String recordId,
+      String provider,
+      String txId,
+      long height,
+      String documentClass) {
+
+    /** A record request. */
+    public Requested(String requestId, String recordId, String provider, String txId, long height) {
+      this(requestId, recordId, provider, txId, height, null);
+    }
+  }
 
   /**
    * A request as this node sees it: {@code status} is {@code open}, {@code granted} or {@code
-   * denied}; {@code decisionTx} the grant or deny transaction.
+   * denied}; {@code decisionTx} the grant (the first, for a class request) or deny transaction;
+   * {@code scope} is {@code record} (with {@code recordId}) or {@code class} (with {@code
+   * documentClass}, no record id). No view shows the patient: the chain holds only a pseudonym, and
+   * the requester's node keeps no patient id for its requests.
    */
   record RequestView(
       String requestId,
@@ -42,10 +65,31 @@ public interface SharingService {
       String status,
       String txId,
       Instant requestedAt,
-      String decisionTx) {}
+      String decisionTx,
+      String scope,
+      String documentClass) {}
 
-  /** A committed grant, deny or revoke. */
-  record Decision(String requestId, String recordId, String grantee, String txId, long height) {}
+  /** One grant committed for a class request: the record and the grant transaction. */
+  record RecordGrant(String recordId, String txId, long height) {}
+
+  /**
+   * A committed grant, deny or revoke. For the grant of a class request, {@code recordId}, {@code
+   * txId} and {@code height} are those of the first grant and {@code grants} lists every one (one
+   * per record, ordered by record id); {@code grants} is null otherwise, so a record request's
+   * answer keeps its shape.
+   */
+  record Decision(
+      String requestId,
+      String recordId,
+      String grantee,
+      String txId,
+      long height,
+      List<RecordGrant> grants) {
+
+    public Decision(String requestId, String recordId, String grantee, String txId, long height) {
+      this(requestId, recordId, grantee, txId, height, null);
+    }
+  }
 
   /**
    * An access event on the chain: {@code kind} is {@code access-logged} (content handed out; {@code
@@ -68,6 +112,19 @@ public interface SharingService {
   Requested request(String channelId, String recordId, String purpose);
 
   /**
+   * Asks {@code provider} for access to the patient's records of {@code documentClass}: a {@code
+   * request} transaction with {@code scope} {@code class}, the channel's pseudonym of the patient
+   * (computed here; the id itself is neither sent nor kept), the class and the provider.
+   *
+   * @throws org.careledger.domain.CareLedgerException {@code PATIENT_ID_INVALID} for a malformed
+   *     patient id, {@code TX_MALFORMED} for a class that is not a LOINC code or a provider that is
+   *     not a member of the channel, {@code REQUEST_FOR_OWN_RECORD} where the provider is this
+   *     institution, {@code PURPOSE_INVALID} for an unknown purpose
+   */
+  Requested requestClass(
+      String channelId, String patientId, String documentClass, String provider, String purpose);
+
+  /**
    * Requests this node made, and requests for records this node provides, newest first; {@code
    * openOnly} keeps those awaiting a decision.
    */
@@ -76,7 +133,10 @@ public interface SharingService {
   /**
    * Grants an open request for a record this node provides: wraps the record's data key to the
    * requester's X25519 key (HPKE), keeps that envelope with the ciphertext, commits the grant with
-   * the envelope's hash.
+   * the envelope's hash. For a class request addressed to this node, does so for every record this
+   * node provides for the request's patient and class (not erased) as the chain stands now: one
+   * grant each, the same expiry for all ({@code CLASS_REQUEST_NO_RECORDS} where there is none, and
+   * nothing is committed).
    *
    * @param expiresAt null for a grant until revoked
    */

@@ -235,6 +235,12 @@ public enum ErrorCode {
    */
   RECORD_VERSION_CONFLICT(1722),
   /**
+   * A grant of a request for a patient's records of a class, when this provider holds no record on
+   * the chain for that patient (pseudonym) and class that is not erased: nothing is committed; the
+   * provider denies the request instead, or grants it once such a record is registered.
+   */
+  CLASS_REQUEST_NO_RECORDS(1723),
+  /**
    * A caller with the patient role whose identity names no patient (no {@code patient-id} attribute
    * in the realm, no such claim in the bearer token): the patient views cannot tell whose records
    * are theirs.

@@ -944,6 +944,166 @@ class FederationIT {
     return HttpRequest.BodyPublishers.ofByteArray(document);
   }
 
+  /**
+   * A request for a patient's records of a class: hospital-a holds two lab reports (11502-2) and a
+   * discharge summary (18842-5) of one patient; clinic-b asks hospital-a for that patient's lab
+   * reports (patient id in the header only), hospital-a grants, which makes one grant per lab
+   * report; clinic-b reads both byte for byte and is still refused the discharge summary.
+   */
+  @Test
+  @Order(5)
+  void aRequestForAPatientsLabReportsIsGrantedRecordByRecordAndCoversNothingElse()
+      throws Exception {
+    byte[] lab1 = classDocument("first lab report", 4 * 1024);
+    byte[] lab2 = classDocument("second lab report", 6 * 1024);
+    byte[] summary = classDocument("discharge summary", 5 * 1024);
+    for (Object[] record :
+        new Object[][] {
+          {"class-lab-1", "11502-2", lab1},
+          {"class-lab-2", "11502-2", lab2},
+          {"class-dis-1", "18842-5", summary}
+        }) {
+      HttpResponse<String> registered =
+          FED.registerOfClass(
+              0,
+              "care-bft",
+              (String) record[0],
+              CLASS_PATIENT,
+              (String) record[1],
+              CLASS_TITLE,
+              (byte[]) record[2]);
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+      awaitRecord(1, "care-bft", (String) record[0]);
+    }
+    assertRefused(1, "class-lab-1");
+
+    String body =
+        "{\"documentClass\":\"11502-2\",\"provider\":\"hospital-a\",\"purpose\":\"TREAT\"}";
+    // No patient header, a malformed class, the requester itself as provider, a record id as
+    // well: refused with their codes.
+    assertThat(Http.json(FED.post(1, "/channels/care-bft/requests", body)).path("code").asText())
+        .isEqualTo("CL-1700");
+    assertThat(
+            Http.json(
+                    classRequest(
+                        1,
+                        "{\"documentClass\":\"lab\",\"provider\":\"hospital-a\","
+                            + "\"purpose\":\"TREAT\"}"))
+                .path("code")
+                .asText())
+        .isEqualTo("CL-1150");
+    assertThat(
+            Http.json(
+                    classRequest(
+                        1,
+                        "{\"documentClass\":\"11502-2\",\"provider\":\"clinic-b\","
+                            + "\"purpose\":\"TREAT\"}"))
+                .path("code")
+                .asText())
+        .isEqualTo("CL-1718");
+    assertThat(
+            Http.json(
+                    classRequest(
+                        1,
+                        "{\"recordId\":\"class-lab-1\",\"documentClass\":\"11502-2\","
+                            + "\"provider\":\"hospital-a\",\"purpose\":\"TREAT\"}"))
+                .path("code")
+                .asText())
+        .isEqualTo("CL-1150");
+
+    HttpResponse<String> requested = classRequest(1, body);
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+    JsonNode request = Http.json(requested);
+    String requestId = request.path("requestId").asText();
+    assertThat(request.path("provider").asText()).isEqualTo("hospital-a");
+    assertThat(request.path("documentClass").asText()).isEqualTo("11502-2");
+    assertThat(requested.body()).doesNotContain(CLASS_PATIENT).doesNotContain("999990082");
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the class request is open at hospital-a");
+    assertThat(FED.get(1, "/channels/care-bft/requests").body())
+        .contains("\"scope\":\"class\"")
+        .doesNotContain("999990082");
+
+    // Only hospital-a, the provider asked, grants: one grant per lab report.
+    HttpResponse<String> notProvider =
+        FED.post(2, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(Http.json(notProvider).path("code").asText()).isEqualTo("CL-1712");
+    HttpResponse<String> granted =
+        FED.post(0, "/channels/care-bft/requests/" + requestId + "/grant", "{}");
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    JsonNode grants = Http.json(granted).path("grants");
+    assertThat(grants)
+        .extracting(g -> g.path("recordId").asText())
+        .containsExactly("class-lab-1", "class-lab-2");
+    assertThat(grants).extracting(g -> g.path("txId").asText()).doesNotHaveDuplicates();
+    assertThat(Http.json(granted).path("txId").asText())
+        .isEqualTo(grants.get(0).path("txId").asText());
+    assertThat(
+            Http.json(FED.post(0, "/channels/care-bft/requests/" + requestId + "/grant", "{}"))
+                .path("code")
+                .asText())
+        .isEqualTo("CL-1713");
+
+    // clinic-b reads both lab reports from hospital-a's store, byte for byte; not the summary.
+    for (JsonNode grant : grants) {
+      String grantTx = grant.path("txId").asText();
+      awaitUntil(() -> hasTransaction(1, "care-bft", grantTx), "clinic-b holds grant " + grantTx);
+    }
+    for (Object[] read : new Object[][] {{"class-lab-1", lab1}, {"class-lab-2", lab2}}) {
+      HttpResponse<byte[]> content =
+          FED.content(1, "care-bft", (String) read[0], HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(content.statusCode()).as((String) read[0]).isEqualTo(200);
+      assertThat(content.body()).as((String) read[0]).isEqualTo((byte[]) read[1]);
+      assertThat(content.headers().firstValue("CareLedger-Provider")).contains("hospital-a");
+    }
+    assertRefused(1, "class-dis-1");
+    assertRefused(2, "class-lab-1");
+
+    // A class request hospital-a holds nothing for: refused at the grant, nothing committed.
+    HttpResponse<String> none =
+        classRequest(
+            1,
+            "{\"documentClass\":\"57833-6\",\"provider\":\"hospital-a\","
+                + "\"purpose\":\"TREAT\"}");
+    assertThat(none.statusCode()).as(none.body()).isEqualTo(201);
+    String noneId = Http.json(none).path("requestId").asText();
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(noneId),
+        "the second class request is open at hospital-a");
+    HttpResponse<String> nothing =
+        FED.post(0, "/channels/care-bft/requests/" + noneId + "/grant", "{}");
+    assertThat(nothing.statusCode()).as(nothing.body()).isEqualTo(409);
+    assertThat(Http.json(nothing).path("code").asText()).isEqualTo("CL-1723");
+    assertThat(FED.get(0, "/channels/care-bft/requests?status=open").body()).contains(noneId);
+  }
+
+  private static HttpResponse<String> classRequest(int node, String json) throws Exception {
+    return FED.send(
+        FED.authorized(node, "/channels/care-bft/requests")
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/json")
+            .header("CareLedger-Patient-Id", CLASS_PATIENT)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] classDocument(String what, int size) {
+    byte[] text =
+        (CLASS_TITLE + ", " + what + " for " + CLASS_PATIENT + ". " + CLASS_TEXT + ".\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] document = new byte[size];
+    for (int i = 0; i < size; i++) {
+      document[i] = text[i % text.length];
+    }
+    return document;
+  }
+
+  private static final String CLASS_PATIENT = "urn:oid:1.2.3|999990082";
+  private static final String CLASS_TITLE = "Haematology panel Quarzwerk";
+  private static final String CLASS_TEXT = "Ferritin markedly raised, transferrin saturation 71";
+
   @Test
   @Order(5)
   void aLargeDocumentCrossesTheFederationInChunksByteForByte() throws Exception {
@@ -1146,6 +1306,12 @@ class FederationIT {
             "999990078",
             "999990080",
             "999990081",
+            CLASS_PATIENT,
+            "999990082",
+            CLASS_TITLE,
+            "Quarzwerk",
+            CLASS_TEXT,
+            "transferrin saturation",
             PATIENT_NAME,
             "Mustermann",
             "Tumour board",

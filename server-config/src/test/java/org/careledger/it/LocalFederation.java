@@ -230,10 +230,28 @@ final class LocalFederation implements AutoCloseable {
   HttpResponse<String> register(
       int node, String channel, String recordId, String patientId, String title, byte[] document)
       throws Exception {
+    return registerOfClass(node, channel, recordId, patientId, "11502-2", title, document);
+  }
+
+  /** As above, of another document class than a lab report (11502-2), e.g. 18842-5. */
+  HttpResponse<String> registerOfClass(
+      int node,
+      String channel,
+      String recordId,
+      String patientId,
+      String documentClass,
+      String title,
+      byte[] document)
+      throws Exception {
     HttpRequest.Builder request =
         authorized(
                 node,
-                "/channels/" + channel + "/records?recordId=" + recordId + "&documentClass=11502-2")
+                "/channels/"
+                    + channel
+                    + "/records?recordId="
+                    + recordId
+                    + "&documentClass="
+                    + documentClass)
             .timeout(Duration.ofSeconds(120))
             .header("Content-Type", "application/pdf")
             .header("CareLedger-Patient-Id", patientId);

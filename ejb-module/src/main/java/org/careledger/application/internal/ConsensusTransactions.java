@@ -110,7 +110,10 @@ public class ConsensusTransactions {
     return DefaultSharingService.sharingTransactions(store, channelId);
   }
 
-  /** The class and patient of a record's registration on the channel (from the record index). */
+  /**
+   * The class, patient and provider of a record's registration on the channel (from the record
+   * index).
+   */
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public Optional<org.careledger.domain.sharing.PolicyValidator.RecordFacts> recordFacts(
       String channelId, String recordId) {
@@ -128,10 +131,13 @@ public class ConsensusTransactions {
         .map(
             r ->
                 new org.careledger.domain.sharing.PolicyValidator.RecordFacts(
-                    r.getDocumentClass(), r.getPseudonym()));
+                    r.getDocumentClass(), r.getPseudonym(), r.getProvider()));
   }
 
-  /** The requester, record and purpose of an access request on the channel. */
+  /**
+   * The requester, purpose and scope of an access request on the channel: its record, or for a
+   * class request the patient's pseudonym, the document class and the provider asked.
+   */
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public Optional<org.careledger.domain.sharing.PolicyValidator.RequestFacts> requestFacts(
       String channelId, String requestId) {
@@ -140,10 +146,8 @@ public class ConsensusTransactions {
           org.careledger.domain.ledger.SignedTransaction.decode(bytes).transaction();
       if (requestId.equals(tx.body().get("requestId"))) {
         return Optional.of(
-            new org.careledger.domain.sharing.PolicyValidator.RequestFacts(
-                tx.author().value(),
-                String.valueOf(tx.body().get("recordId")),
-                String.valueOf(tx.body().get("purpose"))));
+            org.careledger.domain.sharing.PolicyValidator.RequestFacts.of(
+                tx.author().value(), tx.body()));
       }
     }
     return Optional.empty();

@@ -91,7 +91,8 @@ public class DefaultPatientPortal implements PatientPortal {
                     e.flagged(),
                     e.txId(),
                     e.height(),
-                    Instant.ofEpochMilli(e.time())))
+                    Instant.ofEpochMilli(e.time()),
+                    e.documentClass()))
         .toList();
   }
 

@@ -48,6 +48,23 @@ import org.careledger.persistence.offchain.KeyEnvelopeEntity;
  * exactly as the chain says; the provider's node checks again before it serves a byte ({@link
  * DocumentTransfers}).
  *
+ * <p><b>Class requests.</b> {@link #requestClass} puts the channel's pseudonym of the patient on
+ * the chain, never the id the caller gave (which this node does not keep either), with the LOINC
+ * class and the provider asked; it checks that the provider is another member of the channel, but
+ * not whether it holds such records (the chain may not show them yet, and the provider answers).
+ * {@link #grant} of a class request commits one grant per record the provider holds for that
+ * pseudonym and class, not erased, at the time of the grant, ordered by record id, each prepared
+ * exactly as a record grant (its own envelope for the current version, the same expiry): every
+ * grant on the chain stays tied to one record and one envelope, so revoke, expiry, erasure,
+ * amendments and retrieval need no change, and an auditor reads each record's grant as for a record
+ * request. Records registered later are not covered; the requester asks again. All the grants share
+ * class, purpose, grantee and patient, so the channel's policy allows all or none: a refusal comes
+ * at the first and nothing is committed. The envelopes are kept in this method's transaction, as
+ * for a record grant: should a later grant of the series fail after an earlier one committed, the
+ * whole transaction rolls back and the committed grants have no envelope at the provider, which
+ * then refuses to serve under them (fail closed; the provider revokes them and the requester asks
+ * again).
+ *
  * <p>Retrieval runs outside any JTA transaction ({@code NOT_SUPPORTED}): it waits for a transfer
  * across the federation (at most {@value #RETRIEVE_WAIT_PROPERTY} seconds, 120 by default) and
  * commits its access or refusal transaction on its own, so a refusal is logged even though the
@@ -64,6 +81,9 @@ public class DefaultSharingService implements SharingService {
   private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f-]{36}");
   private static final Pattern TX_ID = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern REASON = Pattern.compile("[a-z0-9-]{1,40}");
+
+  /** A LOINC code, of the form the register path accepts ({@code DefaultRecordService}). */
+  private static final Pattern LOINC = Pattern.compile("[0-9]{1,8}-[0-9]");
 
   /** What an auditor's query covers: every transaction of the sharing flows. */
   private static final List<TransactionType> AUDITED =
@@ -116,10 +136,7 @@ public class DefaultSharingService implements SharingService {
   @Override
   public Requested request(String channelId, String recordId, String purpose) {
     require(RECORD_ID, recordId, "recordId");
-    if (purpose == null || !PURPOSES.contains(purpose)) {
-      throw new CareLedgerException(
-          ErrorCode.PURPOSE_INVALID, "purpose must be one of " + String.join(", ", PURPOSES));
-    }
+    requirePurpose(purpose);
     AccessLedger access = accessLedger(store, channelId);
     AccessLedger.Registration record = registered(access, channelId, recordId);
     if (record.provider().equals(self())) {
@@ -140,6 +157,49 @@ public class DefaultSharingService implements SharingService {
   }
 
   @Override
+  public Requested requestClass(
+      String channelId, String patientId, String documentClass, String provider, String purpose) {
+    require(LOINC, documentClass, "documentClass (a LOINC code such as 11502-2)");
+    requirePurpose(purpose);
+    if (provider == null || provider.isBlank()) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "provider is missing");
+    }
+    // The channel's genesis names its members; an unknown channel is refused here (CL-1170).
+    boolean member =
+        ledger.channel(channelId).members().stream()
+            .anyMatch(m -> m.institution().equals(provider));
+    if (!member) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED,
+          "provider " + provider + " is not a member of channel " + channelId);
+    }
+    if (provider.equals(self().value())) {
+      throw new CareLedgerException(
+          ErrorCode.REQUEST_FOR_OWN_RECORD,
+          provider + " is this institution: it reads its own records directly");
+    }
+    String pseudonym = identities.pseudonymOf(channelId, patientId);
+    String requestId = UUID.randomUUID().toString();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("requestId", requestId);
+    body.put("scope", "class");
+    body.put("patient", pseudonym);
+    body.put("documentClass", documentClass);
+    body.put("provider", provider);
+    body.put("purpose", purpose);
+    LedgerService.Committed committed = ledger.submit(channelId, "request", body);
+    return new Requested(
+        requestId, null, provider, committed.txId(), committed.height(), documentClass);
+  }
+
+  private static void requirePurpose(String purpose) {
+    if (purpose == null || !PURPOSES.contains(purpose)) {
+      throw new CareLedgerException(
+          ErrorCode.PURPOSE_INVALID, "purpose must be one of " + String.join(", ", PURPOSES));
+    }
+  }
+
+  @Override
   @RolesAllowed({"admin", "clinician", "his-system", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<RequestView> requests(String channelId, boolean openOnly) {
@@ -147,8 +207,14 @@ public class DefaultSharingService implements SharingService {
     InstitutionId self = self();
     List<RequestView> views = new ArrayList<>();
     for (AccessLedger.RequestView request : access.requests()) {
+      boolean classScope = request.scope() == AccessLedger.Scope.CLASS;
       InstitutionId provider =
-          access.record(request.recordId()).map(AccessLedger.Registration::provider).orElse(null);
+          classScope
+              ? request.provider()
+              : access
+                  .record(request.recordId())
+                  .map(AccessLedger.Registration::provider)
+                  .orElse(null);
       boolean mine = request.requester().equals(self) || self.equals(provider);
       if (!mine || (openOnly && request.status() != AccessLedger.Status.OPEN)) {
         continue;
@@ -163,7 +229,9 @@ public class DefaultSharingService implements SharingService {
               request.status().name().toLowerCase(),
               request.txId(),
               Instant.ofEpochMilli(request.time()),
-              request.decisionTx()));
+              request.decisionTx(),
+              classScope ? "class" : "record",
+              request.documentClass()));
     }
     views.sort(
         Comparator.comparing(RequestView::requestedAt)
@@ -177,24 +245,97 @@ public class DefaultSharingService implements SharingService {
   public Decision grant(String channelId, String requestId, Instant expiresAt) {
     AccessLedger access = accessLedger(store, channelId);
     AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
-    AccessLedger.Registration record = access.record(request.recordId()).orElseThrow();
     if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "expiresAt must be in the future");
     }
+    if (request.scope() == AccessLedger.Scope.CLASS) {
+      return grantClass(channelId, access, request, expiresAt);
+    }
+    AccessLedger.Registration record = access.record(request.recordId()).orElseThrow();
+    requireEnvelope(record);
+    Map<String, Object> body =
+        grantBody(channelId, request, record, recipient(request.requester()), expiresAt);
+    LedgerService.Committed committed = ledger.submit(channelId, "grant", body);
+    return new Decision(
+        requestId,
+        record.recordId(),
+        request.requester().value(),
+        committed.txId(),
+        committed.height());
+  }
+
+  /**
+   * Grants a class request addressed to this node: one grant per record it provides for the
+   * request's pseudonym and class, not erased, as the chain stands (see the class comment).
+   */
+  private Decision grantClass(
+      String channelId, AccessLedger access, AccessLedger.RequestView request, Instant expiresAt) {
+    List<AccessLedger.Registration> covered = new ArrayList<>(access.recordsCoveredBy(request));
+    covered.removeIf(r -> !r.provider().equals(self()));
+    covered.sort(Comparator.comparing(AccessLedger.Registration::recordId));
+    if (covered.isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.CLASS_REQUEST_NO_RECORDS,
+          self()
+              + " provides no record of class "
+              + request.documentClass()
+              + " for the patient of request "
+              + request.requestId()
+              + " on channel "
+              + channelId
+              + " (none registered, or all erased): deny the request instead");
+    }
+    covered.forEach(DefaultSharingService::requireEnvelope);
+    X509Certificate recipient = recipient(request.requester());
+    List<Map<String, Object>> bodies = new ArrayList<>();
+    for (AccessLedger.Registration record : covered) {
+      bodies.add(grantBody(channelId, request, record, recipient, expiresAt));
+    }
+    List<RecordGrant> made = new ArrayList<>();
+    for (Map<String, Object> body : bodies) {
+      LedgerService.Committed committed = ledger.submit(channelId, "grant", body);
+      made.add(
+          new RecordGrant((String) body.get("recordId"), committed.txId(), committed.height()));
+    }
+    RecordGrant first = made.get(0);
+    return new Decision(
+        request.requestId(),
+        first.recordId(),
+        request.requester().value(),
+        first.txId(),
+        first.height(),
+        List.copyOf(made));
+  }
+
+  private static void requireEnvelope(AccessLedger.Registration record) {
     if (record.envelopeHash() == null) {
       throw new CareLedgerException(
           ErrorCode.ENVELOPE_INVALID, "record " + record.recordId() + " names no key envelope");
     }
+  }
+
+  /** The grantee's X25519 certificate from the federation descriptor. */
+  private X509Certificate recipient(InstitutionId grantee) {
+    return consensus
+        .agreementCertificate(grantee.value())
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.FEDERATION_PEER_UNKNOWN,
+                    "the federation descriptor names no key-agreement certificate for " + grantee));
+  }
+
+  /**
+   * Wraps the data key of {@code record}'s current version for the requester, keeps the envelope
+   * with the ciphertext (in the caller's transaction) and returns the grant's body.
+   */
+  private Map<String, Object> grantBody(
+      String channelId,
+      AccessLedger.RequestView request,
+      AccessLedger.Registration record,
+      X509Certificate recipient,
+      Instant expiresAt) {
     String grantee = request.requester().value();
-    X509Certificate recipient =
-        consensus
-            .agreementCertificate(grantee)
-            .orElseThrow(
-                () ->
-                    new CareLedgerException(
-                        ErrorCode.FEDERATION_PEER_UNKNOWN,
-                        "the federation descriptor names no key-agreement certificate for "
-                            + grantee));
     // The envelope wraps the data key of the record's current version, and the grant says which
     // (every member refuses it if another version became current meanwhile); later versions get
     // their envelopes from the amendments that make them.
@@ -208,7 +349,7 @@ public class DefaultSharingService implements SharingService {
     em.persist(
         new KeyEnvelopeEntity(envelopeHash, record.recordId(), grantee, envelope, Instant.now()));
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("requestId", requestId);
+    body.put("requestId", request.requestId());
     body.put("recordId", record.recordId());
     body.put("grantee", grantee);
     body.put("envelopeHash", envelopeHash);
@@ -217,9 +358,7 @@ public class DefaultSharingService implements SharingService {
     if (expiresAt != null) {
       body.put("expiresAt", expiresAt.toEpochMilli());
     }
-    LedgerService.Committed committed = ledger.submit(channelId, "grant", body);
-    return new Decision(
-        requestId, record.recordId(), grantee, committed.txId(), committed.height());
+    return body;
   }
 
   @Override
@@ -272,7 +411,9 @@ public class DefaultSharingService implements SharingService {
     AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("requestId", requestId);
-    body.put("recordId", request.recordId());
+    if (request.recordId() != null) {
+      body.put("recordId", request.recordId()); // a class request names no record: one deny
+    }
     body.put("reasonCode", reasonCode);
     LedgerService.Committed committed = ledger.submit(channelId, "deny", body);
     return new Decision(
@@ -565,20 +706,29 @@ public class DefaultSharingService implements SharingService {
                     new CareLedgerException(
                         ErrorCode.REQUEST_UNKNOWN,
                         "no request " + requestId + " on channel " + channelId));
-    AccessLedger.Registration record = access.record(request.recordId()).orElse(null);
-    if (record == null || !record.provider().equals(self())) {
-      throw new CareLedgerException(
-          ErrorCode.NOT_RECORD_PROVIDER,
-          "only the provider of record " + request.recordId() + " decides on this request");
+    if (request.scope() == AccessLedger.Scope.CLASS) {
+      // A class request is decided by the provider it names (AccessLedger's rule).
+      if (!self().equals(request.provider())) {
+        throw new CareLedgerException(
+            ErrorCode.NOT_RECORD_PROVIDER,
+            "only " + request.provider() + ", the provider asked, decides on this request");
+      }
+    } else {
+      AccessLedger.Registration record = access.record(request.recordId()).orElse(null);
+      if (record == null || !record.provider().equals(self())) {
+        throw new CareLedgerException(
+            ErrorCode.NOT_RECORD_PROVIDER,
+            "only the provider of record " + request.recordId() + " decides on this request");
+      }
     }
     if (request.status() != AccessLedger.Status.OPEN) {
       throw new CareLedgerException(
           ErrorCode.REQUEST_CLOSED,
           "request " + requestId + " is " + request.status().name().toLowerCase() + " already");
     }
-    if (access.erased(record.recordId())) {
+    if (request.recordId() != null && access.erased(request.recordId())) {
       throw new CareLedgerException(
-          ErrorCode.RECORD_ERASED, "record " + record.recordId() + " was erased");
+          ErrorCode.RECORD_ERASED, "record " + request.recordId() + " was erased");
     }
     return request;
   }

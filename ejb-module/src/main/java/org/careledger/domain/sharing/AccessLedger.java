@@ -30,8 +30,22 @@ import org.careledger.domain.ledger.TransactionType;
  *       key of the version it names ({@code version}, 1 where it names none), and each later
  *       amendment carries the grantee's envelope for its new version in {@code grantEnvelopes}
  *       under the grant's transaction id;
- *   <li>a grant counts only when its author is the provider of the record it names, and it names a
- *       request on the channel for that record by the grantee;
+ *   <li>a request names one record ({@code scope} {@code record}, or no scope, as requests made
+ *       before classes existed) or a patient's records of a class ({@code scope} {@code class}: the
+ *       channel's pseudonym of the patient, a LOINC document class and the provider institution
+ *       asked; never the patient's id);
+ *   <li>a grant counts only when its author is the provider of the record it names, it names a
+ *       request on the channel by the grantee, and that request covers the record: for a record
+ *       request, the record it names; for a class request, a record registered by the provider the
+ *       request names (the grant's author) whose registration names the request's pseudonym and
+ *       document class. A class request is answered by one grant per record (each with its own
+ *       envelope, see {@link #grants(String)}); records registered after the grant are not covered
+ *       by it unless the provider grants them too, so every grant stays tied to one record and one
+ *       envelope on the chain;
+ *   <li>one grant per request and record: where the chain holds more than one grant that would
+ *       count for the same request and record, the first in the order given (chain order, as {@code
+ *       RecordRules#CHAIN_TYPES} are read) counts and the others are ignored, so a record request
+ *       still has exactly one grant and a class request one per record;
  *   <li>a revoke counts only when its author is the author of the grant it names;
  *   <li>a grant is in force while it is not revoked, not past its {@code expiresAt} (ms since the
  *       epoch, optional), its record is not erased, and the chain names an envelope of the
@@ -61,7 +75,9 @@ public final class AccessLedger {
       String txId,
       long version,
       String mediaType,
-      Map<String, String> grantEnvelopes) {
+      Map<String, String> grantEnvelopes,
+      String patient,
+      String documentClass) {
 
     public Registration {
       grantEnvelopes = Map.copyOf(grantEnvelopes);
@@ -75,7 +91,21 @@ public final class AccessLedger {
     DENIED
   }
 
-  /** An access request and its decision so far. */
+  /** What a request asks for: one record, or a patient's records of a document class. */
+  public enum Scope {
+    RECORD,
+    CLASS
+  }
+
+  /**
+   * An access request and its decision so far. For a {@link Scope#RECORD} request {@code recordId}
+   * names the record and {@code patient}, {@code documentClass} are null; for a {@link Scope#CLASS}
+   * request {@code recordId} is null, {@code patient} is the channel's pseudonym of the patient and
+   * {@code documentClass} the LOINC class. {@code provider} is the institution the request names
+   * (null where an old record request names none: its record's provider decides). {@code
+   * decisionTx} is the deny, or the first grant (a class request may have several: {@link
+   * #grantsFor(String)}).
+   */
   public record RequestView(
       String requestId,
       String recordId,
@@ -84,7 +114,11 @@ public final class AccessLedger {
       String txId,
       long time,
       Status status,
-      String decisionTx) {}
+      String decisionTx,
+      Scope scope,
+      String patient,
+      String documentClass,
+      InstitutionId provider) {}
 
   /**
    * A grant as committed; {@code expiresAt} is 0 for none. {@code envelopeHash} is the grantee's
@@ -162,7 +196,9 @@ public final class AccessLedger {
                           tx.idHex(),
                           1L,
                           string(t, "mediaType"),
-                          Map.of()))));
+                          Map.of(),
+                          text(t, "patient"),
+                          text(t, "documentClass")))));
     }
     List<SignedTransaction> amendments =
         new ArrayList<>(byType.getOrDefault(TransactionType.AMEND, List.of()));
@@ -187,7 +223,9 @@ public final class AccessLedger {
               tx.idHex(),
               current.version() + 1,
               string(t, "mediaType"),
-              grantEnvelopes(t.body().get("grantEnvelopes"))));
+              grantEnvelopes(t.body().get("grantEnvelopes")),
+              current.patient(),
+              current.documentClass()));
     }
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.ERASE, List.of())) {
       Transaction t = tx.transaction();
@@ -198,18 +236,23 @@ public final class AccessLedger {
     }
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.REQUEST, List.of())) {
       Transaction t = tx.transaction();
-      String recordId = t.body().get("recordId") instanceof String s ? s : null;
+      boolean classScope = "class".equals(t.body().get("scope"));
+      String provider = text(t, "provider");
       ledger.requests.putIfAbsent(
           string(t, "requestId"),
           new RequestView(
               string(t, "requestId"),
-              recordId,
+              classScope ? null : text(t, "recordId"),
               t.author(),
               string(t, "purpose"),
               tx.idHex(),
               t.time(),
               Status.OPEN,
-              null));
+              null,
+              classScope ? Scope.CLASS : Scope.RECORD,
+              classScope ? text(t, "patient") : null,
+              classScope ? text(t, "documentClass") : null,
+              institution(provider)));
     }
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.DENY, List.of())) {
       Transaction t = tx.transaction();
@@ -232,13 +275,16 @@ public final class AccessLedger {
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.REVOKE, List.of())) {
       revoked.add(string(tx.transaction(), "grantTx") + "/" + tx.transaction().author().value());
     }
+    Set<String> answered = new HashSet<>();
     for (SignedTransaction tx : byType.getOrDefault(TransactionType.GRANT, List.of())) {
       Transaction t = tx.transaction();
       RequestView request = ledger.requests.get(string(t, "requestId"));
+      String recordId = string(t, "recordId");
       if (request == null
           || !ledger.decides(t, request)
-          || !string(t, "recordId").equals(request.recordId())
-          || !string(t, "grantee").equals(request.requester().value())) {
+          || !ledger.covers(request, recordId)
+          || !string(t, "grantee").equals(request.requester().value())
+          || !answered.add(request.requestId() + "/" + recordId)) {
         continue;
       }
       InstitutionId grantee = request.requester();
@@ -247,14 +293,16 @@ public final class AccessLedger {
           new Grant(
               tx.idHex(),
               request.requestId(),
-              request.recordId(),
+              recordId,
               grantee,
               t.author(),
               string(t, "envelopeHash"),
               t.body().get("expiresAt") instanceof Long at ? at : 0L,
               revoked.contains(tx.idHex() + "/" + t.author().value()),
               versionOf(t)));
-      ledger.requests.put(request.requestId(), decided(request, Status.GRANTED, tx.idHex()));
+      if (request.status() != Status.GRANTED) {
+        ledger.requests.put(request.requestId(), decided(request, Status.GRANTED, tx.idHex()));
+      }
     }
     return ledger;
   }
@@ -369,10 +417,60 @@ public final class AccessLedger {
         || (a.expiresAt() == b.expiresAt() && a.txId().compareTo(b.txId()) < 0);
   }
 
-  /** Whether {@code decision}'s author is the provider of the request's record. */
+  /**
+   * Every grant that counts under the request (in force or not), in no particular order: at most
+   * one for a record request, one per record for a class request.
+   */
+  public List<Grant> grantsFor(String requestId) {
+    return grants.values().stream().filter(g -> g.requestId().equals(requestId)).toList();
+  }
+
+  /**
+   * The records a class request covers as the chain stands: registered by the provider it names,
+   * with its pseudonym and document class, not erased; in no particular order. Empty for a record
+   * request.
+   */
+  public List<Registration> recordsCoveredBy(RequestView request) {
+    if (request.scope() != Scope.CLASS) {
+      return List.of();
+    }
+    List<Registration> covered = new ArrayList<>();
+    for (String recordId : records.keySet()) {
+      if (!erased.contains(recordId) && covers(request, recordId)) {
+        covered.add(current(recordId));
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * Whether {@code decision}'s author decides on the request: for a record request the provider of
+   * its record; for a class request the provider it names.
+   */
   private boolean decides(Transaction decision, RequestView request) {
+    if (request.scope() == Scope.CLASS) {
+      return request.provider() != null && request.provider().equals(decision.author());
+    }
     Registration record = request.recordId() == null ? null : current(request.recordId());
     return record != null && record.provider().equals(decision.author());
+  }
+
+  /**
+   * Whether the request covers {@code recordId}: the record it names, or for a class request a
+   * record on the chain registered by the provider the request names, about its patient (pseudonym)
+   * and of its document class.
+   */
+  private boolean covers(RequestView request, String recordId) {
+    if (request.scope() != Scope.CLASS) {
+      return recordId.equals(request.recordId());
+    }
+    Registration record = current(recordId);
+    return record != null
+        && record.provider().equals(request.provider())
+        && request.patient() != null
+        && request.patient().equals(record.patient())
+        && request.documentClass() != null
+        && request.documentClass().equals(record.documentClass());
   }
 
   private static RequestView decided(RequestView request, Status status, String decisionTx) {
@@ -384,11 +482,28 @@ public final class AccessLedger {
         request.txId(),
         request.time(),
         status,
-        decisionTx);
+        decisionTx,
+        request.scope(),
+        request.patient(),
+        request.documentClass(),
+        request.provider());
   }
 
   private static String string(Transaction t, String field) {
     return String.valueOf(t.body().get(field));
+  }
+
+  /** An institution id as a transaction names it; null where it is absent or not of the form. */
+  private static InstitutionId institution(String value) {
+    try {
+      return value == null ? null : new InstitutionId(value);
+    } catch (org.careledger.domain.CareLedgerException e) {
+      return null; // a malformed name names nobody: the request is decided by no one
+    }
+  }
+
+  private static String text(Transaction t, String field) {
+    return t.body().get(field) instanceof String value ? value : null;
   }
 
   private static long number(Transaction t, String field) {

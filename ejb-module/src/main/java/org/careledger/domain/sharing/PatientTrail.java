@@ -17,8 +17,12 @@ import org.careledger.domain.ledger.TransactionType;
  * patient's pseudonym on that channel: their records (register transactions naming the pseudonym,
  * by any provider) and every event about them (amendments included). Requests, grants, denials and
  * accesses name the record; a revoke names only its grant, and a denial may name only its request,
- * so both are traced back through the grant or request they follow. Consents name the pseudonym.
- * Nothing else is read, so every member holding the chain gives the patient the same trail.
+ * so both are traced back through the grant or request they follow. Consents name the pseudonym. A
+ * request for the patient's records of a class ({@code scope} {@code class}) names the pseudonym
+ * and no record: it is in the trail with no record id, the provider asked as {@code subject} and
+ * the document class as {@code documentClass}, and so is its denial; the grants that answer it name
+ * a record each and are in the trail like any grant. Nothing else is read, so every member holding
+ * the chain gives the patient the same trail.
  */
 public final class PatientTrail {
 
@@ -38,7 +42,9 @@ public final class PatientTrail {
 
   /**
    * One event: {@code institution} wrote it; {@code subject} is the grantee, accessor or consent
-   * scope; {@code flagged} marks a break-glass access.
+   * scope (for a class request, the provider asked); {@code flagged} marks a break-glass access;
+   * {@code documentClass} is set for a class request and its denial (their {@code recordId} is
+   * null).
    */
   public record Event(
       TransactionType type,
@@ -52,7 +58,8 @@ public final class PatientTrail {
       boolean flagged,
       String txId,
       long height,
-      long time) {}
+      long time,
+      String documentClass) {}
 
   private final Map<String, Record> records = new LinkedHashMap<>();
   private final List<Event> events = new ArrayList<>();
@@ -66,11 +73,13 @@ public final class PatientTrail {
     Map<String, String> requestRecord = new HashMap<>();
     Map<String, String> requestPurpose = new HashMap<>();
     Map<String, String> grantRecord = new HashMap<>();
+    Map<String, String> classRequests = new HashMap<>(); // about this patient: id to class
     Set<String> registered = new HashSet<>();
     for (Committed committed : chainOrder) {
       Transaction tx = committed.signed().transaction();
       Map<String, Object> body = tx.body();
       String recordId = text(body, "recordId");
+      String classOf = null; // set for a class request about the patient, and for its denial
       switch (tx.type()) {
         case REGISTER -> {
           // The first registration of an id is the record (AccessLedger's rule); a later one with
@@ -90,14 +99,25 @@ public final class PatientTrail {
           }
         }
         case REQUEST -> {
-          requestRecord.put(text(body, "requestId"), recordId);
-          requestPurpose.put(text(body, "requestId"), text(body, "purpose"));
+          boolean classScope = "class".equals(body.get("scope"));
+          if (classScope) {
+            recordId = null; // a class request names no record, whatever its body says
+            if (pseudonym.equals(body.get("patient"))) {
+              classOf = text(body, "documentClass");
+              classRequests.putIfAbsent(text(body, "requestId"), classOf);
+            }
+          }
+          requestRecord.putIfAbsent(text(body, "requestId"), recordId);
+          requestPurpose.putIfAbsent(text(body, "requestId"), text(body, "purpose"));
         }
         case GRANT -> grantRecord.put(committed.signed().idHex(), recordId);
         case REVOKE -> recordId = grantRecord.get(text(body, "grantTx"));
         case DENY -> {
           if (recordId == null) {
             recordId = requestRecord.get(text(body, "requestId"));
+          }
+          if (recordId == null) {
+            classOf = classRequests.get(text(body, "requestId"));
           }
         }
         case ERASE -> {
@@ -121,14 +141,16 @@ public final class PatientTrail {
       boolean about =
           tx.type() == TransactionType.CONSENT
               ? pseudonym.equals(body.get("patient"))
-              : recordId != null && trail.records.containsKey(recordId);
+              : classOf != null || (recordId != null && trail.records.containsKey(recordId));
       if (!about) {
         continue;
       }
       String subject =
           tx.type() == TransactionType.CONSENT
               ? text(body, "scope")
-              : body.get("grantee") instanceof String g ? g : text(body, "accessor");
+              : tx.type() == TransactionType.REQUEST && classOf != null
+                  ? text(body, "provider")
+                  : body.get("grantee") instanceof String g ? g : text(body, "accessor");
       String purpose =
           body.get("purpose") instanceof String p ? p : requestPurpose.get(text(body, "requestId"));
       trail.events.add(
@@ -144,7 +166,8 @@ public final class PatientTrail {
               tx.type() == TransactionType.BREAK_GLASS,
               committed.signed().idHex(),
               committed.height(),
-              committed.blockTime()));
+              committed.blockTime(),
+              classOf));
     }
     return trail;
   }

@@ -20,14 +20,62 @@ import org.careledger.domain.ledger.TransactionType;
  * that needs it). Deterministic: it reads the chain and the block only, never a clock or local
  * settings, so every honest member reaches the same verdict. A grant that names no request or no
  * record on the chain is refused too: its purpose or class cannot be known.
+ *
+ * <p>A grant answers its request: for a record request ({@code scope} {@code record}) it names the
+ * request's record; for a class request ({@code scope} {@code class}: a patient's records of a
+ * document class at a provider) it names a record registered by that provider, which is the grant's
+ * author, whose registration names the request's pseudonym and document class. In both cases the
+ * grantee is the requester. The policy is then applied to a class grant exactly as to a record
+ * grant: the class judged is the one the record's registration names (equal to the request's), the
+ * purpose the request's, the consent that of the record's patient. Several grants may answer one
+ * class request (one per record); each is judged on its own. (That a record request has only one
+ * grant is {@link AccessLedger}'s rule: a second one is ignored.)
  */
 public final class PolicyValidator implements BlockValidator {
 
-  /** What a registration says that the policy needs. */
-  public record RecordFacts(String documentClass, String patient) {}
+  /**
+   * What a registration says that the policy needs; {@code provider} is its author (null where the
+   * caller does not know it, which no class grant passes).
+   */
+  public record RecordFacts(String documentClass, String patient, String provider) {
 
-  /** What a request says that the policy needs. */
-  public record RequestFacts(String requester, String recordId, String purpose) {}
+    public RecordFacts(String documentClass, String patient) {
+      this(documentClass, patient, null);
+    }
+  }
+
+  /**
+   * What a request says that the policy needs: a record request names {@code recordId}; a class
+   * request ({@code classScope}) names {@code patient} (pseudonym), {@code documentClass} and the
+   * {@code provider} asked.
+   */
+  public record RequestFacts(
+      String requester,
+      String recordId,
+      String purpose,
+      boolean classScope,
+      String patient,
+      String documentClass,
+      String provider) {
+
+    /** A record request. */
+    public RequestFacts(String requester, String recordId, String purpose) {
+      this(requester, recordId, purpose, false, null, null, null);
+    }
+
+    /** The facts of a request transaction by {@code requester} with {@code body}. */
+    public static RequestFacts of(String requester, Map<String, Object> body) {
+      boolean classScope = "class".equals(body.get("scope"));
+      return new RequestFacts(
+          requester,
+          classScope ? null : text(body, "recordId"),
+          text(body, "purpose"),
+          classScope,
+          classScope ? named(body, "patient") : null,
+          classScope ? named(body, "documentClass") : null,
+          classScope ? named(body, "provider") : null);
+    }
+  }
 
   /** Lookups in the committed chain. */
   public interface ChainFacts {
@@ -58,7 +106,7 @@ public final class PolicyValidator implements BlockValidator {
       switch (tx.type()) {
         case REGISTER -> {
           if (body.get("recordId") instanceof String record) {
-            records.putIfAbsent(record, registration(body));
+            records.putIfAbsent(record, registration(tx));
           }
         }
         case REQUEST -> {
@@ -100,7 +148,8 @@ public final class PolicyValidator implements BlockValidator {
             .or(() -> chain.record(recordId))
             .orElseThrow(
                 () -> violation("grant " + grant.idHex() + " names no record on the chain"));
-    if (!request.recordId().equals(recordId) || !request.requester().equals(grantee)) {
+    if (!answers(grant.transaction(), request, recordId, record)
+        || !request.requester().equals(grantee)) {
       throw violation("grant " + grant.idHex() + " does not answer its request");
     }
     String consentKey = key(record.patient(), grantee);
@@ -116,17 +165,42 @@ public final class PolicyValidator implements BlockValidator {
             });
   }
 
-  private static RecordFacts registration(Map<String, Object> body) {
-    return new RecordFacts(text(body, "documentClass"), text(body, "patient"));
+  /**
+   * Whether a grant naming {@code recordId} answers {@code request}: the request's record, or for a
+   * class request a record of the provider the request names (the grant's author) with the
+   * request's pseudonym and class.
+   */
+  private static boolean answers(
+      Transaction grant, RequestFacts request, String recordId, RecordFacts record) {
+    if (!request.classScope()) {
+      return recordId.equals(request.recordId());
+    }
+    String author = grant.author().value();
+    return author.equals(request.provider())
+        && author.equals(record.provider())
+        && request.patient() != null
+        && request.patient().equals(record.patient())
+        && request.documentClass() != null
+        && request.documentClass().equals(record.documentClass());
+  }
+
+  private static RecordFacts registration(Transaction tx) {
+    return new RecordFacts(
+        text(tx.body(), "documentClass"), text(tx.body(), "patient"), tx.author().value());
   }
 
   private static RequestFacts request(Transaction tx) {
-    return new RequestFacts(
-        tx.author().value(), text(tx.body(), "recordId"), text(tx.body(), "purpose"));
+    return RequestFacts.of(tx.author().value(), tx.body());
   }
 
   private static String key(Object patient, Object grantee) {
     return patient + "/" + grantee;
+  }
+
+  /** A non-empty string field, else null (so an absent field never equals another absent one). */
+  private static String named(Map<String, Object> body, String field) {
+    String value = text(body, field);
+    return value.isEmpty() ? null : value;
   }
 
   private static String text(Map<String, Object> body, String field) {

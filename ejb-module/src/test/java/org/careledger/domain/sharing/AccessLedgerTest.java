@@ -256,4 +256,174 @@ class AccessLedgerTest {
     // A break-glass is no grant.
     assertThat(ledger.grantInForce("rec-1", institution(USER), at)).isEmpty();
   }
+
+  // --- Requests for a patient's records of a class ------------------------------------------
+
+  private static final String PATIENT = "cd".repeat(32); // LedgerFixture.register's pseudonym
+  private static final String OTHER_PATIENT = "77".repeat(32);
+  private static final String LAB = "11502-2"; // LedgerFixture.register's class
+  private static final String DISCHARGE = "18842-5";
+
+  private void register(int author, String recordId, String patient, String documentClass) {
+    add(
+        author,
+        TransactionType.REGISTER,
+        body(
+            "recordId",
+            recordId,
+            "version",
+            1L,
+            "contentHash",
+            "ab".repeat(32),
+            "size",
+            10L,
+            "mediaType",
+            "application/pdf",
+            "documentClass",
+            documentClass,
+            "patient",
+            patient,
+            "envelopeHash",
+            "0e".repeat(32)));
+  }
+
+  private void classRequest(int author, String requestId, int provider, String documentClass) {
+    add(
+        author,
+        TransactionType.REQUEST,
+        body(
+            "requestId",
+            requestId,
+            "scope",
+            "class",
+            "patient",
+            PATIENT,
+            "documentClass",
+            documentClass,
+            "provider",
+            institution(provider).value(),
+            "purpose",
+            "TREAT"));
+  }
+
+  @Test
+  void grantsByTheProviderAskedCountForEachRecordOfThePatientAndClass() {
+    register(PROVIDER, "lab-1", PATIENT, LAB);
+    register(PROVIDER, "lab-2", PATIENT, LAB);
+    register(PROVIDER, "dis-1", PATIENT, DISCHARGE);
+    classRequest(USER, "creq-1", PROVIDER, LAB);
+    SignedTransaction first = grant(PROVIDER, "creq-1", "lab-1", USER);
+    SignedTransaction second = grant(PROVIDER, "creq-1", "lab-2", USER);
+
+    AccessLedger ledger = ledger();
+    assertThat(ledger.grantInForce("lab-1", institution(USER), NOW).orElseThrow().txId())
+        .isEqualTo(first.idHex());
+    assertThat(ledger.grantInForce("lab-2", institution(USER), NOW).orElseThrow().txId())
+        .isEqualTo(second.idHex());
+    assertThat(ledger.grantInForce("dis-1", institution(USER), NOW)).isEmpty();
+    assertThat(ledger.grantsFor("creq-1"))
+        .extracting(AccessLedger.Grant::recordId)
+        .containsExactlyInAnyOrder("lab-1", "lab-2");
+    AccessLedger.RequestView request = ledger.request("creq-1").orElseThrow();
+    assertThat(request.scope()).isEqualTo(AccessLedger.Scope.CLASS);
+    assertThat(request.recordId()).isNull();
+    assertThat(request.documentClass()).isEqualTo(LAB);
+    assertThat(request.patient()).isEqualTo(PATIENT);
+    assertThat(request.provider()).isEqualTo(institution(PROVIDER));
+    assertThat(request.status()).isEqualTo(AccessLedger.Status.GRANTED);
+    assertThat(request.decisionTx()).isEqualTo(first.idHex());
+    // Each grant ends on its own: revoking one leaves the other.
+    add(PROVIDER, TransactionType.REVOKE, body("grantTx", first.idHex()));
+    assertThat(ledger().grantInForce("lab-1", institution(USER), NOW)).isEmpty();
+    assertThat(ledger().grantInForce("lab-2", institution(USER), NOW)).isPresent();
+  }
+
+  @Test
+  void aClassGrantForARecordOfAnotherPatientClassOrProviderDoesNotCount() {
+    register(PROVIDER, "lab-1", PATIENT, LAB);
+    register(PROVIDER, "lab-x", OTHER_PATIENT, LAB); // another patient
+    register(PROVIDER, "dis-1", PATIENT, DISCHARGE); // another class
+    register(OTHER, "lab-c", PATIENT, LAB); // another provider's record of that patient and class
+    classRequest(USER, "creq-1", PROVIDER, LAB);
+    grant(PROVIDER, "creq-1", "lab-x", USER);
+    grant(PROVIDER, "creq-1", "dis-1", USER);
+    grant(OTHER, "creq-1", "lab-c", USER); // by its own provider, but not the provider asked
+    grant(PROVIDER, "creq-1", "lab-c", USER); // by the provider asked, but not its record
+    grant(PROVIDER, "creq-1", "lab-1", OTHER); // to someone other than the requester
+    grant(OTHER, "creq-1", "lab-1", USER); // by someone other than the provider
+
+    AccessLedger ledger = ledger();
+    for (String recordId : List.of("lab-1", "lab-x", "dis-1", "lab-c")) {
+      assertThat(ledger.grantInForce(recordId, institution(USER), NOW)).as(recordId).isEmpty();
+      assertThat(ledger.grantInForce(recordId, institution(OTHER), NOW)).as(recordId).isEmpty();
+    }
+    assertThat(ledger.grantsFor("creq-1")).isEmpty();
+    assertThat(ledger.request("creq-1").orElseThrow().status()).isEqualTo(AccessLedger.Status.OPEN);
+  }
+
+  @Test
+  void aRequestStillAllowsOneGrantPerRecordAndAClassRequestCoversOnlyItsRecords() {
+    register("rec-1");
+    request(USER, "req-1", "rec-1");
+    SignedTransaction first = grant(PROVIDER, "req-1", "rec-1", USER);
+    grant(PROVIDER, "req-1", "rec-1", USER, NOW + 1000);
+    register(PROVIDER, "lab-1", PATIENT, LAB);
+    register(PROVIDER, "lab-2", PATIENT, LAB);
+    register(PROVIDER, "lab-3", PATIENT, LAB);
+    add(
+        PROVIDER,
+        TransactionType.ERASE,
+        body("recordId", "lab-3", "contentHash", "ab".repeat(32), "reasonCode", "patient-request"));
+    classRequest(USER, "creq-1", PROVIDER, LAB);
+    SignedTransaction lab1 = grant(PROVIDER, "creq-1", "lab-1", USER);
+    grant(PROVIDER, "creq-1", "lab-1", USER, NOW + 1000);
+
+    AccessLedger ledger = ledger();
+    assertThat(ledger.grantsFor("req-1"))
+        .extracting(AccessLedger.Grant::txId)
+        .containsExactly(first.idHex());
+    assertThat(ledger.grantsFor("creq-1"))
+        .extracting(AccessLedger.Grant::txId)
+        .containsExactly(lab1.idHex());
+    // What a grant of the class request would cover now: the provider's unerased lab reports of
+    // the patient (rec-1 is the fixture's lab report of the same patient, by the same provider).
+    assertThat(ledger.recordsCoveredBy(ledger.request("creq-1").orElseThrow()))
+        .extracting(AccessLedger.Registration::recordId)
+        .containsExactlyInAnyOrder("rec-1", "lab-1", "lab-2");
+    assertThat(ledger.recordsCoveredBy(ledger.request("req-1").orElseThrow())).isEmpty();
+  }
+
+  @Test
+  void aClassRequestIsDeniedOnceByTheProviderAskedAndByNobodyElse() {
+    classRequest(USER, "creq-1", PROVIDER, LAB);
+    add(OTHER, TransactionType.DENY, body("requestId", "creq-1", "reasonCode", "x"));
+    assertThat(ledger().request("creq-1").orElseThrow().status())
+        .isEqualTo(AccessLedger.Status.OPEN);
+    SignedTransaction deny =
+        add(PROVIDER, TransactionType.DENY, body("requestId", "creq-1", "reasonCode", "x"));
+    assertThat(ledger().request("creq-1").orElseThrow().decisionTx()).isEqualTo(deny.idHex());
+  }
+
+  @Test
+  void aClassRequestNamingAMalformedProviderIsDecidedByNobody() {
+    register(PROVIDER, "lab-1", PATIENT, LAB);
+    add(
+        USER,
+        TransactionType.REQUEST,
+        body(
+            "requestId",
+            "creq-1",
+            "scope",
+            "class",
+            "patient",
+            PATIENT,
+            "documentClass",
+            LAB,
+            "provider",
+            "Not An Institution",
+            "purpose",
+            "TREAT"));
+    grant(PROVIDER, "creq-1", "lab-1", USER);
+    assertThat(ledger().grantInForce("lab-1", institution(USER), NOW)).isEmpty();
+  }
 }

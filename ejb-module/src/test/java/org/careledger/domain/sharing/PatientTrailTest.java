@@ -268,4 +268,61 @@ class PatientTrailTest {
         .as("only the first registration of an id counts (AccessLedger's rule too)")
         .isEmpty();
   }
+
+  private void classRequest(int author, String requestId, String patient, String provider) {
+    add(
+        author,
+        TransactionType.REQUEST,
+        "requestId",
+        requestId,
+        "scope",
+        "class",
+        "patient",
+        patient,
+        "documentClass",
+        "18842-5",
+        "provider",
+        provider,
+        "purpose",
+        "TREAT");
+  }
+
+  @Test
+  void aRequestForThePatientsRecordsOfAClassIsInTheTrailWithItsGrantsAndDenial() {
+    register(HOSPITAL, "mine-1", ME);
+    register(HOSPITAL, "mine-2", ME);
+    register(HOSPITAL, "theirs-1", SOMEONE_ELSE);
+    classRequest(CLINIC, "creq-1", ME, "hospital-a");
+    grant(HOSPITAL, "creq-1", "mine-1", CLINIC);
+    grant(HOSPITAL, "creq-1", "mine-2", CLINIC);
+    classRequest(CLINIC, "creq-2", SOMEONE_ELSE, "hospital-a");
+    grant(HOSPITAL, "creq-2", "theirs-1", CLINIC);
+    classRequest(PHARMACY, "creq-3", ME, "hospital-a");
+    add(HOSPITAL, TransactionType.DENY, "requestId", "creq-3", "reasonCode", "not-in-care");
+    add(HOSPITAL, TransactionType.DENY, "requestId", "creq-2", "reasonCode", "not-in-care");
+
+    List<PatientTrail.Event> events = PatientTrail.of(ME, chain).events();
+
+    assertThat(events)
+        .extracting(e -> e.type().wireName() + " " + e.recordId() + " " + e.documentClass())
+        .containsExactly(
+            "register mine-1 null",
+            "register mine-2 null",
+            "request null 18842-5",
+            "grant mine-1 null",
+            "grant mine-2 null",
+            "request null 18842-5",
+            "deny null 18842-5");
+    PatientTrail.Event request = events.get(2);
+    assertThat(request.institution()).isEqualTo("clinic-b");
+    assertThat(request.subject()).as("the provider asked").isEqualTo("hospital-a");
+    assertThat(request.purpose()).isEqualTo("TREAT");
+    assertThat(events.get(3).purpose()).as("a grant shows the purpose asked").isEqualTo("TREAT");
+    assertThat(events.get(6).institution()).isEqualTo("hospital-a");
+    assertThat(events.get(6).purpose()).isEqualTo("TREAT");
+    // The other patient's trail has their class request and grant, and none of mine.
+    assertThat(PatientTrail.of(SOMEONE_ELSE, chain).events())
+        .extracting(e -> e.type().wireName() + " " + e.recordId())
+        .containsExactly("register theirs-1", "request null", "grant theirs-1", "deny null");
+  }
 }

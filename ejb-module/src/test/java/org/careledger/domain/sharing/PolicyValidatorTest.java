@@ -172,4 +172,128 @@ class PolicyValidatorTest {
     assertViolation(() -> validator.admit(grant("q1", "rx-9", "pharmacy-c")));
     assertViolation(() -> validator.admit(grant("q1", "rx-1", "clinic-b")));
   }
+
+  private static PolicyValidator.RequestFacts classRequest(
+      String requester, String documentClass, String purpose) {
+    return new PolicyValidator.RequestFacts(
+        requester, null, purpose, true, PATIENT, documentClass, "hospital-a");
+  }
+
+  @Test
+  void grantsUnderAClassRequestAreJudgedByThePolicyExactlyAsRecordGrants() {
+    records.put("rx-1", new PolicyValidator.RecordFacts("57833-6", PATIENT, "hospital-a"));
+    records.put("rx-2", new PolicyValidator.RecordFacts("57833-6", PATIENT, "hospital-a"));
+    records.put("lab-1", new PolicyValidator.RecordFacts("11502-2", PATIENT, "hospital-a"));
+    requests.put("c-rx", classRequest("pharmacy-c", "57833-6", "TREAT"));
+    requests.put("c-rx-pay", classRequest("pharmacy-c", "57833-6", "HPAYMT"));
+    requests.put("c-lab", classRequest("pharmacy-c", "11502-2", "TREAT"));
+    requests.put("c-lab-ins", classRequest("insurer-d", "11502-2", "HPAYMT"));
+
+    // Several grants, one per record, under one class request.
+    assertThatCode(
+            () ->
+                validate(grant("c-rx", "rx-1", "pharmacy-c"), grant("c-rx", "rx-2", "pharmacy-c")))
+        .doesNotThrowAnyException();
+    // The class the pharmacy may not receive, or a purpose it may not use: refused.
+    assertViolation(() -> validator.admit(grant("c-lab", "lab-1", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("c-rx-pay", "rx-1", "pharmacy-c")));
+    // Consent required for the insurer: refused without, allowed with.
+    assertViolation(() -> validator.admit(grant("c-lab-ins", "lab-1", "insurer-d")));
+    consents.put(PATIENT + "/insurer-d", "permit");
+    assertThatCode(() -> validator.admit(grant("c-lab-ins", "lab-1", "insurer-d")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aClassGrantForARecordOfAnotherPatientClassOrProviderOrToAnotherGranteeIsRefused() {
+    records.put("rx-1", new PolicyValidator.RecordFacts("57833-6", PATIENT, "hospital-a"));
+    records.put("rx-x", new PolicyValidator.RecordFacts("57833-6", "77".repeat(32), "hospital-a"));
+    records.put("dis-1", new PolicyValidator.RecordFacts("18842-5", PATIENT, "hospital-a"));
+    records.put("rx-c", new PolicyValidator.RecordFacts("57833-6", PATIENT, "clinic-b"));
+    requests.put("c-rx", classRequest("pharmacy-c", "57833-6", "TREAT"));
+    requests.put("c-any", classRequest("clinic-b", "57833-6", "TREAT"));
+
+    assertThatCode(() -> validator.admit(grant("c-rx", "rx-1", "pharmacy-c")))
+        .doesNotThrowAnyException();
+    assertViolation(() -> validator.admit(grant("c-rx", "rx-x", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("c-rx", "dis-1", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("c-rx", "rx-c", "pharmacy-c")));
+    assertViolation(() -> validator.admit(grant("c-rx", "rx-1", "clinic-b")));
+    // clinic-b has no role rules (any class, any purpose), so only the request's terms refuse
+    // these: another class, another patient, another provider's record, another author.
+    assertThatCode(() -> validator.admit(grant("c-any", "rx-1", "clinic-b")))
+        .doesNotThrowAnyException();
+    assertViolation(() -> validator.admit(grant("c-any", "dis-1", "clinic-b")));
+    assertViolation(() -> validator.admit(grant("c-any", "rx-x", "clinic-b")));
+    assertViolation(() -> validator.admit(grant("c-any", "rx-c", "clinic-b")));
+    assertViolation(
+        () ->
+            validator.admit(
+                f.tx(
+                    1,
+                    TransactionType.GRANT,
+                    body(
+                        "requestId",
+                        "c-any",
+                        "recordId",
+                        "rx-1",
+                        "grantee",
+                        "clinic-b",
+                        "envelopeHash",
+                        "ee".repeat(32)))));
+  }
+
+  @Test
+  void aClassRequestAndARegistrationEarlierInTheBlockAreSeen() {
+    Map<String, Object> registration =
+        body(
+            "recordId",
+            "rx-3",
+            "version",
+            1L,
+            "contentHash",
+            "ab".repeat(32),
+            "size",
+            10L,
+            "mediaType",
+            "application/pdf",
+            "documentClass",
+            "57833-6",
+            "patient",
+            PATIENT);
+    SignedTransaction request =
+        f.tx(
+            2,
+            TransactionType.REQUEST,
+            body(
+                "requestId",
+                "c5",
+                "scope",
+                "class",
+                "patient",
+                PATIENT,
+                "documentClass",
+                "57833-6",
+                "provider",
+                "hospital-a",
+                "purpose",
+                "TREAT"));
+    assertThatCode(
+            () ->
+                validate(
+                    f.tx(0, TransactionType.REGISTER, registration),
+                    request,
+                    grant("c5", "rx-3", "pharmacy-c")))
+        .doesNotThrowAnyException();
+    // The same class request asking for prescriptions cannot be answered with a lab report.
+    Map<String, Object> lab = new java.util.LinkedHashMap<>(registration);
+    lab.put("recordId", "lab-3");
+    lab.put("documentClass", "11502-2");
+    assertViolation(
+        () ->
+            validate(
+                f.tx(0, TransactionType.REGISTER, lab),
+                request,
+                grant("c5", "lab-3", "pharmacy-c")));
+  }
 }

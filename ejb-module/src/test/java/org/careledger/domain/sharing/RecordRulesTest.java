@@ -248,4 +248,42 @@ class RecordRulesTest {
     return Bodies.of(
         "requestId", "req-9", "scope", "record", "recordId", "rec-1", "purpose", "TREAT");
   }
+
+  @Test
+  void aGrantUnderAClassRequestIsCarriedOverLikeAnyGrantAndReadsTheNewVersion() {
+    c.register("rec-1"); // the fixture's lab report (11502-2) of patient "cd…"
+    c.add(
+        c.f.tx(
+            USER,
+            TransactionType.REQUEST,
+            Bodies.of(
+                "requestId",
+                "creq-1",
+                "scope",
+                "class",
+                "patient",
+                "cd".repeat(32),
+                "documentClass",
+                "11502-2",
+                "provider",
+                c.institution(PROVIDER).value(),
+                "purpose",
+                "TREAT")));
+    // A class grant wraps the current version's key like a record grant (CL-1722 otherwise).
+    SignedTransaction grant = c.grantTx("creq-1", "rec-1", USER, 1L, null);
+    assertAccepted(grant);
+    c.add(grant);
+    assertThat(c.ledger().grantInForce("rec-1", c.institution(USER), TIME)).isPresent();
+
+    assertRefused(c.amendTx(PROVIDER, "rec-1", 1, 2, Map.of()), ErrorCode.RECORD_VERSION_CONFLICT);
+    assertAccepted(c.amendTx(PROVIDER, "rec-1", 1, 2, Map.of(grant.idHex(), hash('f', 2))));
+    c.amend("rec-1", 1, 2, Map.of(grant.idHex(), hash('f', 2)));
+    AccessLedger ledger = c.ledger();
+    AccessLedger.Grant counted =
+        ledger.grantInForce("rec-1", c.institution(USER), TIME).orElseThrow();
+    assertThat(counted.requestId()).isEqualTo("creq-1");
+    assertThat(AccessLedger.envelopeFor(counted, ledger.record("rec-1").orElseThrow()))
+        .contains(hash('f', 2));
+    assertRefused(c.grantTx("creq-1", "rec-1", USER, 1L, null), ErrorCode.RECORD_VERSION_CONFLICT);
+  }
 }

@@ -33,7 +33,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           RECORD_EXISTS,
           REQUEST_CLOSED,
           REQUEST_FOR_OWN_RECORD,
-          RECORD_VERSION_CONFLICT ->
+          RECORD_VERSION_CONFLICT,
+          CLASS_REQUEST_NO_RECORDS ->
           Response.Status.CONFLICT;
       case ACCESS_DENIED,
           NOT_RECORD_PROVIDER,

@@ -152,6 +152,26 @@ public class CareLedgerSoap {
     return call(() -> new SoapTypes.Requested(sharing.request(channel, recordId, purpose)));
   }
 
+  /**
+   * Requests a patient's records of a class at a provider (see {@code
+   * SharingService#requestClass}): the patient's id is turned into the channel's pseudonym here and
+   * goes no further.
+   */
+  @WebMethod
+  @WebResult(name = "requested")
+  public SoapTypes.Requested requestClassAccess(
+      @WebParam(name = "channel") String channel,
+      @WebParam(name = "patientId") String patientId,
+      @WebParam(name = "documentClass") String documentClass,
+      @WebParam(name = "provider") String provider,
+      @WebParam(name = "purpose") String purpose)
+      throws CareLedgerFault {
+    return call(
+        () ->
+            new SoapTypes.Requested(
+                sharing.requestClass(channel, patientId, documentClass, provider, purpose)));
+  }
+
   @WebMethod
   @WebResult(name = "request")
   public List<SoapTypes.Request> listRequests(

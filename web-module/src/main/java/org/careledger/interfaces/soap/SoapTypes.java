@@ -135,6 +135,7 @@ public final class SoapTypes {
     public String provider;
     public String txId;
     public long height;
+    public String documentClass;
 
     public Requested() {}
 
@@ -144,6 +145,7 @@ public final class SoapTypes {
       provider = r.provider();
       txId = r.txId();
       height = r.height();
+      documentClass = r.documentClass();
     }
   }
 
@@ -159,6 +161,8 @@ public final class SoapTypes {
     public String txId;
     public String requestedAt;
     public String decisionTx;
+    public String scope;
+    public String documentClass;
 
     public Request() {}
 
@@ -172,6 +176,8 @@ public final class SoapTypes {
       txId = r.txId();
       requestedAt = r.requestedAt().toString();
       decisionTx = r.decisionTx();
+      scope = r.scope();
+      documentClass = r.documentClass();
     }
   }
 
@@ -184,6 +190,9 @@ public final class SoapTypes {
     public String txId;
     public long height;
 
+    /** For the grant of a class request: every grant made, one per record; absent otherwise. */
+    public List<RecordGrant> grant;
+
     public Decision() {}
 
     Decision(SharingService.Decision d) {
@@ -192,6 +201,24 @@ public final class SoapTypes {
       grantee = d.grantee();
       txId = d.txId();
       height = d.height();
+      grant = d.grants() == null ? null : map(d.grants(), RecordGrant::new);
+    }
+  }
+
+  /** One grant made for a class request: the record and the grant transaction. */
+  @XmlAccessorType(XmlAccessType.FIELD)
+  @XmlType(name = "RecordGrant")
+  public static class RecordGrant {
+    public String recordId;
+    public String txId;
+    public long height;
+
+    public RecordGrant() {}
+
+    RecordGrant(SharingService.RecordGrant g) {
+      recordId = g.recordId();
+      txId = g.txId();
+      height = g.height();
     }
   }
 
@@ -293,6 +320,7 @@ public final class SoapTypes {
     public String txId;
     public long height;
     public String at;
+    public String documentClass;
 
     public PatientEvent() {}
 
@@ -309,6 +337,7 @@ public final class SoapTypes {
       txId = e.txId();
       height = e.height();
       at = e.at().toString();
+      documentClass = e.documentClass();
     }
   }
 

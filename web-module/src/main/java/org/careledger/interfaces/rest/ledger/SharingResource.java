@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,12 +22,16 @@ import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
 /**
- * Access requests and grants on a channel. A data user's node requests ({@code POST requests
- * {"recordId":"…","purpose":"TREAT"}}); the provider's node lists what waits ({@code GET
- * requests?status=open}) and grants ({@code POST requests/{id}/grant {"expiresAt":"…"}}, expiry
- * optional) or denies ({@code POST requests/{id}/deny {"reasonCode":"…"}}); it may revoke a grant
- * later ({@code POST …/grants/{grantTx}/revoke}, {@link GrantResource}). Each answer names the
- * committed transaction.
+ * Access requests and grants on a channel. A data user's node requests one record ({@code POST
+ * requests {"recordId":"…","purpose":"TREAT"}}) or a patient's records of a class at a provider
+ * ({@code POST requests {"documentClass":"11502-2","provider":"hospital-a","purpose":"TREAT"}} with
+ * the patient's id in the {@code CareLedger-Patient-Id} header, as for register and search: never
+ * in the URL or the body, which logs and proxies are likelier to keep); the provider's node lists
+ * what waits ({@code GET requests?status=open}) and grants ({@code POST requests/{id}/grant
+ * {"expiresAt":"…"}}, expiry optional: for a class request one grant per record, all listed in
+ * {@code grants}) or denies ({@code POST requests/{id}/deny {"reasonCode":"…"}}); it may revoke a
+ * grant later ({@code POST …/grants/{grantTx}/revoke}, {@link GrantResource}). Each answer names
+ * the committed transaction.
  */
 @Path("/v1/channels/{channel}/requests")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,9 +42,28 @@ public class SharingResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed({"admin", "clinician", "his-system"})
-  public Response request(@PathParam("channel") String channel, JsonObject body) {
-    SharingService.Requested requested =
-        sharing.request(channel, string(body, "recordId"), string(body, "purpose"));
+  public Response request(
+      @PathParam("channel") String channel,
+      @HeaderParam(RecordResource.PATIENT_ID) String patientId,
+      JsonObject body) {
+    String recordId = string(body, "recordId");
+    String documentClass = string(body, "documentClass");
+    SharingService.Requested requested;
+    if (documentClass != null || string(body, "provider") != null) {
+      // A class request: the record id and the class are exclusive, so a body with both is refused
+      // rather than guessed at.
+      if (recordId != null) {
+        throw new CareLedgerException(
+            ErrorCode.TX_MALFORMED,
+            "name either a recordId, or a documentClass and a provider (with the patient in the"
+                + " CareLedger-Patient-Id header), not both");
+      }
+      requested =
+          sharing.requestClass(
+              channel, patientId, documentClass, string(body, "provider"), string(body, "purpose"));
+    } else {
+      requested = sharing.request(channel, recordId, string(body, "purpose"));
+    }
     return Response.status(Response.Status.CREATED).entity(requested).build();
   }
 
