@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Load generator for ledger appends through a running node: concurrent clients submit register
@@ -70,7 +66,7 @@ public final class LedgerAppendLoad {
     HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.valueOf(System.getProperty("http.version", "HTTP_2")))
-            .sslContext(trustAll())
+            .sslContext(TrustAnyServer.context())
             .connectTimeout(Duration.ofSeconds(10))
             .executor(Executors.newFixedThreadPool(clients))
             .build();
@@ -222,24 +218,5 @@ public final class LedgerAppendLoad {
       }
     }
     return fallback;
-  }
-
-  private static SSLContext trustAll() throws Exception {
-    TrustManager trustAll =
-        new X509TrustManager() {
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-          @Override
-          public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-          }
-        };
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-    return context;
   }
 }

@@ -302,21 +302,7 @@ class NodeLifecycleIT {
 
     assertThat(configured.exitCode()).as(configured.output()).isZero();
     long now = System.currentTimeMillis() / 1000;
-    String good =
-        Jwt.sign(
-            idp,
-            "idp",
-            Map.of(
-                "iss",
-                issuer,
-                "aud",
-                "careledger",
-                "exp",
-                now + 300,
-                "preferred_username",
-                "dr-who",
-                "roles",
-                List.of("clinician")));
+    String good = Jwt.sign(idp, "idp", claims(issuer, now + 300, "dr-who", List.of("clinician")));
     HttpResponse<String> signedIn = send(bearer(good, "/session"), Http.trustAll());
     assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
     assertThat(Http.json(signedIn).path("name").asText()).isEqualTo("dr-who");
@@ -347,34 +333,11 @@ class NodeLifecycleIT {
         Jwt.sign(
             idp,
             "idp",
-            Map.of(
-                "iss",
-                issuer,
-                "aud",
-                "careledger",
-                "exp",
-                now + 300,
-                "preferred_username",
-                "pat-77",
-                "roles",
-                List.of("patient"),
+            with(
+                claims(issuer, now + 300, "pat-77", List.of("patient")),
                 "patient-id",
                 "urn:oid:1.2.3|77"));
-    String unlinked =
-        Jwt.sign(
-            idp,
-            "idp",
-            Map.of(
-                "iss",
-                issuer,
-                "aud",
-                "careledger",
-                "exp",
-                now + 300,
-                "preferred_username",
-                "pat-x",
-                "roles",
-                List.of("patient")));
+    String unlinked = Jwt.sign(idp, "idp", claims(issuer, now + 300, "pat-x", List.of("patient")));
     HttpResponse<String> linked =
         send(bearer(patient, "/me/channels/no-such-channel/records"), Http.trustAll());
     HttpResponse<String> notLinked =
@@ -438,6 +401,17 @@ class NodeLifecycleIT {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /** The claims an identity provider puts in an access token for us. */
+  private static Map<String, Object> claims(
+      String issuer, long expires, String user, List<String> roles) {
+    return Map.of(
+        "iss", issuer,
+        "aud", "careledger",
+        "exp", expires,
+        "preferred_username", user,
+        "roles", roles);
   }
 
   private static Map<String, Object> with(Map<String, Object> claims, String name, Object value) {

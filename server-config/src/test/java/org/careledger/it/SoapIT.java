@@ -176,6 +176,25 @@ class SoapIT {
         "CL-1704");
     assertFault(
         call("it-his", "<c:findRecords><c:channel>none</c:channel></c:findRecords>"), "CL-1170");
+    // Malformed XML never reaches an operation: CXF answers a client fault (no code of ours, as
+    // no operation ran) and nothing is registered.
+    HttpResponse<String> malformed =
+        raw(
+            "it-his",
+            envelope(
+                    "<c:registerRecord><c:channel>"
+                        + CHANNEL
+                        + "</c:channel><c:recordId>soap-broken</c:recordId>")
+                .replace("</soapenv:Body>", ""));
+    assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(500);
+    assertThat(malformed.body()).contains("Fault").contains("Client").doesNotContain("at org.");
+    HttpResponse<String> found =
+        call(
+            "it-his",
+            "<c:listAccesses><c:channel>"
+                + CHANNEL
+                + "</c:channel><c:recordId>soap-broken</c:recordId></c:listAccesses>");
+    assertFault(found, "CL-1172");
   }
 
   @Test

@@ -349,8 +349,7 @@ public class CareLedgerSoap {
 
   private static CareLedgerFault fault(CareLedgerException e, String title) {
     return new CareLedgerFault(
-        e.errorCode().code() + ": " + e.getMessage(),
-        new SoapTypes.FaultDetail(e.errorCode().code(), title, e.getMessage()));
+        e.getMessage(), new SoapTypes.FaultDetail(e.errorCode().code(), title, e.getMessage()));
   }
 
   private static SoapTypes.Document document(SharingService.Retrieved retrieved) {
