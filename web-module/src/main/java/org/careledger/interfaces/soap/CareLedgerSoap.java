@@ -40,6 +40,7 @@ import org.careledger.domain.ErrorCode;
     portName = "CareLedgerPort",
     targetNamespace = CareLedgerSoap.NAMESPACE)
 @MTOM
+@org.apache.cxf.interceptor.OutFaultInterceptors(classes = CodedFaultInterceptor.class)
 public class CareLedgerSoap {
 
   public static final String NAMESPACE = "urn:careledger:soap:v1";
