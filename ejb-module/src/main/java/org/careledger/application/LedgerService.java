@@ -88,4 +88,10 @@ public interface LedgerService {
 
   /** Re-checks the whole chain from genesis. */
   ChainVerifier.Report verify(String channelId);
+
+  /** As {@link #verify(String)}, reporting the blocks checked so far to {@code progress}. */
+  ChainVerifier.Report verify(String channelId, java.util.function.LongConsumer progress);
+
+  /** The number of blocks the channel holds here (its height + 1), for progress reporting. */
+  long blockCount(String channelId);
 }

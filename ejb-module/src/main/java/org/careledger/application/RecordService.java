@@ -162,4 +162,8 @@ public interface RecordService {
 
   /** The chain check, then every document version this node stores re-hashed. */
   ChainVerifier.Report verifyWithDocuments(String channelId);
+
+  /** As {@link #verifyWithDocuments(String)}, reporting the blocks checked so far. */
+  ChainVerifier.Report verifyWithDocuments(
+      String channelId, java.util.function.LongConsumer progress);
 }

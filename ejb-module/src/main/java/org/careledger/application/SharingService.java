@@ -183,7 +183,12 @@ public interface SharingService {
    * ({@code institution} is the author, grantee or accessor), in a consensus-time range ({@code
    * from} inclusive, {@code to} exclusive). Every field optional.
    */
-  record AuditQuery(String recordId, String institution, Instant from, Instant to) {}
+  record AuditQuery(String recordId, String institution, Instant from, Instant to, String patient) {
+
+    public AuditQuery(String recordId, String institution, Instant from, Instant to) {
+      this(recordId, institution, from, to, null);
+    }
+  }
 
   /**
    * One event for the auditor: {@code institution} wrote it, {@code subject} is the grantee or
@@ -192,6 +197,7 @@ public interface SharingService {
   record AuditEvent(
       String kind,
       String recordId,
+      String patient,
       String institution,
       String subject,
       String basis,

@@ -257,6 +257,18 @@ public enum ErrorCode {
   PATH_UNKNOWN(1803),
   /** A response in none of the media types the caller accepts. */
   NOT_ACCEPTABLE(1804),
+  // --- Admin console sessions (1820-1839) ------------------------------------------------------
+  /** A console call without a signed-in session (never signed in, signed out, or expired). */
+  CONSOLE_NOT_SIGNED_IN(1820),
+  /**
+   * A state-changing request on a signed-in browser session without the session's CSRF token (or
+   * with another): refused, nothing done.
+   */
+  CSRF_TOKEN_INVALID(1821),
+  /** A console sign-in by an account that has neither the admin nor the auditor role. */
+  CONSOLE_ROLE_REQUIRED(1822),
+  /** No verification run of that id is known here (never started, or no longer kept). */
+  VERIFICATION_UNKNOWN(1823),
   // --- Federation transport over JMS bridges (1600-1649) ---------------------------------------
   /** No outbound queue (bridge) is configured on this node for that peer institution. */
   FEDERATION_PEER_UNKNOWN(1600),

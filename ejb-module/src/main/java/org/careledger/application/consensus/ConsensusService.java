@@ -49,4 +49,16 @@ public interface ConsensusService {
 
   /** The round in progress at the next height, if this node runs consensus for the channel. */
   Optional<Integer> round(String channelId);
+
+  /** The channel's recent commit rate and latency here, if this node runs consensus for it. */
+  Optional<org.careledger.domain.monitoring.CommitMetrics.Snapshot> metrics(String channelId);
+
+  /**
+   * When a verified federation message last arrived from each member, by institution id (since this
+   * node started; members not heard from since are absent).
+   */
+  java.util.Map<String, java.time.Instant> lastHeard();
+
+  /** The members this node shares a channel with, each with the channels shared; empty if none. */
+  java.util.Map<String, java.util.List<String>> peers();
 }

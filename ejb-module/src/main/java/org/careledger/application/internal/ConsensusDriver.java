@@ -82,6 +82,7 @@ import org.careledger.domain.ledger.CommitCertificate;
 import org.careledger.domain.ledger.Member;
 import org.careledger.domain.ledger.Membership;
 import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.monitoring.CommitMetrics;
 import org.careledger.domain.sharing.PolicyValidator;
 import org.careledger.domain.sharing.RecordRules;
 import org.careledger.domain.sharing.SharingPolicy;
@@ -136,6 +137,9 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   private final Map<String, ChannelRuntime> channels = new ConcurrentHashMap<>();
   private volatile Federation federation;
 
+  /** When a verified envelope last came from each member (console: peer reachability). */
+  private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
+
   @Resource private TimerService timers;
   @EJB private NodeKeys keys;
   @EJB private ConsensusTransactions tx;
@@ -159,6 +163,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     final BlockValidator rules;
     final ReentrantLock lock = new ReentrantLock();
     final Map<String, CompletableFuture<Committed>> waiting = new ConcurrentHashMap<>();
+    final CommitMetrics metrics = new CommitMetrics();
 
     /** Submitted here, verified, not yet handed to the engine nor relayed (see {@link #drain}). */
     final Queue<SignedTransaction> incoming = new ConcurrentLinkedQueue<>();
@@ -482,6 +487,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     // dropped by every member's pool while the submitter waits for a commit that cannot come.
     runtime.rules.admit(transaction);
     String txId = transaction.idHex();
+    long submittedAt = System.currentTimeMillis();
     CompletableFuture<Committed> done =
         runtime.waiting.computeIfAbsent(txId, k -> new CompletableFuture<>());
     runtime.incoming.add(transaction);
@@ -494,6 +500,8 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             (committed, failure) -> {
               runtime.waiting.remove(txId, done);
               if (failure == null) {
+                long now = System.currentTimeMillis();
+                runtime.metrics.latency(now, now - submittedAt);
                 return committed;
               }
               Throwable cause =
@@ -565,6 +573,39 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   }
 
   // ------------------------------------------------------------------------------------------
+  @Override
+  public Optional<CommitMetrics.Snapshot> metrics(String channelId) {
+    ChannelRuntime runtime = channels.get(channelId);
+    return runtime == null
+        ? Optional.empty()
+        : Optional.of(runtime.metrics.snapshot(System.currentTimeMillis()));
+  }
+
+  @Override
+  public Map<String, java.time.Instant> lastHeard() {
+    return Map.copyOf(lastHeard);
+  }
+
+  @Override
+  public Map<String, List<String>> peers() {
+    Map<String, List<String>> peers = new java.util.TreeMap<>();
+    Federation fed = federation;
+    if (fed == null) {
+      return peers;
+    }
+    for (ChannelRuntime runtime : channels.values()) {
+      for (Member member : runtime.membership.members()) {
+        if (!member.institution().equals(fed.self())) {
+          peers
+              .computeIfAbsent(member.institution().value(), k -> new ArrayList<>())
+              .add(runtime.id.value());
+        }
+      }
+    }
+    peers.values().forEach(java.util.Collections::sort);
+    return peers;
+  }
+
   // FederationInboundHandler
   // ------------------------------------------------------------------------------------------
 
@@ -586,6 +627,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     FederationEnvelope envelope;
     try {
       envelope = fed.verifier().accept(message.payload(), now());
+      lastHeard.put(envelope.sender().value(), java.time.Instant.now());
     } catch (CareLedgerException e) {
       if (e.errorCode() == ErrorCode.FEDERATION_ENVELOPE_MALFORMED) {
         // Not an envelope at all: the transport check's unsigned ping, or garbage.
@@ -729,6 +771,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     if (!commits.isEmpty()) {
       tx.append(channel, commits);
       for (Block block : commits) {
+        runtime.metrics.committed(System.currentTimeMillis(), block.transactions().size());
         notifyCommitted(runtime, block);
       }
     }

@@ -229,10 +229,21 @@ public class DefaultLedgerService implements LedgerService {
   @Override
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public ChainVerifier.Report verify(String channelId) {
+    return verify(channelId, done -> {});
+  }
+
+  @Override
+  public ChainVerifier.Report verify(String channelId, java.util.function.LongConsumer progress) {
     if (!store.channelExists(channelId, false)) {
       throw unknownChannel(channelId);
     }
-    return new ChainVerifier().verify(store.chain(channelId));
+    return new ChainVerifier().verify(store.chain(channelId), progress);
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public long blockCount(String channelId) {
+    return store.head(channelId).orElseThrow(() -> unknownChannel(channelId)).height() + 1;
   }
 
   private static Membership membership(StoredBlock genesis) {

@@ -474,7 +474,15 @@ public class DefaultRecordService implements RecordService {
   @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public ChainVerifier.Report verifyWithDocuments(String channelId) {
-    ChainVerifier.Report chain = ledger.verify(channelId);
+    return verifyWithDocuments(channelId, done -> {});
+  }
+
+  @Override
+  @RolesAllowed({"admin", "auditor"})
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ChainVerifier.Report verifyWithDocuments(
+      String channelId, java.util.function.LongConsumer progress) {
+    ChainVerifier.Report chain = ledger.verify(channelId, progress);
     if (!chain.ok()) {
       return chain;
     }

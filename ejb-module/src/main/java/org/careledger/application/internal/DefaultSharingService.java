@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -643,26 +644,36 @@ public class DefaultSharingService implements SharingService {
           ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
     }
     List<AuditEvent> events = new ArrayList<>();
+    // A record's patient (the channel's pseudonym) is on its register; later events about the
+    // record name only the record, so the pseudonym is carried over from the register seen first.
+    Map<String, String> patientOfRecord = new HashMap<>();
     for (LedgerStore.TimedTransaction timed :
         store.transactionsOfTypes(
             channelId, AUDITED.stream().map(TransactionType::wireName).toList())) {
       if (events.size() == AUDIT_LIMIT) {
         break;
       }
+      SignedTransaction signed = SignedTransaction.decode(timed.bytes());
+      Transaction tx = signed.transaction();
+      Map<String, Object> body = tx.body();
+      String recordId = body.get("recordId") instanceof String r ? r : null;
+      String patient = body.get("patient") instanceof String p ? p : null;
+      if (recordId != null && patient != null) {
+        patientOfRecord.putIfAbsent(recordId, patient);
+      } else if (recordId != null) {
+        patient = patientOfRecord.get(recordId);
+      }
       Instant at = Instant.ofEpochMilli(timed.blockTime());
       if ((query.from() != null && at.isBefore(query.from()))
           || (query.to() != null && !at.isBefore(query.to()))) {
         continue;
       }
-      SignedTransaction signed = SignedTransaction.decode(timed.bytes());
-      Transaction tx = signed.transaction();
-      Map<String, Object> body = tx.body();
-      String recordId = body.get("recordId") instanceof String r ? r : null;
       String subject =
           body.get("grantee") instanceof String g
               ? g
               : body.get("accessor") instanceof String a ? a : null;
       if ((query.recordId() != null && !query.recordId().equals(recordId))
+          || (query.patient() != null && !query.patient().equals(patient))
           || (query.institution() != null
               && !query.institution().equals(tx.author().value())
               && !query.institution().equals(subject))) {
@@ -672,6 +683,7 @@ public class DefaultSharingService implements SharingService {
           new AuditEvent(
               tx.type().wireName(),
               recordId,
+              patient,
               tx.author().value(),
               subject,
               body.get("basis") instanceof String b ? b : null,

@@ -58,6 +58,14 @@ public final class ChainVerifier {
   public record StoredBlock(byte[] header, List<byte[]> transactions, byte[] certificate) {}
 
   public Report verify(List<StoredBlock> chain) {
+    return verify(chain, done -> {});
+  }
+
+  /**
+   * As {@link #verify(List)}, telling {@code progress} the number of blocks checked so far after
+   * each block (for the console's progress bar); the listener must be quick and must not throw.
+   */
+  public Report verify(List<StoredBlock> chain, java.util.function.LongConsumer progress) {
     Membership membership = null;
     boolean federatedGenesis = false;
     BlockHeader previous = null;
@@ -188,6 +196,7 @@ public final class ChainVerifier {
             new Failure(h, -1, Check.CERTIFICATE, ErrorCode.CHAIN_INVALID, problem));
       }
       previous = header;
+      progress.accept(h + 1L);
     }
     return new Report(chain.size(), transactions, null);
   }

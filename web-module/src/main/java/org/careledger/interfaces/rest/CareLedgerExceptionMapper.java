@@ -42,7 +42,9 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           POLICY_VIOLATION,
           PATIENT_NOT_LINKED ->
           Response.Status.FORBIDDEN;
-      case REQUEST_UNKNOWN, GRANT_UNKNOWN -> Response.Status.NOT_FOUND;
+      case REQUEST_UNKNOWN, GRANT_UNKNOWN, VERIFICATION_UNKNOWN -> Response.Status.NOT_FOUND;
+      case CONSOLE_NOT_SIGNED_IN -> Response.Status.UNAUTHORIZED;
+      case CSRF_TOKEN_INVALID, CONSOLE_ROLE_REQUIRED -> Response.Status.FORBIDDEN;
       case TRANSFER_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
       case TRANSFER_FAILED -> Response.Status.BAD_GATEWAY;
       // Not committed within the wait: a gateway timeout, the transaction stays pending.

@@ -14,7 +14,7 @@ public record VerificationResult(
   public record Failure(
       long height, int transactionIndex, String check, String code, String detail) {}
 
-  static VerificationResult of(ChainVerifier.Report report) {
+  public static VerificationResult of(ChainVerifier.Report report) {
     ChainVerifier.Failure f = report.failure();
     return new VerificationResult(
         report.ok(),
