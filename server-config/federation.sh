@@ -174,6 +174,26 @@ configure_bridges() {
   done
 }
 
+console_admins() {
+  # One console administrator per node, 'admin' (roles admin and auditor), each with its own
+  # generated password, written once to console-admin.txt (0600) in the federation home: a new
+  # user signs in with those; nothing secret is in the repository. A member listed there already
+  # keeps its account.
+  local file="$fed_home/console-admin.txt" i pids=() password
+  touch "$file"
+  chmod 600 "$file"
+  for i in "${!members[@]}"; do
+    grep -q "^${members[$i]} " "$file" && continue
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')
+    (CARELEDGER_USER_PASSWORD="$password" node "$i" user add admin admin,auditor \
+      >"$fed_home/logs/${members[$i]}-console-admin.log" 2>&1 &&
+      printf '%s https://127.0.0.1:%s/careledger/console/ admin %s\n' \
+        "${members[$i]}" $((8443 + $(offset_of "$i"))) "$password" >>"$file") &
+    pids+=("$!")
+  done
+  for i in "${pids[@]}"; do wait "$i" || info "a console administrator could not be added (logs in $fed_home/logs)"; done
+}
+
 cmd_up() {
   local started=$SECONDS base
   local extra
@@ -188,6 +208,7 @@ cmd_up() {
   write_descriptor
   configure_bridges
   deliver_descriptor # after the bridges, so the nodes' first consensus messages have a way out
+  console_admins
   info "federation '$federation' is up in $((SECONDS - started)) s (descriptor $descriptor)"
   local i offset
   for i in "${!members[@]}"; do
@@ -196,6 +217,8 @@ cmd_up() {
       "${members[$i]}" $((8443 + offset)) "$(cat "$fed_home/${members[$i]}/node.pid" 2>/dev/null)" \
       "$fed_home/${members[$i]}"
   done
+  echo "  admin console: https://127.0.0.1:$((8443 + $(offset_of 0)))/careledger/console/  (user 'admin'; each node's"
+  echo "                 URL and generated password: $fed_home/console-admin.txt)"
 }
 
 cmd_down() {

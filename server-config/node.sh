@@ -442,6 +442,7 @@ cmd_up() {
   info "CareLedger node '$institution' is ready (PID $(cat "$pid_file"))"
   echo "  URL:          https://$bind:$https_port/careledger/api/v1/node"
   echo "  signing key:  SHA-256 $fingerprint"
+  echo "  console:      https://$bind:$https_port/careledger/console/  (for users with the admin or auditor role)"
   echo "  health:       http://$bind:$mgmt_port/health/ready"
   echo "  logs:         $base_dir/log/server.log"
   echo "  stop with:    ${CARELEDGER_HOME:+CARELEDGER_HOME=$node_home }$0 down"

@@ -36,6 +36,24 @@ class ChainVerifierTest {
   }
 
   @Test
+  void progressIsReportedAfterEachVerifiedBlockAndStopsAtTheFirstBadOne() {
+    LedgerFixture f = chainOfFourBlocks("h1", "h2", "h3", "h4");
+    List<Long> progress = new ArrayList<>();
+
+    assertThat(verifier.verify(f.stored(), progress::add).ok()).isTrue();
+    assertThat(progress).containsExactly(1L, 2L, 3L, 4L);
+
+    List<StoredBlock> chain = new ArrayList<>(f.stored());
+    StoredBlock third = chain.get(2);
+    chain.set(2, new StoredBlock(third.header(), third.transactions(), chain.get(1).certificate()));
+    progress.clear();
+    ChainVerifier.Report report = verifier.verify(chain, progress::add);
+    assertThat(report.ok()).isFalse();
+    assertThat(report.failure().height()).isEqualTo(2);
+    assertThat(progress).containsExactly(1L, 2L);
+  }
+
+  @Test
   void flippedByteInAStoredTransactionIsFoundInItsBlock() {
     LedgerFixture f = chainOfFourBlocks("h1", "h2", "h3", "h4");
     List<StoredBlock> chain = new ArrayList<>(f.stored());
