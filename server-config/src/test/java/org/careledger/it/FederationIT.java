@@ -1295,6 +1295,70 @@ class FederationIT {
    * scan reads what it should: the chain does hold the patient's pseudonym, and the broker files do
    * hold a record id that travelled in the messages.
    */
+  /**
+   * The admin console at hospital-a in a real headless Chromium, as a new user would use it: the
+   * credentials are the ones {@code federation.sh up} generated and wrote to console-admin.txt (as
+   * the README says). Signs in, sees the node, the three peers reachable, both channels, runs a
+   * verification to OK, sees an open request for hospital-a, finds clinic-b's access to shared-1
+   * and the patient's events by pseudonym in the audit log, signs out; a clinician is refused and
+   * an auditor gets the read-only view. Screenshots of each page: target/console-screenshots.
+   */
+  @Test
+  @Order(6)
+  void theAdminConsoleInARealBrowser() throws Exception {
+    String[] admin =
+        Files.readAllLines(HOME.resolve("console-admin.txt")).stream()
+            .filter(line -> line.startsWith("hospital-a "))
+            .findFirst()
+            .orElseThrow()
+            .split(" ");
+    String consoleUrl = admin[1];
+    assertThat(consoleUrl)
+        .isEqualTo("https://127.0.0.1:" + (FED.httpPort(0) + 363) + "/careledger/console/");
+    String password = ManagementCli.randomPassword();
+    FED.addUser(0, "console-clinician", "clinician", null, password);
+    FED.addUser(0, "console-auditor", "auditor", null, password);
+
+    // An open request waiting for hospital-a.
+    HttpResponse<String> registered =
+        FED.register(0, "care-bft", "console-1", SHARED_PATIENT, clinicalDocument(1024));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    awaitRecord(1, "care-bft", "console-1");
+    String requestId = requestAs(1, "console-1", "TREAT");
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-bft/requests?status=open").body().contains(requestId),
+        "the request is open at hospital-a");
+    // The same patient as shared-1's: the same pseudonym on the channel.
+    String pseudonym = Http.json(registered).path("patient").asText();
+    assertThat(pseudonym).isNotBlank();
+
+    Path screenshots =
+        Path.of(System.getProperty("it.nodes")).resolveSibling("console-screenshots");
+    try (ConsoleBrowser browser = new ConsoleBrowser(screenshots)) {
+      browser.signInAndCheckNode(consoleUrl, admin[2], admin[3], "hospital-a");
+      browser.checkPeers(List.of("clinic-b", "pharmacy-c", "insurer-d"));
+      browser.checkChannels(Map.of("care-bft", "BFT", "care-trio", "unanimity"));
+      String verified = browser.verify("care-bft");
+      assertThat(verified).startsWith("OK");
+      browser.checkOpenRequest(requestId);
+      assertThat(browser.findAccess("care-bft", "shared-1", "access-logged", "clinic-b"))
+          .isGreaterThanOrEqualTo(1);
+      browser.findByPatient("care-bft", pseudonym);
+      browser.signOut();
+      browser.refusedAs(consoleUrl, "console-clinician", password);
+      browser.auditorIsReadOnly(consoleUrl, "console-auditor", password);
+    }
+    // The audit export the console links to: CSV with the access and the break-glass.
+    HttpResponse<String> csv = FED.get(0, "/channels/care-bft/audit?recordId=shared-1&format=csv");
+    assertThat(csv.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+    assertThat(csv.body().lines().findFirst())
+        .hasValue("at,height,kind,recordId,patient,institution,subject,basis,reasonCode,txId");
+    assertThat(csv.body())
+        .contains(",access-logged,shared-1," + pseudonym + ",clinic-b,clinic-b,")
+        .contains(",break-glass,shared-1," + pseudonym + ",insurer-d,");
+  }
+
   @Test
   @Order(6)
   void noPatientIdNameTitleOrClinicalTextIsOnAnyChainOrInAnyFederationMessage() throws Exception {
