@@ -232,6 +232,21 @@ final class AuthorizationMatrix {
     ops.add(
         new Operation(
             "POST verify", AUDITORS, Expect.ok(200), who -> post(who, PATH + "/verify", "")));
+    // The admin console's own reads and its verification runs: admins and auditors only.
+    for (String view : List.of("node", "peers", "channels")) {
+      ops.add(
+          new Operation(
+              "GET console/" + view,
+              AUDITORS,
+              Expect.ok(200),
+              who -> get(who, "/console/" + view)));
+    }
+    ops.add(
+        new Operation(
+            "POST console/verifications",
+            AUDITORS,
+            Expect.ok(202),
+            who -> post(who, "/console/verifications", "{\"channel\":\"" + CHANNEL + "\"}")));
     ops.add(
         new Operation(
             "GET proof",

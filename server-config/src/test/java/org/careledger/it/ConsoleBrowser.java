@@ -337,6 +337,32 @@ final class ConsoleBrowser implements AutoCloseable {
   }
 
   /**
+   * Grants the open request {@code requestId} from the requests page as an admin acting for the
+   * provider: clicks its Grant button, waits (≤90 s: the grant is committed by consensus before the
+   * API answers) for the console's notice naming the request and for its row to leave the open
+   * requests; screenshot "05b-granted.png". Returns the notice.
+   */
+  String grant(String requestId) {
+    return step(
+        "grant",
+        () -> {
+          By row =
+              By.cssSelector("#requests tbody tr[data-request='" + cssString(requestId) + "']");
+          driver.findElement(row).findElement(By.cssSelector("button.grant")).click();
+          await(
+              "the grant of " + requestId,
+              Duration.ofSeconds(90),
+              d -> {
+                failOnError();
+                return text(By.id("notice")).contains("Granted request " + requestId)
+                    && !present(row);
+              });
+          screenshot("05b-granted.png");
+          return text(By.id("notice"));
+        });
+  }
+
+  /**
    * Audit page: searches {@code channel} by recordId, asserts a row with kind {@code kind} and
    * institution {@code institution} exists; asserts the CSV link's href ends with format=csv;
    * screenshot "06-audit.png". Returns number of rows.

@@ -106,7 +106,7 @@ class ConsoleSessionIT {
     HttpResponse<String> signIn = browser.signIn("console-admin", PASSWORD);
 
     assertThat(signIn.statusCode()).isEqualTo(303);
-    assertThat(signIn.headers().firstValue("Location")).hasValue(HTTPS + "/console/");
+    assertThat(signIn.headers().firstValue("Location")).hasValue("/careledger/console/");
     String cookie =
         signIn.headers().allValues("Set-Cookie").stream()
             .filter(c -> c.startsWith("CARELEDGER_SESSION="))

@@ -1341,6 +1341,7 @@ class FederationIT {
       String verified = browser.verify("care-bft");
       assertThat(verified).startsWith("OK");
       browser.checkOpenRequest(requestId);
+      assertThat(browser.grant(requestId)).contains("clinic-b").contains("console-1");
       assertThat(browser.findAccess("care-bft", "shared-1", "access-logged", "clinic-b"))
           .isGreaterThanOrEqualTo(1);
       browser.findByPatient("care-bft", pseudonym);
@@ -1348,6 +1349,18 @@ class FederationIT {
       browser.refusedAs(consoleUrl, "console-clinician", password);
       browser.auditorIsReadOnly(consoleUrl, "console-auditor", password);
     }
+    // The grant given in the console is on the chain, as clinic-b holds it.
+    awaitUntil(
+        () -> {
+          for (JsonNode request : Http.json(FED.get(1, "/channels/care-bft/requests"))) {
+            if (request.path("requestId").asText().equals(requestId)) {
+              return request.path("status").asText().equals("granted")
+                  && !request.path("decisionTx").asText().isBlank();
+            }
+          }
+          return false;
+        },
+        "clinic-b holds the grant given in hospital-a's console");
     // The audit export the console links to: CSV with the access and the break-glass.
     HttpResponse<String> csv = FED.get(0, "/channels/care-bft/audit?recordId=shared-1&format=csv");
     assertThat(csv.headers().firstValue("Content-Type"))

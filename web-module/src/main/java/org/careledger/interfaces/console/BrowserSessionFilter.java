@@ -22,10 +22,16 @@ import org.careledger.domain.ErrorCode;
  * (BASIC, bearer token, client certificate) hold no console session and are not affected. The
  * sign-in form itself is exempt: it starts a new session.
  *
+ * <p>The filter supports asynchronous requests: the API answers a submitted transaction
+ * asynchronously once it commits, and Undertow refuses async processing behind any filter that does
+ * not (500, UT010026).
+ *
  * <p>The console's own files get a strict Content-Security-Policy (scripts and styles from the node
  * only, no framing, forms post only to the node) and are not cached.
  */
-@WebFilter(urlPatterns = {"/api/*", "/console/*", "/soap/*"})
+@WebFilter(
+    urlPatterns = {"/api/*", "/console/*", "/soap/*"},
+    asyncSupported = true)
 public class BrowserSessionFilter extends HttpFilter {
 
   private static final long serialVersionUID = 1L;
