@@ -491,10 +491,42 @@ class FederationIT {
       long committed = Http.json(response).path("height").asLong();
       assertThat(Http.json(FED.get(isolated, "/channels/care-bft")).path("height").asLong())
           .isLessThan(committed);
+      // The console's peer view says so: at hospital-a, insurer-d's bridge is stopped and what
+      // hospital-a sent it for that block waits in the outbound queue; insurer-d reaches nobody.
+      JsonNode atHospital = peer(0, "insurer-d");
+      assertThat(atHospital.path("state").asText()).isEqualTo("down");
+      assertThat(atHospital.path("bridgeStarted").asBoolean()).isFalse();
+      assertThat(atHospital.path("waiting").asLong()).isPositive();
+      for (String other : List.of("hospital-a", "clinic-b", "pharmacy-c")) {
+        assertThat(peer(isolated, other).path("state").asText()).as(other).isEqualTo("down");
+      }
     } finally {
       FED.setBridges(isolated, List.of(0, 1, 2), "start");
     }
+    Instant restored = Instant.now();
     awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
+    // Restored: the queue drains, insurer-d is reachable and heard from again.
+    awaitUntil(
+        () -> {
+          JsonNode view = peer(0, "insurer-d");
+          return view.path("state").asText().equals("reachable")
+              && view.path("waiting").asLong() == 0
+              && view.hasNonNull("lastHeardAt")
+              && Instant.parse(view.path("lastHeardAt").asText()).isAfter(restored);
+        },
+        "hospital-a's console shows insurer-d reachable again");
+  }
+
+  /** A peer as {@code GET /console/peers} at {@code node} shows it. */
+  private static JsonNode peer(int node, String institution) throws Exception {
+    HttpResponse<String> response = FED.get(node, "/console/peers");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    for (JsonNode peer : Http.json(response)) {
+      if (peer.path("institution").asText().equals(institution)) {
+        return peer;
+      }
+    }
+    throw new AssertionError(institution + " is not among the peers: " + response.body());
   }
 
   @Test
