@@ -292,9 +292,39 @@
     window.location.replace('login.html');
   }
 
-  function markNavigation(page) {
-    const link = $(`nav-${page}`);
-    if (link) link.setAttribute('aria-current', 'page');
+  /** The console's pages, in the order of the navigation: page id, file, label. */
+  const NAV = [
+    ['node', 'index.html', 'Node'],
+    ['peers', 'peers.html', 'Peers'],
+    ['channels', 'channels.html', 'Channels'],
+    ['verify', 'verify.html', 'Verify'],
+    ['requests', 'requests.html', 'Requests'],
+    ['audit', 'audit.html', 'Audit'],
+  ];
+
+  /**
+   * The header every page but the sign-in shares (brand, navigation with the current page marked,
+   * who is signed in, sign-out), built here once instead of repeated in each page's HTML.
+   */
+  function renderHeader(page) {
+    const brand = el(
+      'a',
+      { class: 'brand', href: 'index.html' },
+      el('img', { src: 'favicon.svg', alt: '', width: '24', height: '24' }),
+      ' CareLedger ',
+      el('span', { text: 'console' }),
+    );
+    const links = NAV.map(([id, href, label]) =>
+      el('li', {}, el('a', { id: `nav-${id}`, href, text: label, 'aria-current': id === page ? 'page' : null })),
+    );
+    const nav = el('nav', { 'aria-label': 'Console' }, el('ul', {}, ...links));
+    const who = el(
+      'div',
+      { class: 'session' },
+      el('span', { id: 'whoami' }),
+      el('button', { id: 'logout', type: 'button', text: 'Sign out' }),
+    );
+    document.body.prepend(el('header', { class: 'top' }, el('div', { class: 'bar' }, brand, nav, who)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1077,7 +1107,7 @@
       loginPage();
       return;
     }
-    markNavigation(page);
+    renderHeader(page);
     const out = $('logout');
     if (out) out.addEventListener('click', logout);
     try {

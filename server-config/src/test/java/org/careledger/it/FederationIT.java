@@ -505,7 +505,9 @@ class FederationIT {
     }
     Instant restored = Instant.now();
     awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
-    // Restored: the queue drains, insurer-d is reachable and heard from again.
+    // Restored: the queue drains, insurer-d is reachable and, once it says something (a channel at
+    // rest sends nothing, so insurer-d pings), heard from again.
+    ping(isolated, "hospital-a");
     awaitUntil(
         () -> {
           JsonNode view = peer(0, "insurer-d");
