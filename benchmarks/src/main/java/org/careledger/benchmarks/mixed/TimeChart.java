@@ -348,7 +348,7 @@ public final class TimeChart {
     }
   }
 
-  /** The smallest of 1, 2, 2.5, 5 × 10^k at least {@code v}. */
+  /** {@code v} rounded up to a multiple of {@link #niceStep} of a fifth of it. */
   static double niceCeiling(double v) {
     double step = niceStep(v / 5);
     return Math.ceil(v / step) * step;
