@@ -280,9 +280,13 @@ public final class RunReport {
     double warmupEnd = (s.measuredFrom - s.t0) / 1000.0;
     String title = "Mixed load" + (s.run.isEmpty() ? "" : " on " + s.run.get("channel"));
 
+    // A long run's seconds are averaged over wider buckets, so that a bar is at least 2 px wide.
+    int width = Math.max(1, (int) Math.ceil(seconds / 550.0));
     TimeChart throughput =
         new TimeChart(
-            title + ": acknowledged operations per second",
+            title
+                + ": acknowledged operations per second"
+                + (width > 1 ? " (mean of each " + width + " s)" : ""),
             "operations / s",
             xMax,
             false,
@@ -291,17 +295,23 @@ public final class RunReport {
       OpKind kind = OpKind.DRAWN[i];
       throughput.stacked(
           new TimeChart.Series(
-              kind.wire(), KIND_COLORS[i], 1, s.ackPerSecond.get(kind).upTo(seconds)));
+              kind.wire(),
+              KIND_COLORS[i],
+              width,
+              mean(s.ackPerSecond.get(kind).upTo(seconds), width)));
     }
     throughput.line(
         new TimeChart.Series(
-            "failed (not acknowledged)", new Color(120, 0, 0), 1, s.failedPerSecond.upTo(seconds)));
+            "failed (not acknowledged)",
+            new Color(120, 0, 0),
+            width,
+            mean(s.failedPerSecond.upTo(seconds), width)));
     throughput.line(
         new TimeChart.Series(
             "dropped by the generator",
             new Color(230, 160, 0),
-            1,
-            s.droppedPerSecond.upTo(seconds)));
+            width,
+            mean(s.droppedPerSecond.upTo(seconds), width)));
 
     double[] median = new double[s.latencyBuckets.size()];
     double[] p99 = new double[s.latencyBuckets.size()];
@@ -330,6 +340,24 @@ public final class RunReport {
     }
     throughput.write(dir.resolve(THROUGHPUT));
     latency.write(dir.resolve(LATENCY));
+  }
+
+  /** The mean of each run of {@code width} values (the last run may be shorter). */
+  static double[] mean(double[] values, int width) {
+    if (width == 1) {
+      return values;
+    }
+    double[] means = new double[(values.length + width - 1) / width];
+    for (int i = 0; i < means.length; i++) {
+      int from = i * width;
+      int to = Math.min(values.length, from + width);
+      double sum = 0;
+      for (int k = from; k < to; k++) {
+        sum += values[k];
+      }
+      means[i] = sum / (to - from);
+    }
+    return means;
   }
 
   static String millis(double ms) {

@@ -221,6 +221,13 @@ class RunReportTest {
   }
 
   @Test
+  void longRunsAreAveragedOverWiderBuckets() {
+    assertThat(RunReport.mean(new double[] {1, 2, 3, 4, 5}, 2)).containsExactly(1.5, 3.5, 5);
+    double[] same = {1, 2};
+    assertThat(RunReport.mean(same, 1)).isSameAs(same);
+  }
+
+  @Test
   void aLogWithoutARunLineStillGivesAReport() throws Exception {
     try (OpsLog log = OpsLog.append(dir.resolve(OpsLog.FILE))) {
       log.write(op(OpKind.REGISTER, OpRecord.MEASURED, T0, 10, "hospital-a", true, null));
