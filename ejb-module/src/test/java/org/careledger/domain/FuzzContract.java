@@ -4,13 +4,13 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The contract every fuzz test checks (test scope; the verifier module's fuzz test uses it through
- * the test jar): a decoder returns a value or rejects its input with a {@link CareLedgerException}
- * of one of its documented codes. Any other throwable (NullPointerException, ClassCastException,
- * ArrayIndexOutOfBoundsException, NumberFormatException, StackOverflowError, OutOfMemoryError …) is
- * not caught here, so Jazzer reports it as a finding. A coded rejection whose cause is an
- * unexpected runtime exception is a finding too: that is a decoder's last-resort safety net
- * catching a crash, which hides the bug rather than rejecting the input on purpose.
+ * The contract the domain's fuzz tests check: a decoder returns a value or rejects its input with a
+ * {@link CareLedgerException} of one of its documented codes. Any other throwable
+ * (NullPointerException, ClassCastException, ArrayIndexOutOfBoundsException, NumberFormatException,
+ * StackOverflowError, OutOfMemoryError …) is not caught here, so Jazzer reports it as a finding. A
+ * coded rejection whose cause is an unexpected runtime exception is a finding too: that is a
+ * decoder's last-resort safety net catching a crash, which hides the bug rather than rejecting the
+ * input on purpose.
  */
 public final class FuzzContract {
 
