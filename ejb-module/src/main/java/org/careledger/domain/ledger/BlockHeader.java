@@ -94,7 +94,10 @@ public record BlockHeader(
           Json.integer(json, "time"),
           new InstitutionId(Json.string(json, "proposer")));
     } catch (RuntimeException e) {
+      // An id of the wrong form is a malformed header, not INVALID_INSTITUTION_ID (this node's
+      // own configured id).
       throw e instanceof org.careledger.domain.CareLedgerException ce
+              && ce.errorCode() == org.careledger.domain.ErrorCode.TX_MALFORMED
           ? ce
           : Transaction.malformed(e.getMessage());
     }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
 import org.careledger.domain.crypto.Ed25519;
 import org.careledger.domain.identity.Fingerprint;
 import org.careledger.domain.identity.InstitutionId;
@@ -84,6 +86,10 @@ public record CommitCertificate(List<Signature> signatures) {
                 Json.base64url(s, "sig", 64)));
       } catch (IllegalArgumentException e) {
         throw Transaction.malformed(e.getMessage());
+      } catch (CareLedgerException e) {
+        // A member id of the wrong form is a malformed certificate, not INVALID_INSTITUTION_ID
+        // (this node's own configured id).
+        throw e.errorCode() == ErrorCode.TX_MALFORMED ? e : Transaction.malformed(e.getMessage());
       }
     }
     return new CommitCertificate(signatures);

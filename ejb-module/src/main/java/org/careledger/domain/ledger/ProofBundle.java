@@ -2,6 +2,7 @@ package org.careledger.domain.ledger;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,8 @@ public final class ProofBundle {
     Map<String, Object> genesisJson = Json.object(json.get("genesis"), "genesis", 3);
     List<byte[]> genesisTxs = new ArrayList<>();
     for (Object tx : Json.array(genesisJson, "transactions")) {
-      genesisTxs.add(Json.base64url(Map.of("tx", tx), "tx", -1));
+      // singletonMap, not Map.of: an element may be JSON null, which Json then refuses.
+      genesisTxs.add(Json.base64url(Collections.singletonMap("tx", tx), "tx", -1));
     }
     ChainVerifier.StoredBlock genesis =
         new ChainVerifier.StoredBlock(
@@ -174,7 +176,7 @@ public final class ProofBundle {
     BlockHeader block = headers.get(0);
     List<byte[]> path = new ArrayList<>();
     for (Object p : Json.array(json, "auditPath")) {
-      path.add(Json.hex32(Map.of("p", p), "p"));
+      path.add(Json.hex32(Collections.singletonMap("p", p), "p"));
     }
     InclusionProof proof =
         new InclusionProof(Json.integer(json, "leafIndex"), Json.integer(json, "treeSize"), path);

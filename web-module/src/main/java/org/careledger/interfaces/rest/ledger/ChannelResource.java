@@ -147,7 +147,7 @@ public class ChannelResource {
     return VerificationResult.of(records.verifyWithDocuments(channel));
   }
 
-  private static String text(JsonObject request, String field) {
+  static String text(JsonObject request, String field) {
     if (request == null || !(request.get(field) instanceof JsonString value)) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'" + field + "' must be a string");
     }

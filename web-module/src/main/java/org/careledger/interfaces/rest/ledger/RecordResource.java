@@ -112,8 +112,10 @@ public class RecordResource {
         .build();
   }
 
-  private static String mediaType(String contentType) {
-    return contentType == null ? null : contentType.split(";")[0].trim().toLowerCase();
+  static String mediaType(String contentType) {
+    // A limit keeps the empty type before the ';' of "Content-Type: ;": split(";") gives no
+    // element at all for a header of semicolons only.
+    return contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase();
   }
 
   /**
@@ -158,7 +160,7 @@ public class RecordResource {
     }
   }
 
-  private static String decoded(String header) {
+  static String decoded(String header) {
     if (header == null) {
       return null;
     }
