@@ -53,6 +53,7 @@ import org.careledger.domain.consensus.BlockValidator;
 import org.careledger.domain.consensus.CachingSignatureVerifier;
 import org.careledger.domain.consensus.CachingTransactionVerifier;
 import org.careledger.domain.consensus.ConsensusMessage;
+import org.careledger.domain.consensus.ConsensusSigner;
 import org.careledger.domain.consensus.Ed25519Signatures;
 import org.careledger.domain.consensus.EngineConfig;
 import org.careledger.domain.consensus.LedgerView;
@@ -117,6 +118,14 @@ import org.careledger.domain.sharing.SharingPolicy;
  *
  * <p><b>Timers.</b> Non-persistent EJB timers: after a restart the engine asks for what it needs
  * again when it starts.
+ *
+ * <p><b>Byzantine test mode.</b> When the JVM system property {@value #BYZANTINE_PROPERTY} names
+ * behaviours ({@code equivocate}, {@code forge}, {@code replay}), this node misbehaves on purpose:
+ * every consensus message it sends passes through {@link ByzantineMode#outbound} and every one it
+ * receives through {@link ByzantineMode#inbound}, and each resulting message travels in its own
+ * validly signed envelope. The property is read on each use, so the resilience suite switches it on
+ * and off at run time; a switch grants nothing to whoever can set it, who already holds the node's
+ * keys (see {@link ByzantineMode}). Unset, the node is exactly the honest one.
  */
 @Singleton
 @Startup
@@ -130,12 +139,24 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   /** System property naming the federation descriptor file. */
   public static final String DESCRIPTOR_PROPERTY = "careledger.federation.descriptor";
 
+  /**
+   * Test only: the system property naming this node's Byzantine behaviours (see {@link
+   * ByzantineMode#parse}); unset or blank for an honest node.
+   */
+  public static final String BYZANTINE_PROPERTY = "careledger.test.byzantine";
+
   static final long INIT_RETRY_MILLIS = 3_000;
   private static final String INIT = "init";
 
   private final SecureRandom random = new SecureRandom();
   private final Map<String, ChannelRuntime> channels = new ConcurrentHashMap<>();
   private volatile Federation federation;
+
+  /** The Byzantine mode last parsed, and the property value it was parsed from. */
+  private record Byzantine(String spec, ByzantineMode mode) {}
+
+  private volatile Byzantine byzantine = new Byzantine(null, ByzantineMode.INACTIVE);
+  private final Object byzantineChange = new Object();
 
   /** When a verified envelope last came from each member (console: peer reachability). */
   private final Map<String, java.time.Instant> lastHeard = new ConcurrentHashMap<>();
@@ -157,6 +178,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   private static final class ChannelRuntime {
     final ChannelId id;
     final Membership membership;
+    final ConsensusSigner signer;
     final QbftEngine engine;
     final TransactionVerifier verifier;
     final CachingSignatureVerifier signatures;
@@ -171,12 +193,14 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     ChannelRuntime(
         ChannelId id,
         Membership membership,
+        ConsensusSigner signer,
         QbftEngine engine,
         TransactionVerifier verifier,
         CachingSignatureVerifier signatures,
         BlockValidator rules) {
       this.id = id;
       this.membership = membership;
+      this.signer = signer;
       this.engine = engine;
       this.verifier = verifier;
       this.signatures = signatures;
@@ -326,9 +350,10 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     CachingSignatureVerifier signatures =
         new CachingSignatureVerifier(Ed25519Signatures.VERIFIER, 20_000);
     BlockValidator rules = sharingRules(id, channel);
+    ConsensusSigner signer = Ed25519Signatures.signer(selfMember, key);
     QbftEngine engine =
         new QbftEngine(
-            Ed25519Signatures.signer(selfMember, key),
+            signer,
             membership,
             head,
             persisted,
@@ -353,7 +378,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
                   }
                 }));
     ChannelRuntime runtime =
-        new ChannelRuntime(channel.id(), membership, engine, verifier, signatures, rules);
+        new ChannelRuntime(channel.id(), membership, signer, engine, verifier, signatures, rules);
     channels.put(id, runtime);
     call(runtime, () -> engine.start(now()));
   }
@@ -669,6 +694,21 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         // channel's lock the engine finds them in the caches.
         runtime.signatures.precheck(message, runtime.membership, runtime.verifier);
         call(runtime, () -> runtime.engine.onMessage(message, now()));
+        ByzantineMode byzantine = byzantine();
+        if (byzantine.active()) {
+          List<Outbound> votes = new ArrayList<>();
+          for (ConsensusMessage vote : byzantine.inbound(message, runtime.signer)) {
+            for (Member peer : runtime.membership.members()) {
+              if (!peer.institution().equals(federation.self())) {
+                votes.add(
+                    new Outbound(
+                        peer.institution(),
+                        envelope(runtime.id, MessageType.CONSENSUS, vote.encoded())));
+              }
+            }
+          }
+          send(votes);
+        }
       }
       case TRANSACTIONS -> {
         List<SignedTransaction> txs = new ArrayList<>();
@@ -737,12 +777,21 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     SignedState state = null;
     List<Outbound> outbound = new ArrayList<>();
     List<Output.ScheduleTimer> timersToSet = new ArrayList<>();
+    ByzantineMode byzantine = byzantine();
     for (Output output : outputs) {
       if (output instanceof Output.Commit commit) {
         commits.add(commit.block());
       } else if (output instanceof Output.Persist persist) {
         state = persist.state();
       } else if (output instanceof Output.Broadcast broadcast) {
+        if (byzantine.active()) {
+          for (Member peer : runtime.membership.members()) {
+            if (!peer.institution().equals(federation.self())) {
+              misbehave(runtime, byzantine, broadcast.message(), peer.institution(), outbound);
+            }
+          }
+          continue;
+        }
         byte[] bytes = envelope(runtime.id, MessageType.CONSENSUS, broadcast.message().encoded());
         for (Member peer : runtime.membership.members()) {
           if (!peer.institution().equals(federation.self())) {
@@ -750,6 +799,10 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
           }
         }
       } else if (output instanceof Output.SendTo sendTo) {
+        if (byzantine.active()) {
+          misbehave(runtime, byzantine, sendTo.message(), sendTo.member(), outbound);
+          continue;
+        }
         outbound.add(
             new Outbound(
                 sendTo.member(),
@@ -783,6 +836,60 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
       timers.createSingleActionTimer(
           Math.max(1, timer.delayMillis()),
           new TimerConfig(new EngineTimer(channel, timer.event()), false));
+    }
+  }
+
+  /**
+   * Test only: queues, instead of {@code message}, what the Byzantine mode sends {@code peer}, each
+   * in its own envelope signed with this node's key (fresh message ids, so replays and copies pass
+   * the receivers' envelope checks and reach their engines).
+   */
+  private void misbehave(
+      ChannelRuntime runtime,
+      ByzantineMode byzantine,
+      ConsensusMessage message,
+      InstitutionId peer,
+      List<Outbound> outbound) {
+    for (ConsensusMessage m :
+        byzantine.outbound(message, peer, runtime.membership, runtime.signer)) {
+      outbound.add(new Outbound(peer, envelope(runtime.id, MessageType.CONSENSUS, m.encoded())));
+    }
+  }
+
+  /**
+   * The Byzantine mode {@value #BYZANTINE_PROPERTY} names now: one property read and one string
+   * comparison while it does not change; parsed again, and logged, when it does.
+   */
+  private ByzantineMode byzantine() {
+    String spec = System.getProperty(BYZANTINE_PROPERTY);
+    Byzantine current = byzantine;
+    if (java.util.Objects.equals(spec, current.spec())) {
+      return current.mode();
+    }
+    synchronized (byzantineChange) {
+      current = byzantine;
+      if (java.util.Objects.equals(spec, current.spec())) {
+        return current.mode();
+      }
+      ByzantineMode mode;
+      try {
+        mode = ByzantineMode.parse(spec);
+      } catch (IllegalArgumentException e) {
+        LOG.severe(BYZANTINE_PROPERTY + " ignored, this node stays honest: " + e.getMessage());
+        mode = ByzantineMode.INACTIVE;
+      }
+      if (mode.active()) {
+        LOG.warning(
+            "BYZANTINE TEST MODE: this node misbehaves on purpose ("
+                + mode.describe()
+                + ", from "
+                + BYZANTINE_PROPERTY
+                + "); never set this outside a resilience test");
+      } else if (current.mode().active()) {
+        LOG.warning("BYZANTINE TEST MODE off: this node is honest again");
+      }
+      byzantine = new Byzantine(spec, mode);
+      return mode;
     }
   }
 
