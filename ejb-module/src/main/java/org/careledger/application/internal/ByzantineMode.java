@@ -187,8 +187,8 @@ public final class ByzantineMode {
       ConsensusMessage replayed = null;
       if (behaviours.contains(Behaviour.REPLAY)) {
         ArrayDeque<ConsensusMessage> earlier = log.get(channel);
-        if (earlier != null && !earlier.isEmpty()) {
-          replayed = pick(earlier);
+        if (earlier != null) {
+          replayed = pick(earlier, message);
         }
       }
       if (message != lastLogged) {
@@ -424,14 +424,15 @@ public final class ByzantineMode {
     }
   }
 
-  private ConsensusMessage pick(ArrayDeque<ConsensusMessage> earlier) {
-    int skip = random.nextInt(earlier.size());
+  /** A random message of the log other than {@code current} (a broadcast's own), or null. */
+  private ConsensusMessage pick(ArrayDeque<ConsensusMessage> earlier, ConsensusMessage current) {
+    List<ConsensusMessage> candidates = new ArrayList<>(earlier.size());
     for (ConsensusMessage m : earlier) {
-      if (skip-- == 0) {
-        return m;
+      if (m != current) {
+        candidates.add(m);
       }
     }
-    throw new IllegalStateException();
+    return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
   }
 
   /** The number of messages kept for replaying on the channel (tests). */
