@@ -73,7 +73,8 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  *     [--rate 10] [--duration 60] [--warmup 10] [--mix register=40,request=20,grant=20,retrieve=20] \
  *     [--size 2048] [--user load] [--password-env LOAD_PASSWORD] [--out target/mixed-load-&lt;time&gt;] \
  *     [--faults FILE] [--nodes-honest hospital-a,clinic-b,pharmacy-c] [--max-in-flight 64] \
- *     [--settle-ms 500] [--patients 50] [--policy FILE|none] [--proofs 20|all] [--skip-checks]
+ *     [--settle-ms 500] [--patients 50] [--policy FILE|none] [--proofs 20|all] [--skip-checks] \
+ *     [--until-file FILE]
  * java -cp benchmarks/target/benchmarks.jar org.careledger.benchmarks.MixedLoad --report DIR [--faults FILE]
  * </pre>
  *
@@ -93,6 +94,9 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  *       in the descriptor's {@code consentPolicy} form, {@code none} for none); where a rule needs
  *       the patient's consent, the run records it first for each of its patients (set-up, not
  *       counted).
+ *   <li><b>Until.</b> With {@code --until-file FILE} the schedule goes on past {@code --duration},
+ *       at the same rate, until FILE exists: whoever injects faults (the resilience suite) creates
+ *       it once its faults are over and recovered, so the whole of each is under load.
  *   <li><b>Recorded.</b> Every operation is a line of {@code ops.jsonl} in {@code --out} (streamed,
  *       so memory stays bounded): scheduled, start and end (epoch ms), kind, node, HTTP status,
  *       error code, transaction id, acknowledged.
@@ -133,11 +137,14 @@ public final class MixedLoad {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong corrupt = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.function.BooleanSupplier extend;
   private OpsLog log;
   private Workload workload;
 
-  private MixedLoad(LoadOptions options, String auth) throws Exception {
+  private MixedLoad(LoadOptions options, String auth, java.util.function.BooleanSupplier extend)
+      throws Exception {
     this.options = options;
+    this.extend = extend;
     this.auth = auth;
     this.nodes = options.nodes();
     this.http =
@@ -154,6 +161,22 @@ public final class MixedLoad {
 
   /** A run or a report; the exit code. {@code env} gives the password's variable. */
   static int run(String[] args, java.util.function.UnaryOperator<String> env) throws Exception {
+    return run(args, env, () -> false);
+  }
+
+  /**
+   * A run or a report, for a caller that injects faults while the load runs (the resilience suite):
+   * the schedule goes on past {@code --duration}, at the same rate, for as long as {@code extend}
+   * answers true (asked once per scheduled operation), so a fault and its recovery are always under
+   * load whatever they take; the measured window and the report follow what ran.
+   *
+   * @return the exit code: 0 every check passed, 1 a check failed, 2 wrong use or nodes not ready
+   */
+  public static int run(
+      String[] args,
+      java.util.function.UnaryOperator<String> env,
+      java.util.function.BooleanSupplier extend)
+      throws Exception {
     LoadOptions options;
     try {
       options = LoadOptions.parse(args);
@@ -164,7 +187,8 @@ public final class MixedLoad {
               + " [--mix register=40,request=20,grant=20,retrieve=20] [--size BYTES] [--user U]"
               + " [--password-env VAR] [--out DIR] [--faults FILE] [--nodes-honest NAME|URL,…]"
               + " [--max-in-flight N] [--settle-ms MS] [--patients N] [--policy FILE|none]"
-              + " [--proofs N|all] [--skip-checks]  |  MixedLoad --report DIR [--faults FILE]");
+              + " [--proofs N|all] [--skip-checks] [--until-file FILE]"
+              + "  |  MixedLoad --report DIR [--faults FILE]");
       return 2;
     }
     System.setProperty("java.awt.headless", "true");
@@ -196,7 +220,11 @@ public final class MixedLoad {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((options.user() + ":" + password).getBytes(StandardCharsets.UTF_8));
-    return new MixedLoad(options, auth).run();
+    java.util.function.BooleanSupplier until =
+        options.untilFile() == null
+            ? extend
+            : () -> extend.getAsBoolean() || !Files.exists(options.untilFile());
+    return new MixedLoad(options, auth, until).run();
   }
 
   private int run() throws Exception {
@@ -349,7 +377,9 @@ public final class MixedLoad {
     long total =
         (long) Math.floor(options.rate() * (options.warmupSeconds() + options.durationSeconds()));
     long nextProgress = t0Nanos + 10_000_000_000L;
-    for (long i = 0; i < total; i++) {
+    long scheduledOps = 0;
+    for (long i = 0; i < total || extend.getAsBoolean(); i++) {
+      scheduledOps = i + 1;
       long offset = (long) (i * 1e9 / options.rate());
       long due = t0Nanos + offset;
       for (long wait; (wait = due - System.nanoTime()) > 0; ) {
@@ -385,6 +415,7 @@ public final class MixedLoad {
         nextProgress += 10_000_000_000L;
       }
     }
+    long measuredTo = t0 + (long) Math.ceil(scheduledOps * 1000.0 / options.rate());
     System.out.println("schedule done; waiting for " + inFlight.get() + " operations in flight");
     pool.shutdown();
     if (!pool.awaitTermination(15, TimeUnit.MINUTES)) {
@@ -429,6 +460,8 @@ public final class MixedLoad {
             "end",
             "at",
             now(),
+            "measuredTo",
+            Math.max(measuredTo, t0 + warmupNanos / 1_000_000),
             "loadAverage",
             String.format(
                 Locale.ROOT,

@@ -70,6 +70,15 @@ final class LocalFederation implements AutoCloseable {
    * this directory) would make the start warm and keep old users and bridges.
    */
   Run upCold() throws Exception {
+    return upCold(Map.of());
+  }
+
+  /**
+   * A fresh federation whose members start with the given settings in their {@code node.properties}
+   * (e.g. one member on PostgreSQL: {@code careledger.db.kind}, {@code careledger.db.url}), by
+   * member index.
+   */
+  Run upCold(Map<Integer, Map<String, String>> nodeProperties) throws Exception {
     for (ProcessHandle process : processesNaming()) {
       process.destroyForcibly();
       process.onExit().get(30, TimeUnit.SECONDS);
@@ -81,12 +90,32 @@ final class LocalFederation implements AutoCloseable {
         }
       }
     }
+    for (Map.Entry<Integer, Map<String, String>> node : nodeProperties.entrySet()) {
+      Path nodeHome = home.resolve(MEMBERS.get(node.getKey()));
+      Files.createDirectories(nodeHome);
+      StringBuilder properties = new StringBuilder();
+      node.getValue().forEach((k, v) -> properties.append(k).append('=').append(v).append('\n'));
+      Files.writeString(nodeHome.resolve("node.properties"), properties);
+    }
     Run up = federationSh("up");
     assertThat(up.exitCode()).as(up.output()).isZero();
     for (int node = 0; node < MEMBERS.size(); node++) {
       addAdmin(node);
     }
     return up;
+  }
+
+  /**
+   * Starts one member that is down with {@code node.sh up}, as federation.sh would (same bind
+   * address and JVM options), with {@code extraEnv} added to its environment (e.g. {@code
+   * LD_PRELOAD} of libfaketime): the server process inherits it.
+   */
+  Run upNode(int node, Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.put("CARELEDGER_BIND", "127.0.0.1");
+    env.put("CARELEDGER_JAVA_OPTS", "-Xms256m -Xmx768m -XX:TieredStopAtLevel=1");
+    List<String> command = List.of("bash", NODE_SH.toString(), "up");
+    return run(command, nodeEnv(node, env));
   }
 
   /** {@code federation.sh down}, then kills whatever of ours is still running. */
@@ -371,12 +400,26 @@ final class LocalFederation implements AutoCloseable {
    */
   void addUser(int node, String name, String roles, String patientId, String password)
       throws Exception {
+    addUser(node, name, roles, patientId, password, Map.of());
+  }
+
+  /** {@link #addUser}, with more of node.sh's settings (e.g. {@code CARELEDGER_BCRYPT_COST}). */
+  void addUser(
+      int node,
+      String name,
+      String roles,
+      String patientId,
+      String password,
+      Map<String, String> settings)
+      throws Exception {
     List<String> command =
         new ArrayList<>(List.of("bash", NODE_SH.toString(), "user", "add", name, roles));
     if (patientId != null) {
       command.add(patientId);
     }
-    Run run = run(command, nodeEnv(node, Map.of("CARELEDGER_USER_PASSWORD", password)));
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    env.put("CARELEDGER_USER_PASSWORD", password);
+    Run run = run(command, nodeEnv(node, env));
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 

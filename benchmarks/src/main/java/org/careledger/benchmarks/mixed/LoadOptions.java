@@ -35,7 +35,8 @@ public record LoadOptions(
     int patients,
     String policy,
     int proofs,
-    boolean skipChecks) {
+    boolean skipChecks,
+    Path untilFile) {
 
   /** The local federation's four nodes ({@code server-config/federation.sh up}). */
   public static final List<String> LOCAL_FEDERATION =
@@ -67,7 +68,8 @@ public record LoadOptions(
           "--settle-ms",
           "--patients",
           "--policy",
-          "--proofs");
+          "--proofs",
+          "--until-file");
 
   private static final Set<String> FLAGS = Set.of("--skip-checks");
 
@@ -142,7 +144,8 @@ public record LoadOptions(
         patients,
         given.get("--policy"),
         proofs,
-        skipChecks);
+        skipChecks,
+        given.containsKey("--until-file") ? Path.of(given.get("--until-file")) : null);
   }
 
   /** Whether this is a report of an earlier run rather than a run. */

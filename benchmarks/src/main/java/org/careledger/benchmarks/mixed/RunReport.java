@@ -198,7 +198,15 @@ public final class RunReport {
                         (String) line.get("detail")));
             case "fault" ->
                 s.faults.add(new Fault((Long) line.get("at"), (String) line.get("label")));
-            case "end" -> s.endLoadAverage = String.valueOf(line.get("loadAverage"));
+            case "end" -> {
+              s.endLoadAverage = String.valueOf(line.get("loadAverage"));
+              // A run extended past --duration (faults injected under load) says where it ended.
+              if (line.get("measuredTo") instanceof Long to && !s.run.isEmpty()) {
+                s.measuredTo = to;
+                s.run = new java.util.LinkedHashMap<>(s.run);
+                s.run.put("duration", Math.max(0, (to - s.measuredFrom) / 1000));
+              }
+            }
             default -> {}
           }
         });
