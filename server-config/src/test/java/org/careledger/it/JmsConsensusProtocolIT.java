@@ -3,7 +3,6 @@ package org.careledger.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.careledger.domain.consensus.ConsensusCluster;
 import org.careledger.domain.consensus.ConsensusProtocolSuite;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -29,17 +27,13 @@ import org.junit.jupiter.api.BeforeAll;
  * bridges between the two sides (in both directions), and transactions are submitted over REST to
  * members outside the cut-off side, each committed or left pending by the real nodes. Ports
  * +2000..+2300 by default ({@code -Dit.protocol.offset=N}); all on 127.0.0.1; every process stopped
- * by its PID.
+ * by its PID. The federation is {@link SharedFederation}'s, whose descriptor has these channels.
  */
 class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
 
-  private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("protocol");
-  private static final int BASE_OFFSET = Integer.getInteger("it.protocol.offset", 2000);
-  private static final String ALL = String.join(",", LocalFederation.MEMBERS);
-  private static final String TRIO = String.join(",", LocalFederation.MEMBERS.subList(0, 3));
-  private static final Deque<String> BFT_CHANNELS =
-      new ArrayDeque<>(List.of("suite-bft-1", "suite-bft-2", "suite-bft-3"));
-  private static final Deque<String> TRIO_CHANNELS = new ArrayDeque<>(List.of("suite-trio-1"));
+  private static final Deque<String> BFT_CHANNELS = new ArrayDeque<>(SharedFederation.BFT_CHANNELS);
+  private static final Deque<String> TRIO_CHANNELS =
+      new ArrayDeque<>(SharedFederation.TRIO_CHANNELS);
 
   /** Long enough for the answer to a submission that commits at once; the rest stay pending. */
   private static final int SUBMIT_WAIT_SECONDS = 3;
@@ -48,21 +42,10 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
 
   private static LocalFederation federation;
 
+  /** The federation this suite shares with ResilienceIT, which stops it (channels of its own). */
   @BeforeAll
   static void up() throws Exception {
-    List<String> extra = new ArrayList<>();
-    BFT_CHANNELS.forEach(id -> extra.add(id + ":bft:" + ALL));
-    TRIO_CHANNELS.forEach(id -> extra.add(id + ":unanimity:" + TRIO));
-    federation = new LocalFederation(HOME, BASE_OFFSET, String.join(" ", extra));
-    LocalFederation.Run up = federation.upCold();
-    System.out.println("[JmsConsensusProtocolIT] federation.sh up (cold): " + up.seconds() + " s");
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (federation != null) {
-      federation.close();
-    }
+    federation = SharedFederation.get();
   }
 
   @Override

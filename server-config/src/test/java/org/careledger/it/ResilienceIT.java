@@ -3,21 +3,16 @@ package org.careledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,14 +50,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * Short by default (the CI run); {@code -Dit.resilience.rate=8 -Dit.resilience.steady=120} (the
  * {@code resilience-long} profile) runs the same scenarios at a higher rate with minutes of steady
- * load around each fault. Ports +3000..+3300 ({@code -Dit.resilience.offset=N}); all on 127.0.0.1;
- * every process stopped by its PID.
+ * load around each fault. The federation is {@link SharedFederation}'s (after the consensus
+ * protocol suite has run on channels of its own); this suite stops it at its end.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResilienceIT {
 
-  private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("resilience");
-  private static final int BASE_OFFSET = Integer.getInteger("it.resilience.offset", 3000);
   private static final double RATE =
       Double.parseDouble(System.getProperty("it.resilience.rate", "3"));
 
@@ -82,45 +75,15 @@ class ResilienceIT {
   private static final int INSURER_D = 3;
   private static final String LOAD_USER = "load";
   private static final String LOAD_PASSWORD = ManagementCli.randomPassword();
-  private static final String DATABASE = "careledger_resilience_clinic_b";
   private static final String BYZANTINE_PROPERTY = "careledger.test.byzantine";
 
   private static LocalFederation fed;
   private static TcpProxy database;
-  private static String databaseAdminUrl;
-  private static String databaseUser;
 
   @BeforeAll
   static void up() throws Exception {
-    Properties pg = new Properties();
-    try (var in =
-        Files.newInputStream(
-            Path.of(System.getProperty("it.nodes"), "postgresql", "postgresql.properties"))) {
-      pg.load(in);
-    }
-    databaseAdminUrl = pg.getProperty("url");
-    databaseUser = pg.getProperty("user");
-    URI server = URI.create(databaseAdminUrl.substring("jdbc:".length()));
-    try (Connection c = DriverManager.getConnection(databaseAdminUrl, databaseUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      s.execute("CREATE DATABASE " + DATABASE);
-    }
-    database = new TcpProxy(server.getHost(), server.getPort());
-    fed = new LocalFederation(HOME, BASE_OFFSET, "");
-    LocalFederation.Run up =
-        fed.upCold(
-            Map.of(
-                CLINIC_B,
-                Map.of(
-                    "careledger.db.kind",
-                    "postgresql",
-                    "careledger.db.url",
-                    "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE,
-                    "careledger.db.user",
-                    databaseUser)));
-    System.out.println("[ResilienceIT] federation.sh up (cold): " + up.seconds() + " s");
-    assertThat(database.accepted()).as("clinic-b connected through the proxy").isPositive();
+    fed = SharedFederation.get();
+    database = SharedFederation.database();
     for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
       fed.addUser(
           node,
@@ -132,23 +95,10 @@ class ResilienceIT {
     }
   }
 
+  /** The last suite on the shared federation stops it. */
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (fed != null) {
-        fed.close();
-      }
-    } finally {
-      if (database != null) {
-        database.close();
-      }
-      try (Connection c = DriverManager.getConnection(databaseAdminUrl, databaseUser, "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      } catch (Exception e) {
-        System.out.println("[ResilienceIT] could not drop " + DATABASE + ": " + e);
-      }
-    }
+    SharedFederation.close();
   }
 
   @Test
@@ -171,10 +121,16 @@ class ResilienceIT {
       assertThat(fed.channel(CLINIC_B, "care-trio").path("height").asLong()).isEqualTo(trioHeight);
       load.sleep(STEADY);
 
+      // Store and forward: a ping to the dead node waits in hospital-a's outbound queue.
+      HttpResponse<String> ping = fed.post(HOSPITAL_A, "/federation/ping/pharmacy-c");
+      assertThat(ping.statusCode()).as(ping.body()).isEqualTo(202);
+      String nonce = Http.json(ping).path("nonce").asText();
+
       load.fault("restart pharmacy-c");
       LocalFederation.Run back = fed.federationSh("up");
       assertThat(back.exitCode()).as(back.output()).isZero();
       load.fault("pharmacy-c ready (" + back.seconds() + " s)");
+      awaitPing(PHARMACY_C, nonce);
       awaitCommitted("care-trio", List.of(HOSPITAL_A, CLINIC_B, PHARMACY_C), stalled);
       load.sleep(STEADY);
 
@@ -260,7 +216,10 @@ class ResilienceIT {
     }
     // The switch did take effect on insurer-d (and on no other member).
     for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
-      Path log = HOME.resolve(LocalFederation.MEMBERS.get(node)).resolve("server/log/server.log");
+      Path log =
+          SharedFederation.HOME
+              .resolve(LocalFederation.MEMBERS.get(node))
+              .resolve("server/log/server.log");
       assertThat(Files.readString(log).contains("BYZANTINE TEST MODE"))
           .as(log.toString())
           .isEqualTo(node == INSURER_D);
@@ -277,6 +236,26 @@ class ResilienceIT {
     Path lib = Path.of(lines[lines.length - 1].strip());
     assertThat(lib).exists();
     return lib;
+  }
+
+  /** Waits until the ping {@code nonce} from hospital-a has arrived at {@code node}. */
+  private static void awaitPing(int node, String nonce) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      HttpResponse<String> pings = fed.get(node, "/federation/pings");
+      if (pings.statusCode() == 200) {
+        for (var received : Http.json(pings)) {
+          if (received.path("nonce").asText().equals(nonce)) {
+            assertThat(received.path("from").asText()).isEqualTo("hospital-a");
+            return;
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the ping " + nonce + " did not arrive: " + pings.body());
+      }
+      Thread.sleep(500);
+    }
   }
 
   /** Waits until {@code txId} is committed at each of {@code nodes} (its proof is served). */
@@ -329,7 +308,10 @@ class ResilienceIT {
       assertThat(BENCHMARKS_JAR).as("the load generator's jar (build benchmarks first)").exists();
       List<String> nodes = new ArrayList<>();
       for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
-        nodes.add("https://127.0.0.1:" + (8443 + BASE_OFFSET + 100 * node) + "/careledger/api/v1");
+        nodes.add(
+            "https://127.0.0.1:"
+                + (8443 + SharedFederation.BASE_OFFSET + 100 * node)
+                + "/careledger/api/v1");
       }
       List<String> command =
           new ArrayList<>(

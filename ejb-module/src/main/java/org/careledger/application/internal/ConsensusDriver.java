@@ -179,7 +179,23 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     final ChannelId id;
     final Membership membership;
     final ConsensusSigner signer;
-    final QbftEngine engine;
+
+    /**
+     * The engine; replaced by a fresh one, built from what the database holds, when its outputs
+     * could not be performed (see {@link ConsensusDriver#recover}).
+     */
+    volatile QbftEngine engine;
+
+    /** A new engine from the channel's head and persisted state in the database. */
+    final java.util.function.Supplier<QbftEngine> engines;
+
+    /** Set when the engine's outputs were not performed: rebuild before the next step. */
+    volatile boolean broken;
+
+    /** Whether a retry of the rebuild is scheduled (one at a time). */
+    final java.util.concurrent.atomic.AtomicBoolean rebuildScheduled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
     final TransactionVerifier verifier;
     final CachingSignatureVerifier signatures;
     final BlockValidator rules;
@@ -194,14 +210,15 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         ChannelId id,
         Membership membership,
         ConsensusSigner signer,
-        QbftEngine engine,
+        java.util.function.Supplier<QbftEngine> engines,
         TransactionVerifier verifier,
         CachingSignatureVerifier signatures,
         BlockValidator rules) {
       this.id = id;
       this.membership = membership;
       this.signer = signer;
-      this.engine = engine;
+      this.engines = engines;
+      this.engine = engines.get();
       this.verifier = verifier;
       this.signatures = signatures;
       this.rules = rules;
@@ -221,6 +238,14 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         if (!initialise()) {
           timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
         }
+      } else if (info instanceof Rebuild rebuild) {
+        ChannelRuntime runtime = channels.get(rebuild.channel());
+        if (runtime != null) {
+          runtime.rebuildScheduled.set(false);
+          if (runtime.broken) {
+            call(runtime, List::of);
+          }
+        }
       } else if (info instanceof EngineTimer engineTimer) {
         ChannelRuntime runtime = channels.get(engineTimer.channel());
         if (runtime != null) {
@@ -233,6 +258,11 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         timers.createSingleActionTimer(INIT_RETRY_MILLIS * 10, new TimerConfig(INIT, false));
       }
     }
+  }
+
+  /** A retry of {@link #rebuild} for a channel whose database was away. */
+  record Rebuild(String channel) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
   }
 
   /** What an engine timer carries: plain serializable values, as the EJB timer service wants. */
@@ -331,8 +361,6 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
               + genesis.header().hashHex());
     }
     Membership membership = descriptor.membership(channel.id());
-    BlockHeader head = tx.head(id).orElseThrow();
-    SignedState persisted = tx.loadState(id).map(MessageCodec::decodeState).orElse(null);
     EngineConfig defaults = EngineConfig.DEFAULTS;
     EngineConfig config =
         new EngineConfig(
@@ -351,36 +379,41 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         new CachingSignatureVerifier(Ed25519Signatures.VERIFIER, 20_000);
     BlockValidator rules = sharingRules(id, channel);
     ConsensusSigner signer = Ed25519Signatures.signer(selfMember, key);
-    QbftEngine engine =
-        new QbftEngine(
-            signer,
-            membership,
-            head,
-            persisted,
-            config,
-            new QbftEngine.Services(
-                signatures,
-                verifier,
-                rules,
-                new LedgerView() {
-                  @Override
-                  public boolean containsTransaction(byte[] txId) {
-                    return tx.contains(id, HexFormat.of().formatHex(txId));
-                  }
+    QbftEngine.Services services =
+        new QbftEngine.Services(
+            signatures,
+            verifier,
+            rules,
+            new LedgerView() {
+              @Override
+              public boolean containsTransaction(byte[] txId) {
+                return tx.contains(id, HexFormat.of().formatHex(txId));
+              }
 
-                  @Override
-                  public Set<String> committedAmong(Collection<byte[]> txIds) {
-                    List<String> hex = new ArrayList<>(txIds.size());
-                    for (byte[] txId : txIds) {
-                      hex.add(HexFormat.of().formatHex(txId));
-                    }
-                    return tx.committedAmong(id, hex);
-                  }
-                }));
+              @Override
+              public Set<String> committedAmong(Collection<byte[]> txIds) {
+                List<String> hex = new ArrayList<>(txIds.size());
+                for (byte[] txId : txIds) {
+                  hex.add(HexFormat.of().formatHex(txId));
+                }
+                return tx.committedAmong(id, hex);
+              }
+            });
+    // Built from the database at start, and again whenever the outputs of a step could not be
+    // performed: the chain's head and the last state this node persisted (what it signed).
+    java.util.function.Supplier<QbftEngine> engines =
+        () ->
+            new QbftEngine(
+                signer,
+                membership,
+                tx.head(id).orElseThrow(),
+                tx.loadState(id).map(MessageCodec::decodeState).orElse(null),
+                config,
+                services);
     ChannelRuntime runtime =
-        new ChannelRuntime(channel.id(), membership, signer, engine, verifier, signatures, rules);
+        new ChannelRuntime(channel.id(), membership, signer, engines, verifier, signatures, rules);
     channels.put(id, runtime);
-    call(runtime, () -> engine.start(now()));
+    call(runtime, () -> runtime.engine.start(now()));
   }
 
   /**
@@ -566,10 +599,16 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
           batch.add(next);
         }
         if (!batch.isEmpty()) {
+          if (runtime.broken) {
+            rebuild(runtime);
+          }
           perform(runtime, runtime.engine.onTransactions(batch, now()));
         }
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, runtime.id + ": submitted transactions not handed over", e);
+        if (!runtime.broken) {
+          recover(runtime, e);
+        }
       } finally {
         runtime.lock.unlock();
       }
@@ -764,11 +803,63 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   private void call(ChannelRuntime runtime, java.util.function.Supplier<List<Output>> step) {
     runtime.lock.lock();
     try {
-      perform(runtime, step.get());
+      if (runtime.broken) {
+        rebuild(runtime);
+      }
+      try {
+        perform(runtime, step.get());
+      } catch (RuntimeException e) {
+        recover(runtime, e);
+        throw e;
+      }
     } finally {
       runtime.lock.unlock();
     }
     drain(runtime);
+  }
+
+  /**
+   * A step whose outputs were not all performed — the database unreachable while committing a block
+   * or persisting what this node signed, say — leaves the engine ahead of what the node holds: it
+   * would believe in a head the database does not have, and wait for timers that were never set. So
+   * the engine is dropped, and a new one built from the database (its head and the last persisted
+   * state) as after a restart, at once or, while the database is still away, at the next step or a
+   * retry timer. Safe: what the old engine signed but did not persist was never sent (the state is
+   * persisted before the messages go out).
+   */
+  private void recover(ChannelRuntime runtime, RuntimeException cause) {
+    runtime.broken = true;
+    LOG.warning(
+        runtime.id
+            + ": the consensus step's outputs were not all performed ("
+            + rootMessage(cause)
+            + "); the engine restarts from this node's database");
+    try {
+      rebuild(runtime);
+    } catch (RuntimeException stillDown) {
+      // rebuild scheduled its retry
+    }
+  }
+
+  /**
+   * Under the channel's lock: a new engine from the database, started; then no longer broken. If
+   * the database is still away, a retry is scheduled (one at a time) and the failure rethrown.
+   */
+  private void rebuild(ChannelRuntime runtime) {
+    try {
+      QbftEngine engine = runtime.engines.get();
+      runtime.engine = engine;
+      perform(runtime, engine.start(now()));
+      runtime.broken = false;
+      LOG.info(
+          runtime.id + ": consensus engine rebuilt from the database at height " + engine.height());
+    } catch (RuntimeException e) {
+      if (runtime.rebuildScheduled.compareAndSet(false, true)) {
+        timers.createSingleActionTimer(
+            INIT_RETRY_MILLIS, new TimerConfig(new Rebuild(runtime.id.value()), false));
+      }
+      throw e;
+    }
   }
 
   private void perform(ChannelRuntime runtime, List<Output> outputs) {

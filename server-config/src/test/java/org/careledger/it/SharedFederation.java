@@ -1,0 +1,145 @@
+package org.careledger.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The four-node federation that {@link JmsConsensusProtocolIT} and {@link ResilienceIT} share (in
+ * that order: failsafe runs the federation suites alphabetically), started cold by the first that
+ * asks: a cold start of four WildFly nodes costs about four minutes on two cores, and neither suite
+ * needs a federation nobody else touched, only channels of its own (the protocol suite's, from the
+ * descriptor) or the launcher's care-bft (the resilience suite's load). clinic-b runs on
+ * PostgreSQL, through a {@link TcpProxy} this class holds, so the resilience suite can make its
+ * database unreachable; the others run on H2.
+ *
+ * <p>{@link ResilienceIT} stops it at its end; should a run end earlier (one suite alone, a
+ * failure), a shutdown hook of the test JVM kills every process of it by PID. Ports +2000..+2300
+ * ({@code -Dit.protocol.offset=N}); all on 127.0.0.1.
+ */
+final class SharedFederation {
+
+  static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("shared-federation");
+  static final int BASE_OFFSET = Integer.getInteger("it.protocol.offset", 2000);
+
+  /** Channels of the protocol suite, besides the launcher's care-bft and care-trio. */
+  static final List<String> BFT_CHANNELS = List.of("suite-bft-1", "suite-bft-2", "suite-bft-3");
+
+  static final List<String> TRIO_CHANNELS = List.of("suite-trio-1");
+
+  /** The member whose database is reached through {@link #database()}. */
+  static final int DATABASE_MEMBER = 1; // clinic-b
+
+  private static final String DATABASE = "careledger_shared_clinic_b";
+
+  private static LocalFederation federation;
+  private static TcpProxy database;
+  private static String adminUrl;
+  private static String adminUser;
+
+  private SharedFederation() {}
+
+  /** The running federation, started cold at the first call. */
+  static synchronized LocalFederation get() throws Exception {
+    if (federation != null) {
+      return federation;
+    }
+    Properties pg = new Properties();
+    try (var in =
+        Files.newInputStream(
+            Path.of(System.getProperty("it.nodes"), "postgresql", "postgresql.properties"))) {
+      pg.load(in);
+    }
+    adminUrl = pg.getProperty("url");
+    adminUser = pg.getProperty("user");
+    try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
+      s.execute("CREATE DATABASE " + DATABASE);
+    }
+    URI server = URI.create(adminUrl.substring("jdbc:".length()));
+    database = new TcpProxy(server.getHost(), server.getPort());
+    String all = String.join(",", LocalFederation.MEMBERS);
+    String trio = String.join(",", LocalFederation.MEMBERS.subList(0, 3));
+    StringBuilder extra = new StringBuilder();
+    BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
+    TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
+    LocalFederation started = new LocalFederation(HOME, BASE_OFFSET, extra.toString().strip());
+    Runtime.getRuntime().addShutdownHook(new Thread(SharedFederation::kill, "shared-federation"));
+    LocalFederation.Run up =
+        started.upCold(
+            Map.of(
+                DATABASE_MEMBER,
+                Map.of(
+                    "careledger.db.kind",
+                    "postgresql",
+                    "careledger.db.url",
+                    "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE,
+                    "careledger.db.user",
+                    adminUser)));
+    System.out.println("[SharedFederation] federation.sh up (cold): " + up.seconds() + " s");
+    assertThat(database.accepted())
+        .as("clinic-b reached its database through the proxy")
+        .isPositive();
+    federation = started;
+    return federation;
+  }
+
+  /** The proxy between clinic-b and its PostgreSQL database. */
+  static synchronized TcpProxy database() throws Exception {
+    get();
+    return database;
+  }
+
+  /** {@code federation.sh down}, then the proxy and clinic-b's database. */
+  static synchronized void close() throws Exception {
+    try {
+      if (federation != null) {
+        federation.close();
+      }
+    } finally {
+      federation = null;
+      dropDatabase();
+    }
+  }
+
+  /** At JVM exit: whatever still runs of the federation, killed by PID. */
+  private static void kill() {
+    LocalFederation running = federation;
+    if (running != null) {
+      for (ProcessHandle process : running.processesNaming()) {
+        process.destroyForcibly();
+      }
+      federation = null;
+      dropDatabase();
+    }
+  }
+
+  private static void dropDatabase() {
+    try {
+      if (database != null) {
+        database.close();
+      }
+    } catch (Exception e) {
+      // closing sockets
+    }
+    database = null;
+    if (adminUrl == null) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
+    } catch (Exception e) {
+      System.out.println("[SharedFederation] could not drop " + DATABASE + ": " + e);
+    }
+  }
+}
