@@ -60,13 +60,16 @@ import org.careledger.persistence.offchain.KeyEnvelopeEntity;
  *
  * <p><b>Provider side.</b> A DOCUMENT_REQUEST is served only under a grant in force on this node's
  * own chain, made by this node for that record to the sender, whose key envelope this node still
- * keeps (revoke and erase destroy it); otherwise a DOCUMENT_REFUSED answers. What is served is the
- * record's current version on this node's chain, with the grantee's envelope for that version (the
- * grant's own, or the one the amendment that made the version wrapped for the grant); the grantee
- * checks both against its own chain's current version. The ciphertext is read from the store and
- * sent in {@value DocumentTransfer#CHUNK_BYTES}-byte chunks, {@value #CHUNKS_PER_COMMIT} per local
- * JMS transaction, so the document is never whole in memory here, in either broker or on the bridge
- * (each chunk is an Artemis large message).
+ * keeps (revoke and erase destroy it); otherwise a DOCUMENT_REFUSED answers. A grant (or
+ * break-glass access) not on this node's chain at all is refused as {@code GRANT_UNKNOWN}: the
+ * grantee holds it, so it is committed, and most likely on its way here; the grantee asks again
+ * with a growing pause (250 ms to 2 s) until its wait is over, then reports the refusal. What is
+ * served is the record's current version on this node's chain, with the grantee's envelope for that
+ * version (the grant's own, or the one the amendment that made the version wrapped for the grant);
+ * the grantee checks both against its own chain's current version. The ciphertext is read from the
+ * store and sent in {@value DocumentTransfer#CHUNK_BYTES}-byte chunks, {@value #CHUNKS_PER_COMMIT}
+ * per local JMS transaction, so the document is never whole in memory here, in either broker or on
+ * the bridge (each chunk is an Artemis large message).
  *
  * <p>A bean-managed-concurrency singleton: the transfers in progress are in-memory state of this
  * node (a transfer does not survive a restart of the grantee's node; the caller sees a timeout and
@@ -102,7 +105,9 @@ public class DocumentTransfers {
     final long size;
     final Path directory;
     final ReceivedDocument document;
-    final CompletableFuture<Fetched> done = new CompletableFuture<>();
+
+    /** Completed by the last chunk or a refusal; a new one for each time the request is sent. */
+    volatile CompletableFuture<Fetched> done = new CompletableFuture<>();
 
     Incoming(InstitutionId provider, String contentHash, long size, Path directory)
         throws IOException {
@@ -136,18 +141,39 @@ public class DocumentTransfers {
           ErrorCode.BLOB_STORE_FAILED, "cannot prepare to receive a document: " + e, e);
     }
     incoming.put(key, transfer);
+    long deadline = System.nanoTime() + wait.toNanos();
+    long pauseMillis = 250;
     try {
       byte[] request =
           new DocumentTransfer.Request(transferId, record.recordId(), basisTx).encode();
-      byte[] envelope =
-          consensus
-              .seal(channelId, MessageType.DOCUMENT_REQUEST, request)
-              .orElseThrow(
-                  () ->
-                      new CareLedgerException(
-                          ErrorCode.NODE_NOT_READY, "the federation is not started on this node"));
-      tx.send(List.of(new Outbound(record.provider(), envelope)));
-      return transfer.done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      while (true) {
+        byte[] envelope =
+            consensus
+                .seal(channelId, MessageType.DOCUMENT_REQUEST, request)
+                .orElseThrow(
+                    () ->
+                        new CareLedgerException(
+                            ErrorCode.NODE_NOT_READY,
+                            "the federation is not started on this node"));
+        tx.send(List.of(new Outbound(record.provider(), envelope)));
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        try {
+          return transfer.done.get(Math.max(1, left), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          // The provider's chain does not hold the grant yet (it committed here, and is on its
+          // way there): ask again, after a pause, while there is time.
+          left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (e.getCause() instanceof CareLedgerException coded
+              && coded.errorCode() == ErrorCode.GRANT_UNKNOWN
+              && left > pauseMillis) {
+            Thread.sleep(pauseMillis);
+            pauseMillis = Math.min(pauseMillis * 2, 2_000);
+            transfer.done = new CompletableFuture<>();
+            continue;
+          }
+          throw e;
+        }
+      }
     } catch (TimeoutException e) {
       throw new CareLedgerException(
           ErrorCode.TRANSFER_TIMEOUT,
@@ -164,7 +190,13 @@ public class DocumentTransfers {
               + " chunks arrived)");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CareLedgerException coded) {
-        throw new CareLedgerException(coded.errorCode(), coded.getMessage(), coded);
+        // A grant this node holds that the provider still does not, after the whole wait: to the
+        // caller, the provider refused.
+        ErrorCode code =
+            coded.errorCode() == ErrorCode.GRANT_UNKNOWN
+                ? ErrorCode.ACCESS_DENIED
+                : coded.errorCode();
+        throw new CareLedgerException(code, coded.getMessage(), coded);
       }
       throw new CareLedgerException(ErrorCode.TRANSFER_FAILED, "transfer failed: " + e, e);
     } catch (InterruptedException e) {
@@ -251,7 +283,11 @@ public class DocumentTransfers {
     }
     ErrorCode code =
         ErrorCode.ofNumber(refusal.errorCode())
-            .filter(c -> c == ErrorCode.ACCESS_DENIED || c == ErrorCode.RECORD_ERASED)
+            .filter(
+                c ->
+                    c == ErrorCode.ACCESS_DENIED
+                        || c == ErrorCode.RECORD_ERASED
+                        || c == ErrorCode.GRANT_UNKNOWN)
             .orElse(ErrorCode.TRANSFER_FAILED);
     transfer.done.completeExceptionally(
         new CareLedgerException(
@@ -295,8 +331,19 @@ public class DocumentTransfers {
       return;
     }
     AccessLedger.Grant grant = access.grant(request.grantTx()).orElse(null);
-    if (grant == null
-        || !grant.recordId().equals(record.recordId())
+    if (grant == null) {
+      // Neither a grant nor a break-glass access on this chain: most likely committed by the
+      // others and not here yet (this node was not in that block's quorum, or is catching up).
+      // The grantee asks again until its wait is over (see fetch).
+      refuse(
+          channelId,
+          grantee,
+          request,
+          ErrorCode.GRANT_UNKNOWN,
+          "transaction " + request.grantTx() + " is not on " + self + "'s chain (yet)");
+      return;
+    }
+    if (!grant.recordId().equals(record.recordId())
         || !grant.grantee().equals(grantee)
         || !grant.grantor().equals(self)
         || !grant.inForce(now)) {
