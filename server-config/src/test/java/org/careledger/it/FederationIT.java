@@ -1392,6 +1392,57 @@ class FederationIT {
     assertThat(atClinic).as("clinic-b's broker files").contains("care-trio", recordId);
   }
 
+  /**
+   * Security: no plain-text bridges. Every node's broker takes an Artemis connection (the HTTP
+   * upgrade a bridge makes) only on its HTTPS port: on the plain HTTP port the upgrade is refused,
+   * whether it names WildFly's default acceptor (removed by configure-node.cli) or CareLedger's TLS
+   * one (bound to the HTTPS listener only); on the HTTPS port it is accepted (101).
+   */
+  @Test
+  @Order(6)
+  void theBrokerTakesAConnectionOnlyOverTls() throws Exception {
+    for (int node = 0; node < MEMBERS.size(); node++) {
+      String member = MEMBERS.get(node);
+      assertThat(artemisUpgrade(node, false, "http-acceptor"))
+          .as(member + ", plain HTTP, WildFly's default acceptor")
+          .doesNotStartWith("HTTP/1.1 101");
+      assertThat(artemisUpgrade(node, false, "careledger-https-acceptor"))
+          .as(member + ", plain HTTP, the TLS acceptor's name")
+          .doesNotStartWith("HTTP/1.1 101");
+      assertThat(artemisUpgrade(node, true, "careledger-https-acceptor"))
+          .as(member + ", HTTPS")
+          .startsWith("HTTP/1.1 101");
+    }
+  }
+
+  /** The status line a node answers to Artemis's HTTP upgrade request (as NettyConnector sends). */
+  private static String artemisUpgrade(int node, boolean tls, String endpoint) throws Exception {
+    int port = FED.httpPort(node) + (tls ? 8443 - 8080 : 0);
+    byte[] nonce = new byte[16];
+    new java.security.SecureRandom().nextBytes(nonce);
+    try (java.net.Socket socket =
+        tls
+            ? Http.trustAll().getSocketFactory().createSocket("127.0.0.1", port)
+            : new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(15_000);
+      String request =
+          "GET / HTTP/1.1\r\nHost: 127.0.0.1:"
+              + port
+              + "\r\nUpgrade: activemq-remoting\r\nConnection: Upgrade\r\nhttpUpgradeEndpoint: "
+              + endpoint
+              + "\r\nSec-ActiveMQRemoting-Key: "
+              + java.util.Base64.getEncoder().encodeToString(nonce)
+              + "\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      StringBuilder line = new StringBuilder();
+      for (int c; (c = socket.getInputStream().read()) >= 0 && c != '\n'; ) {
+        line.append((char) c);
+      }
+      return line.toString().strip();
+    }
+  }
+
   private static void assertRefused(int node, String recordId) throws Exception {
     HttpResponse<String> refused =
         FED.content(node, "care-bft", recordId, HttpResponse.BodyHandlers.ofString());
