@@ -184,6 +184,21 @@ public class DefaultLedgerService implements LedgerService {
     if (!store.channelExists(channelId, true)) {
       throw unknownChannel(channelId);
     }
+    // Only a channel of this node alone commits here, signed by this node alone. A channel of
+    // several members that the consensus driver does not run (yet: in the seconds after a start,
+    // before the federation is read) must wait for it: committing here would put a block with one
+    // signature on this node's chain, a fork the others never agreed to (ResilienceIT found it,
+    // when a node restarted under load took a submission before its consensus had started).
+    int members = membership(store.blocks(channelId, 0, 1).get(0)).size();
+    if (members > 1) {
+      throw new CareLedgerException(
+          ErrorCode.NODE_NOT_READY,
+          "channel "
+              + channelId
+              + " has "
+              + members
+              + " members and its consensus is not running on this node yet; try again shortly");
+    }
     Member self = new Member(identity.institutionId(), identity.signingCertificate());
     BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
     SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));
