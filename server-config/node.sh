@@ -168,6 +168,7 @@ run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node
   cli_props=$(mktemp "$node_home/.cli.XXXX.properties")
   tmp_files+=("$cli_props")
   cp "$props" "$cli_props"
+  echo "careledger.https.port=$https_port" >>"$cli_props" # for configure-tls.cli (no arithmetic in CLI)
   local rc=0
   JAVA_OPTS="-Djboss.server.base.dir=$base_dir -Djava.awt.headless=true" \
     "$jboss_home/bin/jboss-cli.sh" --resolve-parameter-values --properties="$cli_props" "$@" \
@@ -293,7 +294,7 @@ start_server() {
   [ -s "$pid_file" ] || die "WildFly did not start; see $base_dir/log/console.log"
 }
 
-http_get() { # http_get PORT PATH: the body of a plain-HTTP GET to this node (curl if present, else bash)
+http_get() { # http_get PORT PATH: the body of a plain-HTTP GET to this node's management port (curl if present, else bash)
   if command -v curl >/dev/null; then
     curl -s --max-time 10 "http://$bind:$1$2" 2>/dev/null || true
     return 0
@@ -385,6 +386,9 @@ ensure_tls() { # ensure_tls HAD_KEYSTORE: whether the keystore existed before th
   fi
   [ -f "$node_home/identity/node.p12" ] || die "the node is ready but has no keystore at $node_home/identity/node.p12"
   if [ "$configured" = no ]; then
+    # In admin-only mode (no services running) the script changes the configuration only: the
+    # plain HTTP listener and its remoting connector can go although running services use them.
+    run_cli --connect --controller="$bind:$mgmt_port" --command="reload --start-mode=admin-only"
     run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-tls.cli"
   fi
   reload_server
@@ -429,10 +433,12 @@ cmd_up() {
   wait_ready
   ensure_tls "$had_keystore"
   local node_json fingerprint
-  if command -v curl >/dev/null; then # through HTTPS, which also proves the TLS set-up
+  # Through HTTPS, which also proves the TLS set-up (the node serves no plain HTTP any more).
+  if command -v curl >/dev/null; then
     node_json=$(curl -sk --max-time 10 "https://$bind:$https_port/careledger/api/v1/node" || true)
   else
-    node_json=$(http_get "$http_port" /careledger/api/v1/node)
+    node_json=$(java -cp "$here/target/classes" org.careledger.federation.tool.HttpsGet \
+      "https://$bind:$https_port/careledger/api/v1/node" 2>/dev/null || true)
   fi
   fingerprint=$(sed -n 's/.*"signingFingerprint":"\([0-9a-f]*\)".*/\1/p' <<<"$node_json")
   if [ -z "$fingerprint" ]; then

@@ -1,6 +1,7 @@
 package org.careledger.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +81,9 @@ class FederationIT {
       JsonNode served =
           Http.json(
               Http.get(
-                  "http://127.0.0.1:" + FED.httpPort(i) + "/careledger/api/v1/node/certificates"));
+                  "https://127.0.0.1:"
+                      + FED.httpsPort(i)
+                      + "/careledger/api/v1/node/certificates"));
       for (String field : List.of("signingCertificate", "agreementCertificate", "tlsCertificate")) {
         assertThat(member.path(field).asText()).isEqualTo(served.path(field).asText()).isNotBlank();
       }
@@ -1393,37 +1398,163 @@ class FederationIT {
   }
 
   /**
-   * Security: no plain-text bridges. Every node's broker takes an Artemis connection (the HTTP
-   * upgrade a bridge makes) only on its HTTPS port: on the plain HTTP port the upgrade is refused,
-   * whether it names WildFly's default acceptor (removed by configure-node.cli) or CareLedger's TLS
-   * one (bound to the HTTPS listener only); on the HTTPS port it is accepted (101).
+   * Security: nothing in plain text. Once a node's TLS is configured its plain HTTP port is closed
+   * (configure-tls.cli removes the listener and the remoting connector on it): a REST, SOAP or
+   * console client, remote JNDI over {@code remote+http} and an Artemis connection (the HTTP
+   * upgrade a bridge makes) are all refused before a byte is sent. On the HTTPS port the broker
+   * takes the upgrade to CareLedger's TLS acceptor (101) and not to WildFly's default acceptor,
+   * which configure-node.cli removed.
    */
   @Test
   @Order(6)
-  void theBrokerTakesAConnectionOnlyOverTls() throws Exception {
+  void everyNodeServesOnlyTlsAndItsBrokerTakesOnlyTheTlsAcceptor() throws Exception {
     for (int node = 0; node < MEMBERS.size(); node++) {
       String member = MEMBERS.get(node);
-      assertThat(artemisUpgrade(node, false, "http-acceptor"))
-          .as(member + ", plain HTTP, WildFly's default acceptor")
+      int plain = FED.httpPort(node);
+      assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", plain).close())
+          .as(member + ": the plain HTTP port " + plain + " is closed")
+          .isInstanceOf(java.net.ConnectException.class);
+      assertThatThrownBy(() -> Http.get("http://127.0.0.1:" + plain + "/careledger/api/v1/node"))
+          .as(member + ": REST over plain HTTP")
+          .isInstanceOf(java.net.ConnectException.class);
+      HttpResponse<String> overTls =
+          Http.get("https://127.0.0.1:" + FED.httpsPort(node) + "/careledger/api/v1/node");
+      assertThat(overTls.statusCode()).as(member + ": REST over HTTPS").isEqualTo(200);
+      assertThat(artemisUpgrade(node, "http-acceptor"))
+          .as(member + ", HTTPS, WildFly's default acceptor")
           .doesNotStartWith("HTTP/1.1 101");
-      assertThat(artemisUpgrade(node, false, "careledger-https-acceptor"))
-          .as(member + ", plain HTTP, the TLS acceptor's name")
-          .doesNotStartWith("HTTP/1.1 101");
-      assertThat(artemisUpgrade(node, true, "careledger-https-acceptor"))
-          .as(member + ", HTTPS")
+      assertThat(artemisUpgrade(node, "careledger-https-acceptor"))
+          .as(member + ", HTTPS, CareLedger's TLS acceptor")
           .startsWith("HTTP/1.1 101");
     }
   }
 
+  /**
+   * Security: a server with a valid certificate from another CA cannot join, inject or read. It
+   * holds its own CA ("Foreign Health CA") and a TLS key and an Ed25519 signing key certified by it
+   * for the name "pharmacy-c", and connects to hospital-a's broker as a bridge does (remote JNDI
+   * over remote+https, the exported TLS connection factory), presenting its foreign TLS key.
+   *
+   * <ul>
+   *   <li>join: without a bridge account of hospital-a's it is refused at authentication;
+   *   <li>inject: even with one (the worst case: an account it was given or stole; here
+   *       "bridge-foreign-e", role careledger-bridge as federation.sh makes them) its messages are
+   *       delivered to hospital-a and dropped there, each with its code in the log — a ping in an
+   *       envelope signed by its key claiming pharmacy-c (CL-1526), claiming its own name
+   *       (CL-1525), and a bare ping with no envelope (CL-1520) — while pharmacy-c's real ping,
+   *       sent after them, arrives;
+   *   <li>read: it cannot consume from hospital-a's outbound queue to pharmacy-c (care-trio's
+   *       traffic) nor from hospital-a's inbound queue: the broker refuses the permission.
+   * </ul>
+   */
+  @Test
+  @Order(6)
+  void aNodeWithACertificateFromAnotherCaCannotJoinInjectOrRead() throws Exception {
+    int hospital = 0;
+    HttpResponse<String> served =
+        Http.get("https://127.0.0.1:" + FED.httpsPort(hospital) + "/careledger/api/v1/node");
+    X509Certificate hospitalTls =
+        (X509Certificate) served.sslSession().orElseThrow().getPeerCertificates()[0];
+    ForeignNode foreign = new ForeignNode(HOME.resolve("foreign-e"), "pharmacy-c", hospitalTls);
+    assertThat(foreign.signingCertificate().getSubjectX500Principal().getName())
+        .contains("CN=pharmacy-c");
+    assertThat(foreign.signingCertificate().getIssuerX500Principal().getName())
+        .contains("Foreign Health CA");
+    String url = "remote+https://127.0.0.1:" + FED.httpsPort(hospital);
+    String user = "bridge-foreign-e";
+    String password = ManagementCli.randomPassword();
+
+    // Join: no account of hospital-a's, no connection.
+    assertThat(
+            foreign.jms(
+                url,
+                user,
+                password,
+                "send",
+                foreign.file("x", new byte[] {1}).toString(),
+                "pharmacy-c"))
+        .startsWith("REFUSED");
+
+    Path users = HOME.resolve("hospital-a/server/configuration/application-users.properties");
+    Path roles = HOME.resolve("hospital-a/server/configuration/application-roles.properties");
+    String usersBefore = Files.readString(users);
+    String rolesBefore = Files.readString(roles);
+    try {
+      String digest =
+          java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("MD5")
+                      .digest(
+                          (user + ":ApplicationRealm:" + password)
+                              .getBytes(StandardCharsets.UTF_8)));
+      Files.writeString(users, usersBefore + "\n" + user + "=" + digest + "\n");
+      Files.writeString(roles, rolesBefore + "\n" + user + "=careledger-bridge\n");
+      FED.cliScript(hospital, "/subsystem=elytron/properties-realm=ApplicationRealm:load");
+
+      // Inject: delivered, and dropped with its code; the real member's ping still arrives.
+      Path log = HOME.resolve("hospital-a/server/log/server.log");
+      long codesBefore = countCodes(log);
+      java.security.SecureRandom random = new java.security.SecureRandom();
+      List<String> forged = new ArrayList<>();
+      List<Path> payloads = new ArrayList<>();
+      for (String sender : List.of("pharmacy-c", "foreign-e", "")) {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        forged.add(java.util.HexFormat.of().formatHex(nonce));
+        byte[] bytes =
+            sender.isEmpty()
+                ? foreign.bare(nonce)
+                : foreign.signedPing("local-demo", sender, nonce);
+        payloads.add(foreign.file("forged-" + forged.size(), bytes));
+      }
+      for (Path payload : payloads) {
+        assertThat(foreign.jms(url, user, password, "send", payload.toString(), "pharmacy-c"))
+            .as("the broker takes the message of an account it knows")
+            .isEqualTo("SENT");
+      }
+      awaitUntil(
+          () -> countCodes(log) - codesBefore >= 3,
+          "hospital-a logs the three forged messages as dropped");
+      String dropped = Files.readString(log);
+      assertThat(dropped).contains("CL-1526: dropped a federation message");
+      assertThat(dropped).contains("CL-1525: dropped a federation message");
+      assertThat(dropped).contains("CL-1520: dropped a federation message");
+      JsonNode real = ping(2, "hospital-a");
+      awaitPings(hospital, List.of(real.path("nonce").asText()));
+      JsonNode received = Http.json(FED.get(hospital, "/federation/pings"));
+      for (JsonNode ping : received) {
+        assertThat(forged).as("forged pings received").doesNotContain(ping.path("nonce").asText());
+      }
+
+      // Read: no permission to consume anything, not even with the account.
+      for (String queue : List.of("CareLedgerOutbound.pharmacy-c", "CareLedgerFederationInbound")) {
+        assertThat(foreign.jms(url, user, password, "consume", queue))
+            .as("consuming " + queue)
+            .startsWith("REFUSED")
+            .containsIgnoringCase("permission");
+      }
+    } finally {
+      Files.writeString(users, usersBefore);
+      Files.writeString(roles, rolesBefore);
+      FED.cliScript(hospital, "/subsystem=elytron/properties-realm=ApplicationRealm:load");
+    }
+  }
+
+  /** How many federation messages a node's log shows as dropped with a code so far. */
+  private static long countCodes(Path log) throws java.io.IOException {
+    return Pattern.compile("CL-15\\d\\d: dropped a federation message")
+        .matcher(Files.readString(log))
+        .results()
+        .count();
+  }
+
   /** The status line a node answers to Artemis's HTTP upgrade request (as NettyConnector sends). */
-  private static String artemisUpgrade(int node, boolean tls, String endpoint) throws Exception {
-    int port = FED.httpPort(node) + (tls ? 8443 - 8080 : 0);
+  private static String artemisUpgrade(int node, String endpoint) throws Exception {
+    int port = FED.httpsPort(node);
     byte[] nonce = new byte[16];
     new java.security.SecureRandom().nextBytes(nonce);
     try (java.net.Socket socket =
-        tls
-            ? Http.trustAll().getSocketFactory().createSocket("127.0.0.1", port)
-            : new java.net.Socket("127.0.0.1", port)) {
+        Http.trustAll().getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(15_000);
       String request =
           "GET / HTTP/1.1\r\nHost: 127.0.0.1:"

@@ -37,8 +37,14 @@ final class LocalFederation implements AutoCloseable {
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path FEDERATION_SH = NODE_SH.resolveSibling("federation.sh");
   private static final String ADMIN = "it-federation-admin";
+
+  /** HTTPS only (the nodes serve no plain HTTP), HTTP/1.1 as the hospital systems speak it. */
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .sslContext(Http.trustAll())
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   record Run(int exitCode, String output, long seconds) {}
 
@@ -127,8 +133,13 @@ final class LocalFederation implements AutoCloseable {
     }
   }
 
+  /** The node's plain HTTP port: served only on its first start, before its TLS is configured. */
   int httpPort(int node) {
     return 8080 + baseOffset + 100 * node;
+  }
+
+  int httpsPort(int node) {
+    return 8443 + baseOffset + 100 * node;
   }
 
   /** kill -9 of one node, by the PID its node.pid holds; returns once the process is gone. */
@@ -210,7 +221,7 @@ final class LocalFederation implements AutoCloseable {
   HttpRequest.Builder authorized(int node, String path) {
     String token = ADMIN + ":" + password;
     return HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
+            URI.create("https://127.0.0.1:" + httpsPort(node) + "/careledger/api/v1" + path))
         .timeout(Duration.ofSeconds(30))
         .header(
             "Authorization",
@@ -433,7 +444,7 @@ final class LocalFederation implements AutoCloseable {
             + "</soapenv:Body></soapenv:Envelope>";
     return CLIENT.send(
         HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/soap/v1"))
+                URI.create("https://127.0.0.1:" + httpsPort(node) + "/careledger/soap/v1"))
             .timeout(Duration.ofSeconds(180))
             .header(
                 "Authorization",
@@ -450,7 +461,7 @@ final class LocalFederation implements AutoCloseable {
   HttpRequest.Builder as(int node, String path, String user, String password) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort(node) + "/careledger/api/v1" + path))
+                URI.create("https://127.0.0.1:" + httpsPort(node) + "/careledger/api/v1" + path))
             .timeout(Duration.ofSeconds(120));
     if (user != null) {
       String token = user + ":" + password;

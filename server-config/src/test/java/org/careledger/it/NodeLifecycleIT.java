@@ -74,6 +74,9 @@ class NodeLifecycleIT {
         .contains("CN=lifecycle-test")
         .contains("OU=tls");
 
+    // With its TLS configured, the node serves nothing in plain HTTP: the port is closed.
+    assertPlainHttpClosed();
+
     assertThat(HOME.resolve("identity/node.p12")).exists();
     assertThat(Files.getPosixFilePermissions(HOME))
         .containsExactlyInAnyOrder(
@@ -105,6 +108,7 @@ class NodeLifecycleIT {
     assertThat(up.exitCode()).as(up.output()).isZero();
     JsonNode node = Http.json(Http.get(NODE_URL));
     assertThat(node.path("signingFingerprint").asText()).isEqualTo(firstFingerprint);
+    assertPlainHttpClosed();
     JsonNode starts = Http.json(Http.get(NODE_URL + "/starts"));
     assertThat(starts.size()).isGreaterThanOrEqualTo(2);
     for (JsonNode start : starts) {
@@ -352,6 +356,18 @@ class NodeLifecycleIT {
   }
 
   private static final String API = "https://127.0.0.1:" + (8443 + OFFSET) + "/careledger/api/v1";
+
+  private static void assertPlainHttpClosed() {
+    int plain = 8080 + OFFSET;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Http.get("http://127.0.0.1:" + plain + "/careledger/api/v1/node"))
+        .as("plain HTTP on port " + plain)
+        .isInstanceOf(java.net.ConnectException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Http.get("http://127.0.0.1:" + plain + "/careledger/soap/v1?wsdl"))
+        .as("SOAP over plain HTTP on port " + plain)
+        .isInstanceOf(java.net.ConnectException.class);
+  }
 
   private static java.net.http.HttpRequest plain(String path) {
     return java.net.http.HttpRequest.newBuilder(java.net.URI.create(API + path))

@@ -693,11 +693,22 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
       envelope = fed.verifier().accept(message.payload(), now());
       lastHeard.put(envelope.sender().value(), java.time.Instant.now());
     } catch (CareLedgerException e) {
-      if (e.errorCode() == ErrorCode.FEDERATION_ENVELOPE_MALFORMED) {
-        // Not an envelope at all: the transport check's unsigned ping, or garbage.
-        pings.receive(message);
-      } else {
+      // A federated node reads signed envelopes only: an unsigned message (even a well-formed
+      // ping) is dropped like a forged one. Duplicates and stale copies are the bridges'
+      // at-least-once delivery, not an attack, and stay quiet; everything else is logged with its
+      // code and the sender the message claims, for the operators and auditors to see.
+      if (e.errorCode() == ErrorCode.FEDERATION_ENVELOPE_DUPLICATE
+          || e.errorCode() == ErrorCode.FEDERATION_ENVELOPE_EXPIRED) {
         LOG.fine(() -> "dropped a federation message: " + e.getMessage());
+      } else {
+        LOG.warning(
+            e.errorCode()
+                + ": dropped a federation message ("
+                + message.payload().length
+                + " bytes) declared from "
+                + message.declaredSender()
+                + ": "
+                + e.getMessage());
       }
       return;
     }

@@ -189,7 +189,9 @@ public class DefaultLedgerService implements LedgerService {
     // before the federation is read) must wait for it: committing here would put a block with one
     // signature on this node's chain, a fork the others never agreed to (ResilienceIT found it,
     // when a node restarted under load took a submission before its consensus had started).
-    int members = membership(store.blocks(channelId, 0, 1).get(0)).size();
+    int members =
+        GENESIS_MEMBERS.computeIfAbsent(
+            channelId, id -> membership(store.blocks(id, 0, 1).get(0)).size());
     if (members > 1) {
       throw new CareLedgerException(
           ErrorCode.NODE_NOT_READY,
@@ -260,6 +262,13 @@ public class DefaultLedgerService implements LedgerService {
   public long blockCount(String channelId) {
     return store.head(channelId).orElseThrow(() -> unknownChannel(channelId)).height() + 1;
   }
+
+  /**
+   * Member count of each channel's genesis, read once per channel: a genesis never changes, and
+   * reading and decoding it on every local submission showed in the append benchmark.
+   */
+  private static final java.util.concurrent.ConcurrentMap<String, Integer> GENESIS_MEMBERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static Membership membership(StoredBlock genesis) {
     return Membership.fromConfigBody(

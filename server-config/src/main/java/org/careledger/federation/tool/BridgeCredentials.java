@@ -18,17 +18,22 @@ import java.util.List;
  * The bridge users of one node home, and which bridge passwords it holds.
  *
  * <p>A node X lets peer P's bridge deliver as user {@code bridge-P} of X's ApplicationRealm (the
- * realm WildFly's remoting and messaging authenticate against), group {@code guest} (which the
- * default messaging security setting allows to send). The realm's properties file stores only
- * HEX(MD5(user ":" realm ":" password)), WildFly's digest form; the clear password lives only in
- * P's credential store. This class writes that hash line directly (what {@code add-user.sh -a}
- * does), so the password never appears on a command line.
+ * realm WildFly's remoting and messaging authenticate against), group {@code careledger-bridge},
+ * which configure-node.cli's messaging security settings allow to send into X's two inbound queues
+ * and nothing else: not to read any queue, not to create one (not WildFly's {@code guest}, which
+ * may send to and read from every address). The realm's properties file stores only HEX(MD5(user
+ * ":" realm ":" password)), WildFly's digest form; the clear password lives only in P's credential
+ * store. This class writes that hash line directly (what {@code add-user.sh -a} does), so the
+ * password never appears on a command line.
  *
  * <p>Which aliases a node's credential store holds is recorded, by name only, in {@code
  * <home>/federation/bridge-credentials}: the launcher deletes that file if applying the secrets
  * fails, which makes the next run generate them again.
  */
 final class BridgeCredentials {
+
+  /** The role of peers' bridge users; configure-node.cli grants it its messaging rights. */
+  static final String BRIDGE_ROLE = "careledger-bridge";
 
   private static final String REALM = "ApplicationRealm";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -70,7 +75,7 @@ final class BridgeCredentials {
 
   void putUser(String user, String password) throws IOException {
     put(users(), user, digest(user, password));
-    put(roles(), user, "guest");
+    put(roles(), user, BRIDGE_ROLE);
   }
 
   boolean hasAlias(String alias) throws IOException {

@@ -114,7 +114,7 @@ class FederationToolTest {
     assertThat(
             Files.readString(
                 homes.resolve("clinic-b/server/configuration/application-roles.properties")))
-        .contains("bridge-hospital-a=guest");
+        .contains("bridge-hospital-a=careledger-bridge");
     assertThat(secret(cliA, "bridge-to-pharmacy-c")).isNotEqualTo(passwordAtB);
     assertThat(Files.readString(homes.resolve("clinic-b/federation/bridges.cli")))
         .contains("ApplicationRealm:load");
