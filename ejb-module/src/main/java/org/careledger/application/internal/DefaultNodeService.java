@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.careledger.application.DatabaseOutage;
 import org.careledger.application.NodeCertificates;
 import org.careledger.application.NodeInfo;
 import org.careledger.application.NodeKeys;
@@ -137,20 +138,44 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
               startedAt);
       status = NodeStatus.ready();
       LOG.info("CareLedger node " + institution + " is ready");
-    } catch (CareLedgerException e) {
-      boolean retryable = e.errorCode() == ErrorCode.DATABASE_UNREACHABLE;
+    } catch (RuntimeException e) {
+      CareLedgerException coded = startUpProblem(e);
+      if (coded == null) {
+        status = NodeStatus.failed(ErrorCode.INTERNAL_ERROR, "start-up failed: " + e);
+        logOnce(ErrorCode.INTERNAL_ERROR.code() + ": node start-up failed", e);
+        return;
+      }
+      boolean retryable = coded.errorCode() == ErrorCode.DATABASE_UNREACHABLE;
       status =
           retryable
-              ? NodeStatus.starting(e.errorCode(), e.getMessage())
-              : NodeStatus.failed(e.errorCode(), e.getMessage());
-      logOnce(e.getMessage(), e);
+              ? NodeStatus.starting(coded.errorCode(), coded.getMessage())
+              : NodeStatus.failed(coded.errorCode(), coded.getMessage());
+      logOnce(coded.getMessage(), e);
       if (retryable) {
         timers.createSingleActionTimer(RETRY_MILLIS, new TimerConfig(null, false));
       }
-    } catch (RuntimeException e) {
-      status = NodeStatus.failed(ErrorCode.INTERNAL_ERROR, "start-up failed: " + e);
-      logOnce(ErrorCode.INTERNAL_ERROR.code() + ": node start-up failed", e);
     }
+  }
+
+  /**
+   * The coded problem a start-up failure stands for, or null if it is none: a database outage
+   * anywhere in its cause chain ({@link DatabaseOutage}) is {@code CL-1008}, retried, even when it
+   * was coded otherwise on the way (a migration or the start record losing the connection).
+   */
+  static CareLedgerException startUpProblem(RuntimeException e) {
+    CareLedgerException coded = CareLedgerException.in(e);
+    if (DatabaseOutage.in(e)
+        && (coded == null || coded.errorCode() != ErrorCode.DATABASE_UNREACHABLE)) {
+      return new CareLedgerException(
+          ErrorCode.DATABASE_UNREACHABLE,
+          "database unreachable during start-up ("
+              + DatabaseOutage.signal(e).orElseThrow()
+              + "); retried every "
+              + RETRY_MILLIS / 1000
+              + " s",
+          e);
+    }
+    return coded;
   }
 
   private void logOnce(String message, Exception e) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.careledger.application.DatabaseOutage;
 import org.careledger.application.RecordService;
 import org.careledger.application.console.ConsoleService.VerificationView;
 import org.careledger.domain.CareLedgerException;
@@ -70,15 +71,36 @@ public class VerificationRunner {
   public void run(Job job) {
     try {
       job.report = records.verifyWithDocuments(job.channel, job.done::set);
-    } catch (CareLedgerException e) {
-      job.errorCode = e.errorCode().code();
-      job.errorDetail = e.getMessage();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "verification " + job.id + " of " + job.channel + " failed", e);
-      job.errorCode = org.careledger.domain.ErrorCode.INTERNAL_ERROR.code();
-      job.errorDetail = "verification failed; see the server log";
+      if (DatabaseOutage.in(e)) {
+        databaseUnreachable(job, e);
+      } else if (CareLedgerException.in(e) != null) {
+        // Coded by the record service, and wrapped in an EJBException on the way here.
+        CareLedgerException coded = CareLedgerException.in(e);
+        job.errorCode = coded.errorCode().code();
+        job.errorDetail = coded.getMessage();
+      } else {
+        LOG.log(Level.WARNING, "verification " + job.id + " of " + job.channel + " failed", e);
+        job.errorCode = org.careledger.domain.ErrorCode.INTERNAL_ERROR.code();
+        job.errorDetail = "verification failed; see the server log";
+      }
     } finally {
       job.finishedAt = Instant.now();
     }
+  }
+
+  /** A database outage ends the run with CL-1008 (not CL-1999), logged as one line. */
+  private static void databaseUnreachable(Job job, RuntimeException e) {
+    LOG.warning(
+        "verification "
+            + job.id
+            + " of "
+            + job.channel
+            + " stopped: CL-1008 database unreachable ("
+            + DatabaseOutage.signal(e).orElseThrow()
+            + ")");
+    job.errorCode = org.careledger.domain.ErrorCode.DATABASE_UNREACHABLE.code();
+    job.errorDetail =
+        org.careledger.domain.ErrorCode.DATABASE_UNREACHABLE.code() + ": " + DatabaseOutage.DETAIL;
   }
 }

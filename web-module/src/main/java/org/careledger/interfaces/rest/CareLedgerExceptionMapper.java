@@ -1,17 +1,31 @@
 package org.careledger.interfaces.rest;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.careledger.application.DatabaseOutage;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
-/** Turns a coded failure into an RFC 9457 problem response. */
+/**
+ * Turns a coded failure into an RFC 9457 problem response. A database outage anywhere in its cause
+ * chain ({@link DatabaseOutage}) is answered 503 {@code CL-1008} with {@code Retry-After}, whatever
+ * code was put on it on the way.
+ */
 @Provider
 public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerException> {
 
+  private static final Logger LOG = Logger.getLogger(CareLedgerExceptionMapper.class.getName());
+
   @Override
   public Response toResponse(CareLedgerException e) {
+    Optional<String> outage = DatabaseOutage.signal(e);
+    if (outage.isPresent()) {
+      return databaseUnreachable(outage.get());
+    }
     Response.Status status = statusOf(e.errorCode());
     String code = e.errorCode().code();
     Problem problem =
@@ -22,6 +36,35 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
             e.getMessage(),
             code);
     return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+
+  /**
+   * 503 {@code CL-1008} with {@code Retry-After} and a fixed detail (the driver's message may name
+   * hosts or hold SQL). Logs one WARNING line per refused request: the code and the link that
+   * showed the outage, no stack trace, nothing of the request.
+   */
+  static Response databaseUnreachable(String signal) {
+    String code = ErrorCode.DATABASE_UNREACHABLE.code();
+    LOG.warning(
+        code
+            + ": database unreachable ("
+            + signal
+            + "); REST request refused with 503, Retry-After "
+            + DatabaseOutage.RETRY_AFTER_SECONDS
+            + " s");
+    Response.Status status = Response.Status.SERVICE_UNAVAILABLE;
+    Problem problem =
+        new Problem(
+            "urn:careledger:error:" + code,
+            status.getReasonPhrase(),
+            status.getStatusCode(),
+            code + ": " + DatabaseOutage.DETAIL,
+            code);
+    return Response.status(status)
+        .type(Problem.MEDIA_TYPE)
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS))
+        .entity(problem)
+        .build();
   }
 
   static Response.Status statusOf(ErrorCode code) {

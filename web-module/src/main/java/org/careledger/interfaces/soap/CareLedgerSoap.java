@@ -16,9 +16,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.careledger.application.DatabaseOutage;
 import org.careledger.application.PatientPortal;
 import org.careledger.application.RecordService;
 import org.careledger.application.SharingService;
@@ -330,22 +332,48 @@ public class CareLedgerSoap {
     }
     try {
       return operation.get();
-    } catch (EJBAccessException e) {
-      throw fault(
+    } catch (RuntimeException e) {
+      throw faultOf(e);
+    }
+  }
+
+  /**
+   * The coded fault for an operation's failure: a database outage anywhere in the cause chain
+   * ({@link DatabaseOutage}) is {@code CL-1008}, logged as one WARNING line; the services' role
+   * refusal {@code CL-1719}; otherwise the first coded failure in the chain, or {@code CL-1999}.
+   */
+  static CareLedgerFault faultOf(RuntimeException e) {
+    Optional<String> outage = DatabaseOutage.signal(e);
+    if (outage.isPresent()) {
+      LOG.warning(
+          ErrorCode.DATABASE_UNREACHABLE.code()
+              + ": database unreachable ("
+              + outage.get()
+              + "); SOAP call refused with a CL-1008 fault");
+      return databaseUnreachable();
+    }
+    if (e instanceof EJBAccessException) {
+      return fault(
           new CareLedgerException(
               ErrorCode.ROLE_REQUIRED, "the caller's roles do not allow this operation"),
           "Forbidden");
-    } catch (RuntimeException e) {
-      CareLedgerException coded = CareLedgerException.in(e);
-      if (coded != null) {
-        throw fault(coded, coded.errorCode().name());
-      }
-      LOG.log(Level.SEVERE, "SOAP operation failed", e);
-      throw fault(
-          new CareLedgerException(
-              ErrorCode.INTERNAL_ERROR, "internal error; the node's log has the details"),
-          "Internal Server Error");
     }
+    CareLedgerException coded = CareLedgerException.in(e);
+    if (coded != null) {
+      return fault(coded, coded.errorCode().name());
+    }
+    LOG.log(Level.SEVERE, "SOAP operation failed", e);
+    return fault(
+        new CareLedgerException(
+            ErrorCode.INTERNAL_ERROR, "internal error; the node's log has the details"),
+        "Internal Server Error");
+  }
+
+  /** The {@code CL-1008} fault, with a fixed detail (the driver's message is not passed on). */
+  static CareLedgerFault databaseUnreachable() {
+    return fault(
+        new CareLedgerException(ErrorCode.DATABASE_UNREACHABLE, DatabaseOutage.DETAIL),
+        ErrorCode.DATABASE_UNREACHABLE.name());
   }
 
   private static CareLedgerFault fault(CareLedgerException e, String title) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.cxf.interceptor.Fault;
 import org.apache.cxf.message.Message;
 import org.apache.cxf.message.MessageImpl;
+import org.careledger.interfaces.OutageChains;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -52,12 +53,36 @@ class CodedFaultInterceptorTest {
   }
 
   @Test
+  void aFaultCausedByADatabaseOutageGetsCl1008() {
+    Fault escaped = new Fault(OutageChains.poolRefused());
+
+    interceptor.handleMessage(carrying(escaped));
+
+    assertThat(codeIn(escaped)).isEqualTo("CL-1008");
+  }
+
+  @Test
+  void aFaultCausedByTheJmsPoolIsNotADatabaseOutage() {
+    Fault escaped = new Fault(OutageChains.jmsPoolRefused());
+
+    interceptor.handleMessage(carrying(escaped));
+
+    assertThat(codeIn(escaped)).isEqualTo("CL-1800");
+  }
+
+  @Test
   void aMessageWithoutAFaultIsLeftAlone() {
     Message message = new MessageImpl();
 
     interceptor.handleMessage(message);
 
     assertThat(message.getContent(Exception.class)).isNull();
+  }
+
+  private static String codeIn(Fault fault) {
+    NodeList codes = fault.getDetail().getElementsByTagNameNS(CareLedgerSoap.NAMESPACE, "code");
+    assertThat(codes.getLength()).isEqualTo(1);
+    return codes.item(0).getTextContent();
   }
 
   private static Message carrying(Fault fault) {
