@@ -225,6 +225,23 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     }
   }
 
+  /** For the container, which injects the fields above. */
+  public ConsensusDriver() {}
+
+  /** Unit tests: with its ports given (timers, keys, database and outbound queue, handlers). */
+  ConsensusDriver(
+      TimerService timers,
+      NodeKeys keys,
+      ConsensusTransactions tx,
+      PingService pings,
+      DocumentTransfers documents) {
+    this.timers = timers;
+    this.keys = keys;
+    this.tx = tx;
+    this.pings = pings;
+    this.documents = documents;
+  }
+
   @PostConstruct
   void scheduleInit() {
     timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
@@ -599,9 +616,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
           batch.add(next);
         }
         if (!batch.isEmpty()) {
-          if (runtime.broken) {
-            rebuild(runtime);
-          }
+          rebuildIfBroken(runtime);
           perform(runtime, runtime.engine.onTransactions(batch, now()));
         }
       } catch (RuntimeException e) {
@@ -668,6 +683,20 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     }
     peers.values().forEach(java.util.Collections::sort);
     return peers;
+  }
+
+  /** Tests: the channel's current engine, or null; read it only while no step runs. */
+  QbftEngine engine(String channelId) {
+    ChannelRuntime runtime = channels.get(channelId);
+    return runtime == null ? null : runtime.engine;
+  }
+
+  /**
+   * Tests: whether the channel's engine is to be rebuilt from the database before its next step.
+   */
+  boolean broken(String channelId) {
+    ChannelRuntime runtime = channels.get(channelId);
+    return runtime != null && runtime.broken;
   }
 
   // FederationInboundHandler
@@ -814,9 +843,7 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   private void call(ChannelRuntime runtime, java.util.function.Supplier<List<Output>> step) {
     runtime.lock.lock();
     try {
-      if (runtime.broken) {
-        rebuild(runtime);
-      }
+      rebuildIfBroken(runtime);
       try {
         perform(runtime, step.get());
       } catch (RuntimeException e) {
@@ -849,6 +876,13 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
       rebuild(runtime);
     } catch (RuntimeException stillDown) {
       // rebuild scheduled its retry
+    }
+  }
+
+  /** Under the channel's lock, before a step: rebuilds the engine if the last outputs failed. */
+  private void rebuildIfBroken(ChannelRuntime runtime) {
+    if (runtime.broken) {
+      rebuild(runtime);
     }
   }
 

@@ -98,6 +98,40 @@ public class DocumentTransfers {
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
 
+  /** The clock and the pauses of {@link #fetch}'s retries. */
+  interface Waits {
+    Waits SYSTEM =
+        new Waits() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public void sleep(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+          }
+        };
+
+    long nanoTime();
+
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  private final Waits waits;
+
+  /** For the container, which injects the fields above. */
+  public DocumentTransfers() {
+    this.waits = Waits.SYSTEM;
+  }
+
+  /** Unit tests: the grantee's side with its ports given (the provider's side needs the others). */
+  DocumentTransfers(ConsensusService consensus, ConsensusTransactions tx, Waits waits) {
+    this.consensus = consensus;
+    this.tx = tx;
+    this.waits = waits;
+  }
+
   /** A transfer this node is waiting for. */
   private static final class Incoming {
     final InstitutionId provider;
@@ -141,7 +175,7 @@ public class DocumentTransfers {
           ErrorCode.BLOB_STORE_FAILED, "cannot prepare to receive a document: " + e, e);
     }
     incoming.put(key, transfer);
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = waits.nanoTime() + wait.toNanos();
     long pauseMillis = 250;
     try {
       byte[] request =
@@ -156,17 +190,17 @@ public class DocumentTransfers {
                             ErrorCode.NODE_NOT_READY,
                             "the federation is not started on this node"));
         tx.send(List.of(new Outbound(record.provider(), envelope)));
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
         try {
           return transfer.done.get(Math.max(1, left), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
           // The provider's chain does not hold the grant yet (it committed here, and is on its
           // way there): ask again, after a pause, while there is time.
-          left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
           if (e.getCause() instanceof CareLedgerException coded
               && coded.errorCode() == ErrorCode.GRANT_UNKNOWN
               && left > pauseMillis) {
-            Thread.sleep(pauseMillis);
+            waits.sleep(pauseMillis);
             pauseMillis = Math.min(pauseMillis * 2, 2_000);
             transfer.done = new CompletableFuture<>();
             continue;
