@@ -44,10 +44,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       partition without load and the protocol suite's; restoring them under load took minutes.)
  *   <li>clinic-b's database unreachable for 30 s: clinic-b runs on PostgreSQL through a TCP proxy
  *       of this test, which resets every connection and refuses new ones, then listens again.
- *   <li>insurer-d Byzantine for a minute: switched through its management model (the test-only
- *       system property {@code careledger.test.byzantine}, see {@code ByzantineMode}) to equivocate
- *       as proposer and double-vote, send copies of its messages claiming other authors and copies
- *       with broken signatures, and replay old messages; checked at the three honest members.
+ *   <li>insurer-d Byzantine for 30 s (three steady periods in the long run): switched through its
+ *       management model (the test-only system property {@code careledger.test.byzantine}, see
+ *       {@code ByzantineMode}) to equivocate as proposer and double-vote, send copies of its
+ *       messages claiming other authors and copies with broken signatures, and replay old messages;
+ *       checked at the three honest members.
  * </ol>
  *
  * Short by default (the CI run); {@code -Dit.resilience.rate=8 -Dit.resilience.steady=120} (the
@@ -183,15 +184,32 @@ class ResilienceIT {
       load.steady();
       load.fault("clinic-b's database unreachable");
       long before = database.accepted();
+      long cutAt = System.currentTimeMillis();
       database.cut();
       load.sleep(30);
       database.restore();
+      long restoredAt = System.currentTimeMillis();
       load.fault("clinic-b's database reachable again");
       load.sleep(2 * STEADY);
       load.finishAndCheck();
       assertThat(database.accepted())
           .as("clinic-b opened new database connections after the outage")
           .isGreaterThan(before);
+      // While its database was away clinic-b refused with the coded 503, never a bare 500.
+      List<com.fasterxml.jackson.databind.JsonNode> atClinic =
+          load.ops().stream().filter(op -> op.path("node").asText().equals("clinic-b")).toList();
+      assertThat(atClinic).as("operations at clinic-b").isNotEmpty();
+      assertThat(atClinic)
+          .as("clinic-b's answers with HTTP 500")
+          .noneMatch(op -> op.path("status").asInt() == 500);
+      assertThat(atClinic)
+          .as("clinic-b's 503 CL-1008 answers while its database was away")
+          .anyMatch(
+              op ->
+                  op.path("status").asInt() == 503
+                      && op.path("code").asText().equals("CL-1008")
+                      && op.path("end").asLong() >= cutAt
+                      && op.path("start").asLong() <= restoredAt);
     }
   }
 
@@ -210,7 +228,7 @@ class ResilienceIT {
           property + ":remove",
           "end-if",
           property + ":add(value=\"equivocate,forge,replay\")");
-      load.sleep(Math.max(60, 2 * STEADY));
+      load.sleep(Math.max(30, 3 * STEADY));
       fed.cliScript(INSURER_D, property + ":remove");
       load.fault("insurer-d honest again");
       load.sleep(2 * STEADY);
@@ -378,6 +396,18 @@ class ResilienceIT {
       String line = System.currentTimeMillis() + " " + label + "\n";
       Files.writeString(faults, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       System.out.println("[ResilienceIT] " + name + ": " + label);
+    }
+
+    /** The operations the generator recorded ({@code ops.jsonl}: lines of type "op"). */
+    List<com.fasterxml.jackson.databind.JsonNode> ops() throws IOException {
+      List<com.fasterxml.jackson.databind.JsonNode> ops = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve("run").resolve("ops.jsonl"))) {
+        com.fasterxml.jackson.databind.JsonNode node = Http.JSON.readTree(line);
+        if (node.path("type").asText().equals("op")) {
+          ops.add(node);
+        }
+      }
+      return ops;
     }
 
     /** Stops the load, waits for the generator's checks, and asserts that every one passed. */
