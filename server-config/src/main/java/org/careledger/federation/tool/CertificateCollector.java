@@ -72,7 +72,11 @@ final class CertificateCollector {
         body.getString("signingCertificate"), body.getString("agreementCertificate"), tls);
   }
 
-  private static SSLContext tofu() {
+  /**
+   * TLS that accepts whatever certificate the server presents: trust on first use, for a node's own
+   * loopback listener or a member whose certificate is then compared with what it reports.
+   */
+  static SSLContext tofu() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(
