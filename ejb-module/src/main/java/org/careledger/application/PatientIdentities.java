@@ -20,8 +20,9 @@ public interface PatientIdentities {
   String pseudonymOf(String channelId, String patientId);
 
   /**
-   * The patient's pseudonym on the channel, recorded in the identity table within the caller's
-   * transaction (a provider registering the patient's record).
+   * The patient's pseudonym on the channel, recorded in the identity table (a provider registering
+   * the patient's record). Idempotent and safe under concurrent uploads for the same new patient;
+   * the row is written in a transaction of its own, so it stays if the caller's fails.
    */
   String enrol(String channelId, String patientId);
 }

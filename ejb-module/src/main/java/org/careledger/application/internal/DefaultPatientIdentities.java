@@ -1,10 +1,10 @@
 package org.careledger.application.internal;
 
 import jakarta.ejb.EJB;
+import jakarta.ejb.EJBException;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.time.Instant;
 import org.careledger.application.LedgerService;
 import org.careledger.application.PatientIdentities;
 import org.careledger.domain.ledger.ChannelId;
@@ -18,6 +18,7 @@ public class DefaultPatientIdentities implements PatientIdentities {
 
   @EJB private LedgerService ledger;
   @EJB private PseudonymKeyRing keys;
+  @EJB private PatientIndexWriter writer;
 
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
@@ -33,9 +34,16 @@ public class DefaultPatientIdentities implements PatientIdentities {
   @Override
   public String enrol(String channelId, String patientId) {
     String pseudonym = pseudonymOf(channelId, patientId);
-    if (em.find(PatientIdentityEntity.class, new PatientIdentityEntity.Key(channelId, pseudonym))
-        == null) {
-      em.persist(new PatientIdentityEntity(channelId, pseudonym, patientId, Instant.now()));
+    PatientIdentityEntity.Key key = new PatientIdentityEntity.Key(channelId, pseudonym);
+    if (em.find(PatientIdentityEntity.class, key) == null) {
+      try {
+        writer.enrol(channelId, pseudonym, patientId);
+      } catch (EJBException e) {
+        // Another upload enrolled the same patient first: its row stands (read committed).
+        if (em.find(PatientIdentityEntity.class, key) == null) {
+          throw e;
+        }
+      }
     }
     return pseudonym;
   }

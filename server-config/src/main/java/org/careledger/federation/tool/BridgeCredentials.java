@@ -78,6 +78,20 @@ final class BridgeCredentials {
     put(roles(), user, BRIDGE_ROLE);
   }
 
+  /**
+   * Gives an existing bridge user the bridge role if it has another (homes made before the role
+   * existed had {@code guest}, which the inbound queues no longer let send); says whether it did.
+   */
+  boolean ensureBridgeRole(String user) throws IOException {
+    Path roles = roles();
+    if (Files.exists(roles)
+        && Files.readAllLines(roles, StandardCharsets.UTF_8).contains(user + "=" + BRIDGE_ROLE)) {
+      return false;
+    }
+    put(roles, user, BRIDGE_ROLE);
+    return true;
+  }
+
   boolean hasAlias(String alias) throws IOException {
     return listed(aliases(), alias);
   }

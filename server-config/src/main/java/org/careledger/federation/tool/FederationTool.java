@@ -167,6 +167,9 @@ public final class FederationTool {
         }
         BridgeCredentials receiverHome = new BridgeCredentials(homes.resolve(receiver));
         if (senderHome.hasAlias(alias) && receiverHome.hasUser(user)) {
+          if (receiverHome.ensureBridgeRole(user)) {
+            usersChanged.put(receiver, true);
+          }
           continue;
         }
         String password = BridgeCredentials.newPassword();

@@ -129,6 +129,22 @@ class FederationToolTest {
             Files.readString(
                 homes.resolve("clinic-b/server/configuration/application-users.properties")))
         .isEqualTo(users);
+
+    // A home from before the bridge role (its bridge users had "guest", which the inbound queues
+    // no longer let send) gets the role on the next run, and the realm is re-read.
+    Path rolesAtB = homes.resolve("clinic-b/server/configuration/application-roles.properties");
+    Files.writeString(
+        rolesAtB,
+        Files.readString(rolesAtB)
+            .replace("bridge-hospital-a=careledger-bridge", "bridge-hospital-a=guest"));
+    FederationTool.plan(d, homes);
+    assertThat(Files.readString(rolesAtB))
+        .contains("bridge-hospital-a=careledger-bridge")
+        .doesNotContain("=guest");
+    assertThat(Files.readString(homes.resolve("clinic-b/federation/bridges.cli")))
+        .contains("ApplicationRealm:load");
+    assertThat(Files.readString(homes.resolve("hospital-a/federation/bridges.cli")))
+        .doesNotContain(":load");
   }
 
   @Test
