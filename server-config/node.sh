@@ -180,28 +180,30 @@ run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node
   fi
 }
 
-configure_credential_store() {
-  # Registers the credential store with WildFly once. Its master secret goes straight from the
-  # 0600 file into a private CLI script: WildFly logs every system property at boot, so it must
-  # never travel as one (nor on a command line, where ps shows it).
+configure_wildfly() {
+  # configure-node.cli, run in an embedded server. On the first run the same embedded server also
+  # registers the credential store (one boot instead of two): its master secret goes straight from
+  # the 0600 file into a private CLI script, since WildFly logs every system property at boot, so
+  # it must never travel as one (nor on a command line, where ps shows it).
   if grep -q 'credential-store name="careledger"' "$base_dir/configuration/standalone-full.xml"; then
+    run_cli --file="$here/src/main/cli/configure-node.cli"
     return 0
   fi
   local script
-  script=$(mktemp "$node_home/.credential-store.XXXX.cli")
+  script=$(mktemp "$node_home/.configure.XXXX.cli")
+  tmp_files+=("$script")
+  chmod 600 "$script"
   {
     echo 'embed-server --server-config=standalone-full.xml --std-out=discard'
     printf '/subsystem=elytron/credential-store=careledger:add(path="%s", credential-reference={clear-text="%s"})\n' \
       "$node_home/credentials/careledger.cs" "$(cat "$node_home/credentials/master.secret")"
-    echo 'stop-embedded-server'
+    grep -v '^embed-server' "$here/src/main/cli/configure-node.cli"
   } >"$script"
-  tmp_files+=("$script")
   run_cli --file="$script"
 }
 
 configure() {
-  configure_credential_store
-  run_cli --file="$here/src/main/cli/configure-node.cli"
+  configure_wildfly
   if [ -n "${CARELEDGER_DB_PASSWORD:-}" ]; then
     "$jboss_home/bin/elytron-tool.sh" credential-store --location="$node_home/credentials/careledger.cs" \
       --password="$(cat "$node_home/credentials/master.secret")" \
