@@ -277,6 +277,30 @@ public enum ErrorCode {
   /** The message could not be handed to the local outbound queue (JMS failure). */
   FEDERATION_SEND_FAILED(1602),
   /** Any failure without a more precise code; its detail is in the server log. */
+  /**
+   * A research export would hold a group of patients sharing the same quasi-identifiers (birth
+   * year, sex, three-digit ZIP) smaller than the required k: refused, nothing exported.
+   */
+  RESEARCH_BELOW_K(1730),
+  /** A research export asked for is not of its form (no document class, a k below the node's). */
+  RESEARCH_EXPORT_INVALID(1731),
+  /**
+   * A FHIR resource that is not valid for what it is sent for (not parseable, the wrong resource
+   * type, a required element missing or not of its form): answered with an OperationOutcome.
+   */
+  FHIR_RESOURCE_INVALID(1900),
+  /** A FHIR interaction, search parameter or Bundle type this server does not support. */
+  FHIR_NOT_SUPPORTED(1901),
+  /**
+   * A patient identifier in a FHIR URL's query string, which proxies and access logs record: use
+   * {@code POST …/_search} with a form body (or the {@code CareLedger-Patient-Id} header).
+   */
+  FHIR_PATIENT_ID_IN_URL(1902),
+  /**
+   * A DocumentReference whose inline attachment is larger than the FHIR interface takes (stream
+   * large documents through {@code POST …/records} instead).
+   */
+  FHIR_ATTACHMENT_TOO_LARGE(1903),
   INTERNAL_ERROR(1999);
 
   private final int number;
