@@ -9,7 +9,8 @@
 #   server-config/node.sh build     build what is missing (WildFly, the EAR, the federation tool)
 #   server-config/node.sh user add NAME ROLES [PATIENT_ID]   a person in the node's realm; ROLES
 #                                   comma-separated of clinician, patient, auditor, admin,
-#                                   his-system (a system without a client certificate); the
+#                                   researcher (research exports only), his-system (a system
+#                                   without a client certificate); the
 #                                   password is CARELEDGER_USER_PASSWORD or generated and printed;
 #                                   kept as a bcrypt hash of cost CARELEDGER_BCRYPT_COST (default 10)
 #   server-config/node.sh user remove NAME
@@ -565,9 +566,9 @@ cmd_user() {
   case "$action" in
   add)
     local roles=${3:-} patient=${4:-} role list=""
-    [ -n "$roles" ] || die "user add: ROLES missing (clinician, patient, auditor, admin, his-system)"
+    [ -n "$roles" ] || die "user add: ROLES missing (clinician, patient, auditor, admin, researcher, his-system)"
     for role in ${roles//,/ }; do
-      case "$role" in clinician | patient | auditor | admin | his-system) ;; *) die "unknown role '$role' (clinician, patient, auditor, admin, his-system)" ;; esac
+      case "$role" in clinician | patient | auditor | admin | researcher | his-system) ;; *) die "unknown role '$role' (clinician, patient, auditor, admin, researcher, his-system)" ;; esac
       list+="${list:+, }$role"
     done
     if [[ ",$roles," == *",patient,"* ]]; then

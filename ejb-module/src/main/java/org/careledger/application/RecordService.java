@@ -97,10 +97,14 @@ public interface RecordService {
 
   /**
    * A search of the channel's records. Every field is optional: the patient by id (turned into the
-   * channel's pseudonym here; the id goes nowhere), a LOINC class, and a registration-time range
-   * (from inclusive, to exclusive; the time the record's block was proposed).
+   * channel's pseudonym here; the id goes nowhere), a LOINC class, a registration-time range (from
+   * inclusive, to exclusive; the time the record's block was proposed), and one record by id.
    */
-  record Query(String patientId, String documentClass, Instant from, Instant to) {
+  record Query(String patientId, String documentClass, Instant from, Instant to, String recordId) {
+    public Query(String patientId, String documentClass, Instant from, Instant to) {
+      this(patientId, documentClass, from, to, null);
+    }
+
     @Override
     public String toString() {
       return "Query[class=" + documentClass + ", from=" + from + ", to=" + to + ", redacted]";
@@ -152,6 +156,57 @@ public interface RecordService {
    * The current version's plaintext, checked against the chain's hash before any byte is returned.
    */
   InputStream read(String channelId, String recordId);
+
+  /**
+   * A version's signed ledger transaction ({@code register} for version 1, {@code amend} after):
+   * its author, block, consensus time, the author's Ed25519 signature and the canonical bytes it
+   * signs (RFC 8785 JSON), for provenance.
+   */
+  record SignedVersion(
+      String recordId,
+      long version,
+      String author,
+      String txId,
+      long height,
+      Instant committedAt,
+      byte[] signature,
+      byte[] canonicalTransaction) {}
+
+  /** Every version of a record as signed on the chain, oldest first; empty when unknown. */
+  List<SignedVersion> signedVersions(String channelId, String recordId);
+
+  /** The system property with the smallest k a research export may use (default 5). */
+  String RESEARCH_MIN_K = "careledger.research.min-k";
+
+  /**
+   * A de-identified research dataset and the ledger event that records it.
+   *
+   * @param dataset a FHIR R4 Bundle (type collection, JSON) of de-identified resources
+   * @param smallestGroup the size of the smallest group of patients sharing quasi-identifiers
+   */
+  record ResearchExport(
+      String exportId,
+      String txId,
+      long height,
+      String documentClass,
+      int k,
+      int records,
+      int skipped,
+      int patients,
+      int smallestGroup,
+      String datasetHash,
+      byte[] dataset) {}
+
+  /**
+   * A de-identified dataset of the records of {@code documentClass} that this node's institution
+   * provides on the channel, taken only from patients whose latest research consent on the chain is
+   * permit (role {@code researcher}). Structured (FHIR JSON) records are de-identified per HIPAA
+   * Safe Harbor, dates shifted per patient, patients named by pseudonyms of this export only; the
+   * export is refused ({@code RESEARCH_BELOW_K}) when a group of patients sharing quasi-identifiers
+   * is smaller than k ({@code requestedK}, at least the node's {@value #RESEARCH_MIN_K}). The
+   * export is committed as a {@code research-export} transaction before the dataset is returned.
+   */
+  ResearchExport researchExport(String channelId, String documentClass, Integer requestedK);
 
   /**
    * Crypto-shredding: commits an erase transaction, destroys the record's key envelopes (of every

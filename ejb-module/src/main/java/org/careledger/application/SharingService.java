@@ -209,6 +209,24 @@ public interface SharingService {
   /** At most this many audit events per query, oldest first. */
   int AUDIT_LIMIT = 1000;
 
+  /**
+   * A consent decision on the chain: about the patient ({@code patient}, the channel's pseudonym),
+   * for {@code scope} (an institution, or research), {@code via} staff or the patient, recorded by
+   * {@code institution} (the transaction's author).
+   */
+  record ConsentView(
+      String patient,
+      String scope,
+      String decision,
+      String via,
+      String institution,
+      String txId,
+      long height,
+      Instant at) {}
+
+  /** Every consent decision about the patient with this id on the channel, in chain order. */
+  List<ConsentView> consents(String channelId, String patientId);
+
   /** The channel's sharing events that match, oldest first, at most {@link #AUDIT_LIMIT}. */
   List<AuditEvent> audit(String channelId, AuditQuery query);
 

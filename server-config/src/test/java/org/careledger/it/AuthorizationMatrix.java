@@ -35,6 +35,7 @@ final class AuthorizationMatrix {
     HIS_SYSTEM("mx-his", "his-system"),
     PATIENT("mx-patient", "patient"),
     OTHER_PATIENT("mx-patient-2", "patient"),
+    RESEARCHER("mx-researcher", "researcher"),
     // Last: the admin may do most, and some operations consume what they act on.
     ADMIN("mx-admin", "admin");
 
@@ -417,6 +418,14 @@ final class AuthorizationMatrix {
                     who,
                     "/me" + PATH + "/consents",
                     "{\"grantee\":\"insurer-d\",\"decision\":\"withdraw\"}")));
+    // A researcher gets de-identified exports and nothing else (none of hospital-a's lab reports
+    // has a research consent: an empty dataset, which identifies nobody).
+    ops.add(
+        new Operation(
+            "POST research export",
+            EnumSet.of(Who.RESEARCHER),
+            Expect.ok(201),
+            who -> post(who, PATH + "/research-exports", "{\"documentClass\":\"11502-2\"}")));
     ops.add(
         new Operation(
             "POST federation ping",

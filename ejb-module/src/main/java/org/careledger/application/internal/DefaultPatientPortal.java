@@ -46,7 +46,8 @@ public class DefaultPatientPortal implements PatientPortal {
           TransactionType.ACCESS_REFUSED.wireName(),
           TransactionType.BREAK_GLASS.wireName(),
           TransactionType.ERASE.wireName(),
-          TransactionType.CONSENT.wireName());
+          TransactionType.CONSENT.wireName(),
+          TransactionType.RESEARCH_EXPORT.wireName());
 
   @EJB private LedgerStore store;
   @EJB private LedgerService ledger;

@@ -43,9 +43,12 @@ import org.careledger.domain.ledger.SignedTransaction;
 import org.careledger.domain.ledger.TransactionType;
 import org.careledger.domain.offchain.DataKeyEnvelope;
 import org.careledger.domain.offchain.DataKeys;
+import org.careledger.domain.research.ExportKeys;
+import org.careledger.domain.research.ResearchDataset;
 import org.careledger.domain.sharing.AccessLedger;
 import org.careledger.domain.sharing.AmendmentPlan;
 import org.careledger.domain.sharing.RecordRules;
+import org.careledger.domain.sharing.ResearchConsent;
 import org.careledger.infrastructure.offchain.FileBlobStore;
 import org.careledger.persistence.offchain.BlobEntity;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
@@ -328,6 +331,10 @@ public class DefaultRecordService implements RecordService {
       jpql.append(" and r.documentClass = :class");
       parameters.put("class", query.documentClass());
     }
+    if (query.recordId() != null) {
+      jpql.append(" and r.recordId = :record");
+      parameters.put("record", query.recordId());
+    }
     if (query.from() != null) {
       jpql.append(" and r.registeredAt >= :from");
       parameters.put("from", query.from());
@@ -426,6 +433,139 @@ public class DefaultRecordService implements RecordService {
           }
         });
     return committed.txId();
+  }
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  @RolesAllowed({"admin", "clinician", "his-system", "auditor"})
+  public List<SignedVersion> signedVersions(String channelId, String recordId) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    List<SignedVersion> versions = new ArrayList<>();
+    for (LedgerStore.TimedTransaction timed :
+        store.transactionsOfTypes(
+            channelId,
+            List.of(TransactionType.REGISTER.wireName(), TransactionType.AMEND.wireName()))) {
+      SignedTransaction signed = SignedTransaction.decode(timed.bytes());
+      Map<String, Object> body = signed.transaction().body();
+      if (!recordId.equals(body.get("recordId"))) {
+        continue;
+      }
+      long version = body.get("version") instanceof Number n ? n.longValue() : 1L;
+      boolean first = signed.transaction().type() == TransactionType.REGISTER;
+      if (first ? !versions.isEmpty() : versions.isEmpty()) {
+        continue; // a second register of the id, or an amend without a record: not this record's
+      }
+      versions.add(
+          new SignedVersion(
+              recordId,
+              version,
+              signed.transaction().author().value(),
+              signed.idHex(),
+              timed.height(),
+              Instant.ofEpochMilli(timed.blockTime()),
+              signed.signature(),
+              signed.transaction().canonicalBytes()));
+    }
+    return versions;
+  }
+
+  /** Plaintext larger than this is not read into a research export (counted as skipped). */
+  static final long RESEARCH_DOCUMENT_MAX = 64L << 20;
+
+  @Override
+  @RolesAllowed("researcher")
+  public ResearchExport researchExport(String channelId, String documentClass, Integer requestedK) {
+    if (documentClass == null || !LOINC.matcher(documentClass).matches()) {
+      throw new CareLedgerException(
+          ErrorCode.RESEARCH_EXPORT_INVALID, "documentClass (a LOINC code such as 11502-2)");
+    }
+    int minK = Integer.getInteger(RESEARCH_MIN_K, 5);
+    int k = requestedK == null ? minK : requestedK;
+    if (k < minK || k < 2) {
+      throw new CareLedgerException(
+          ErrorCode.RESEARCH_EXPORT_INVALID,
+          "k must be at least this node's minimum " + Math.max(minK, 2) + ", asked " + k);
+    }
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    List<Map<String, Object>> consents = new ArrayList<>();
+    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.CONSENT.wireName())) {
+      consents.add(SignedTransaction.decode(bytes).transaction().body());
+    }
+    java.util.Set<String> consenting = ResearchConsent.consenting(consents);
+    java.util.Set<String> erased = new java.util.HashSet<>();
+    for (byte[] bytes : store.transactionsOfType(channelId, TransactionType.ERASE.wireName())) {
+      erased.add(
+          String.valueOf(SignedTransaction.decode(bytes).transaction().body().get("recordId")));
+    }
+    String self = keys.identity().institutionId().value();
+    List<RecordIndexEntity> rows =
+        em.createQuery(
+                "select r from RecordIndexEntity r where r.channelId = :channel"
+                    + " and r.provider = :self and r.documentClass = :class"
+                    + " and r.version = (select max(v.version) from RecordIndexEntity v"
+                    + " where v.channelId = r.channelId and v.recordId = r.recordId)"
+                    + " order by r.height, r.recordId",
+                RecordIndexEntity.class)
+            .setParameter("channel", channelId)
+            .setParameter("self", self)
+            .setParameter("class", documentClass)
+            .getResultList();
+    List<ResearchDataset.Input> inputs = new ArrayList<>();
+    for (RecordIndexEntity row : rows) {
+      if (erased.contains(row.getRecordId()) || !consenting.contains(row.getPseudonym())) {
+        continue;
+      }
+      byte[] content = new byte[0]; // not decrypted unless it can be de-identified
+      if (ResearchDataset.isFhirJson(row.getMediaType())
+          && row.getSize() <= RESEARCH_DOCUMENT_MAX) {
+        try (InputStream in = read(channelId, row.getRecordId())) {
+          content = in.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new CareLedgerException(
+              ErrorCode.BLOB_NOT_FOUND, "record " + row.getRecordId() + " cannot be read", e);
+        }
+      }
+      inputs.add(
+          new ResearchDataset.Input(
+              row.getPseudonym(), row.getRecordId(), row.getMediaType(), content));
+    }
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    ResearchDataset.Dataset dataset;
+    try {
+      dataset =
+          ResearchDataset.build(
+              inputs, ExportKeys.of(secret), k, LocalDate.now(java.time.ZoneOffset.UTC));
+    } finally {
+      java.util.Arrays.fill(secret, (byte) 0); // pseudonyms and shifts of this export only
+    }
+    String exportId = UUID.randomUUID().toString();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("exportId", exportId);
+    body.put("documentClass", documentClass);
+    body.put("k", (long) k);
+    body.put("patients", new ArrayList<>(new java.util.TreeSet<>(dataset.includedPatients())));
+    body.put("records", (long) dataset.recordsIncluded());
+    body.put("datasetHash", dataset.sha256Hex());
+    LedgerService.Committed committed = ledger.submit(channelId, "research-export", body);
+    return new ResearchExport(
+        exportId,
+        committed.txId(),
+        committed.height(),
+        documentClass,
+        k,
+        dataset.recordsIncluded(),
+        dataset.recordsSkipped(),
+        dataset.patients(),
+        dataset.smallestGroup(),
+        dataset.sha256Hex(),
+        dataset.bundleJson());
   }
 
   @Override

@@ -373,8 +373,10 @@ public class DefaultSharingService implements SharingService {
 
   /**
    * The body of a consent transaction, checked: {@code decision} is permit or withdraw, {@code
-   * grantee} a member of the federation, the patient only as the channel's pseudonym; {@code via}
-   * says who gave it to this node ({@code staff} recorded it, or the {@code patient} did).
+   * grantee} a member of the federation or {@link
+   * org.careledger.domain.sharing.ResearchConsent#SCOPE} (consent to research use), the patient
+   * only as the channel's pseudonym; {@code via} says who gave it to this node ({@code staff}
+   * recorded it, or the {@code patient} did).
    */
   static Map<String, Object> consentBody(
       LedgerStore store,
@@ -388,7 +390,8 @@ public class DefaultSharingService implements SharingService {
     if (!"permit".equals(decision) && !"withdraw".equals(decision)) {
       throw new CareLedgerException(ErrorCode.CONSENT_INVALID, "decision is permit or withdraw");
     }
-    if (grantee == null || consensus.agreementCertificate(grantee).isEmpty()) {
+    boolean research = org.careledger.domain.sharing.ResearchConsent.SCOPE.equals(grantee);
+    if (grantee == null || (!research && consensus.agreementCertificate(grantee).isEmpty())) {
       throw new CareLedgerException(
           ErrorCode.CONSENT_INVALID, "grantee must be a member of the federation: " + grantee);
     }
@@ -402,6 +405,36 @@ public class DefaultSharingService implements SharingService {
     body.put("decision", decision);
     body.put("via", via);
     return body;
+  }
+
+  @Override
+  @RolesAllowed({"admin", "clinician", "auditor"})
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public List<ConsentView> consents(String channelId, String patientId) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    String pseudonym = identities.pseudonymOf(channelId, patientId);
+    List<ConsentView> views = new ArrayList<>();
+    for (LedgerStore.TimedTransaction timed :
+        store.transactionsOfTypes(channelId, List.of(TransactionType.CONSENT.wireName()))) {
+      SignedTransaction signed = SignedTransaction.decode(timed.bytes());
+      Map<String, Object> body = signed.transaction().body();
+      if (pseudonym.equals(body.get("patient"))) {
+        views.add(
+            new ConsentView(
+                pseudonym,
+                String.valueOf(body.get("scope")),
+                String.valueOf(body.get("decision")),
+                body.get("via") instanceof String via ? via : "staff",
+                signed.transaction().author().value(),
+                signed.idHex(),
+                timed.height(),
+                Instant.ofEpochMilli(timed.blockTime())));
+      }
+    }
+    return views;
   }
 
   @Override

@@ -47,7 +47,16 @@ public enum TransactionType {
   CONSENT("consent", "patient", "scope", "decision"),
   BREAK_GLASS("break-glass", "recordId", "accessor", "reasonCode"),
   ERASE("erase", "recordId", "contentHash", "reasonCode"),
-  CHANNEL_CONFIG("channel-config", "members");
+  CHANNEL_CONFIG("channel-config", "members"),
+  /**
+   * A de-identified research dataset handed to a researcher by the provider that holds the records:
+   * the export's id, the document class, the k its k-anonymity check required, the channel
+   * pseudonyms of the patients whose (consented) records it was made from, so that each patient
+   * sees the export in their audit view, the number of records, and the SHA-256 of the dataset. No
+   * record id, no clinical content.
+   */
+  RESEARCH_EXPORT(
+      "research-export", "exportId", "documentClass", "k", "patients", "records", "datasetHash");
 
   private final String wireName;
   private final List<String> requiredFields;

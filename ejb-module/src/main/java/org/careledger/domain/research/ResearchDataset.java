@@ -99,8 +99,9 @@ public final class ResearchDataset {
 
   /**
    * The dataset: the Bundle's JSON, how many inputs went in and how many were skipped, how many
-   * patients it holds, the size of its smallest quasi-identifier group, and the SHA-256 of the
-   * bytes as lower-case hex.
+   * patients it holds, the size of its smallest quasi-identifier group, the SHA-256 of the bytes as
+   * lower-case hex, and the channel pseudonyms of the patients it holds (for the ledger event that
+   * tells each of them; never written into the dataset).
    */
   public record Dataset(
       byte[] bundleJson,
@@ -108,10 +109,13 @@ public final class ResearchDataset {
       int recordsSkipped,
       int patients,
       int smallestGroup,
-      String sha256Hex) {
+      String sha256Hex,
+      java.util.SortedSet<String> includedPatients) {
 
     public Dataset {
       bundleJson = bundleJson.clone();
+      includedPatients =
+          java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(includedPatients));
     }
 
     @Override
@@ -127,7 +131,8 @@ public final class ResearchDataset {
           && recordsSkipped == other.recordsSkipped
           && patients == other.patients
           && smallestGroup == other.smallestGroup
-          && sha256Hex.equals(other.sha256Hex);
+          && sha256Hex.equals(other.sha256Hex)
+          && includedPatients.equals(other.includedPatients);
     }
 
     @Override
@@ -233,11 +238,17 @@ public final class ResearchDataset {
     }
     byte[] json = parser.encodeResourceToString(bundle).getBytes(StandardCharsets.UTF_8);
     return new Dataset(
-        json, done.size(), skipped, included.size(), groups.smallestGroup(), sha256Hex(json));
+        json,
+        done.size(),
+        skipped,
+        included.size(),
+        groups.smallestGroup(),
+        sha256Hex(json),
+        new java.util.TreeSet<>(included.keySet()));
   }
 
   /** Whether a media type (parameters aside, any case) is FHIR JSON. */
-  static boolean isFhirJson(String mediaType) {
+  public static boolean isFhirJson(String mediaType) {
     if (mediaType == null) {
       return false;
     }

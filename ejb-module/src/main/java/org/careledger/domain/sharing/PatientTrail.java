@@ -136,12 +136,15 @@ public final class PatientTrail {
                     true));
           }
         }
+        case RESEARCH_EXPORT -> classOf = text(body, "documentClass");
         default -> {}
       }
       boolean about =
           tx.type() == TransactionType.CONSENT
               ? pseudonym.equals(body.get("patient"))
-              : classOf != null || (recordId != null && trail.records.containsKey(recordId));
+              : tx.type() == TransactionType.RESEARCH_EXPORT
+                  ? body.get("patients") instanceof List<?> patients && patients.contains(pseudonym)
+                  : classOf != null || (recordId != null && trail.records.containsKey(recordId));
       if (!about) {
         continue;
       }
@@ -152,7 +155,12 @@ public final class PatientTrail {
                   ? text(body, "provider")
                   : body.get("grantee") instanceof String g ? g : text(body, "accessor");
       String purpose =
-          body.get("purpose") instanceof String p ? p : requestPurpose.get(text(body, "requestId"));
+          body.get("purpose") instanceof String p
+              ? p
+              : tx.type() == TransactionType.RESEARCH_EXPORT
+                      || ResearchConsent.SCOPE.equals(body.get("scope"))
+                  ? ResearchConsent.PURPOSE
+                  : requestPurpose.get(text(body, "requestId"));
       trail.events.add(
           new Event(
               tx.type(),

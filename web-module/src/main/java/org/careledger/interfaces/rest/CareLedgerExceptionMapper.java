@@ -43,7 +43,7 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
    * hosts or hold SQL). Logs one WARNING line per refused request: the code and the link that
    * showed the outage, no stack trace, nothing of the request.
    */
-  static Response databaseUnreachable(String signal) {
+  public static Response databaseUnreachable(String signal) {
     String code = ErrorCode.DATABASE_UNREACHABLE.code();
     LOG.warning(
         code
@@ -67,7 +67,7 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
         .build();
   }
 
-  static Response.Status statusOf(ErrorCode code) {
+  public static Response.Status statusOf(ErrorCode code) {
     return switch (code) {
       case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
@@ -104,8 +104,14 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           RECORD_METADATA_INVALID,
           QUERY_INVALID,
           PURPOSE_INVALID,
-          CONSENT_INVALID ->
+          CONSENT_INVALID,
+          RESEARCH_EXPORT_INVALID,
+          FHIR_RESOURCE_INVALID,
+          FHIR_NOT_SUPPORTED,
+          FHIR_PATIENT_ID_IN_URL ->
           Response.Status.BAD_REQUEST;
+      case RESEARCH_BELOW_K -> Response.Status.FORBIDDEN; // a privacy rule refuses it, as a policy
+      case FHIR_ATTACHMENT_TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };
   }

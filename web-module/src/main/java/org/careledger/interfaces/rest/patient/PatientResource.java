@@ -48,7 +48,7 @@ public class PatientResource {
     SharingService.Decision recorded =
         portal.consent(
             channel,
-            SharingResource.string(body, "grantee"),
+            org.careledger.interfaces.rest.ledger.ConsentResource.scope(body),
             SharingResource.string(body, "decision"));
     return Response.status(Response.Status.CREATED).entity(recorded).build();
   }

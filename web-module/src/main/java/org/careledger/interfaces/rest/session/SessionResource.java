@@ -15,12 +15,12 @@ import java.util.List;
  */
 @Path("/v1/session")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"clinician", "patient", "auditor", "admin", "his-system"})
+@RolesAllowed({"clinician", "patient", "auditor", "admin", "researcher", "his-system"})
 public class SessionResource {
 
   /** The roles CareLedger knows; anything else an identity carries is not shown. */
   static final List<String> ROLES =
-      List.of("clinician", "patient", "auditor", "admin", "his-system");
+      List.of("clinician", "patient", "auditor", "admin", "researcher", "his-system");
 
   public record Session(String name, List<String> roles) {}
 
