@@ -399,6 +399,138 @@ class FederationIT {
     assertThat(Http.json(trio).path("patient").asText()).isNotEqualTo(pseudonym);
   }
 
+  private static final String FHIR_PATIENT = "urn:oid:1.2.3|999990093";
+  private static final String FHIR_TITLE = "Discharge summary Veltronakis";
+
+  /**
+   * The FHIR interface across two members: a record registered at hospital-a from a
+   * DocumentReference is found at clinic-b by a FHIR search with the patient's identifier (the
+   * channel's shared pseudonym key), a consent recorded over FHIR at clinic-b is a Consent at
+   * hospital-a, and clinic-b's AuditEvents and Provenance show hospital-a's registration with its
+   * signature, which verifies with hospital-a's own certificate. Every answer is checked by HAPI's
+   * validator.
+   */
+  @Test
+  @Order(5)
+  void aFhirClientAtTwoMembersSharesRecordsConsentsAuditAndProvenance() throws Exception {
+    byte[] document = "%PDF-1.4 FHIR-registered discharge".getBytes(StandardCharsets.UTF_8);
+    String resource =
+        FhirChecks.documentReference(
+                "fhir-fed-1", FHIR_PATIENT, "18842-5", document, "application/pdf")
+            .replace("Discharge summary", FHIR_TITLE);
+    HttpResponse<String> created =
+        FED.send(
+            FED.fhir(0, "care-bft", "DocumentReference")
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(resource))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    BFT_TX_IDS.add(created.headers().firstValue("CareLedger-Tx").orElseThrow());
+    HttpResponse<String> consent =
+        FED.send(
+            FED.fhir(1, "care-bft", "Consent")
+                .header("Content-Type", "application/fhir+json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        FhirChecks.consent(FHIR_PATIENT, "active", "pharmacy-c")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+
+    org.hl7.fhir.r4.model.Bundle found = null;
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    do {
+      HttpResponse<String> search =
+          FED.send(
+              FED.fhir(1, "care-bft", "DocumentReference/_search")
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "patient="
+                              + java.net.URLEncoder.encode(FHIR_PATIENT, StandardCharsets.UTF_8)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      found = FhirChecks.valid(search, org.hl7.fhir.r4.model.Bundle.class);
+    } while (found.getEntry().isEmpty() && System.nanoTime() < deadline && sleep(500));
+    assertThat(found.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.DocumentReference atClinic =
+        (org.hl7.fhir.r4.model.DocumentReference) found.getEntryFirstRep().getResource();
+    assertThat(atClinic.getMasterIdentifier().getValue()).isEqualTo("fhir-fed-1");
+    assertThat(atClinic.getCustodian().getIdentifier().getValue()).isEqualTo("hospital-a");
+    assertThat(atClinic.getDescription()).as("the title stays with its provider").isNull();
+
+    org.hl7.fhir.r4.model.Bundle consents;
+    deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    do {
+      consents =
+          FhirChecks.valid(
+              FED.send(
+                  FED.fhir(0, "care-bft", "Consent")
+                      .header("CareLedger-Patient-Id", FHIR_PATIENT)
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()),
+              org.hl7.fhir.r4.model.Bundle.class);
+    } while (consents.getEntry().isEmpty() && System.nanoTime() < deadline && sleep(500));
+    assertThat(consents.getEntry()).hasSize(1);
+    org.hl7.fhir.r4.model.Consent recorded =
+        (org.hl7.fhir.r4.model.Consent) consents.getEntryFirstRep().getResource();
+    assertThat(recorded.getOrganizationFirstRep().getIdentifier().getValue()).isEqualTo("clinic-b");
+    assertThat(recorded.getProvision().getActorFirstRep().getReference().getIdentifier().getValue())
+        .isEqualTo("pharmacy-c");
+
+    org.hl7.fhir.r4.model.Bundle audit =
+        FhirChecks.valid(
+            FED.send(
+                FED.fhir(1, "care-bft", "AuditEvent?entity=DocumentReference/fhir-fed-1")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()),
+            org.hl7.fhir.r4.model.Bundle.class);
+    assertThat(audit.getEntry()).isNotEmpty();
+    org.hl7.fhir.r4.model.AuditEvent registered =
+        (org.hl7.fhir.r4.model.AuditEvent) audit.getEntryFirstRep().getResource();
+    assertThat(registered.getAgentFirstRep().getWho().getIdentifier().getValue())
+        .isEqualTo("hospital-a");
+    assertThat(registered.getSource().getObserver().getIdentifier().getValue())
+        .isEqualTo("clinic-b");
+
+    org.hl7.fhir.r4.model.Bundle provenance =
+        FhirChecks.valid(
+            FED.send(
+                FED.fhir(1, "care-bft", "Provenance?target=DocumentReference/fhir-fed-1")
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()),
+            org.hl7.fhir.r4.model.Bundle.class);
+    org.hl7.fhir.r4.model.Provenance signed =
+        (org.hl7.fhir.r4.model.Provenance) provenance.getEntryFirstRep().getResource();
+    byte[] canonical = ((org.hl7.fhir.r4.model.Binary) signed.getContained().get(0)).getData();
+    JsonNode certificates = Http.json(FED.get(0, "/node/certificates"));
+    java.security.cert.X509Certificate certificate =
+        (java.security.cert.X509Certificate)
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new java.io.ByteArrayInputStream(
+                        java.util.Base64.getDecoder()
+                            .decode(certificates.get("signingCertificate").asText())));
+    org.bouncycastle.crypto.signers.Ed25519Signer verifier =
+        new org.bouncycastle.crypto.signers.Ed25519Signer();
+    verifier.init(
+        false,
+        new org.bouncycastle.crypto.params.Ed25519PublicKeyParameters(
+            org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                    certificate.getPublicKey().getEncoded())
+                .getPublicKeyData()
+                .getBytes(),
+            0));
+    verifier.update(canonical, 0, canonical.length);
+    assertThat(verifier.verifySignature(signed.getSignatureFirstRep().getData()))
+        .as("clinic-b's Provenance carries hospital-a's signature")
+        .isTrue();
+  }
+
   // ------------------------------------------------------------------------------------------
   // Sharing: request, grant, retrieval across the federation, revoke; every access on the chain.
   // ------------------------------------------------------------------------------------------
@@ -1264,6 +1396,10 @@ class FederationIT {
             "999990091",
             AuthorizationMatrix.OWN_PATIENT,
             AuthorizationMatrix.OTHER_PATIENT,
+            FHIR_PATIENT,
+            "999990093",
+            FHIR_TITLE,
+            "Veltronakis",
             "MX-1001",
             "MX-2002");
     String pseudonym =

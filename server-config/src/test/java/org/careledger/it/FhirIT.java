@@ -3,9 +3,6 @@ package org.careledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.ValidationResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,11 +20,6 @@ import java.util.List;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -41,7 +33,6 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,28 +60,15 @@ class FhirIT {
   private static final String API = BASE + "/api/v1";
   private static final String PASSWORD = ManagementCli.randomPassword();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
-  private static final FhirContext CTX = FhirContext.forR4Cached();
+  private static final FhirContext CTX = FhirChecks.CTX;
   private static final String PATIENT = "urn:oid:1.2.3.4|fhir-77";
   private static final byte[] DOCUMENT =
       "%PDF-1.4 discharge summary, as a hospital system would attach it"
           .getBytes(StandardCharsets.UTF_8);
-  private static FhirValidator validator;
 
   @Deployment(testable = false)
   static EnterpriseArchive ear() {
     return Deployments.careledgerEar();
-  }
-
-  @BeforeAll
-  static void validator() {
-    ValidationSupportChain chain =
-        new ValidationSupportChain(
-            CTX.getValidationSupport(),
-            new CommonCodeSystemsTerminologyService(CTX),
-            new InMemoryTerminologyServerValidationSupport(CTX),
-            new SnapshotGeneratingValidationSupport(CTX));
-    validator = CTX.newValidator();
-    validator.registerValidatorModule(new FhirInstanceValidator(chain));
   }
 
   @Test
@@ -498,15 +476,30 @@ class FhirIT {
                         "application/fhir+json"))
                 .statusCode())
         .isEqualTo(201);
-    assertThat(
-            send(
-                    "fhir-his",
-                    "POST",
-                    FHIR + "Consent",
-                    "application/fhir+json",
-                    researchConsent(patientId, "active"))
-                .statusCode())
-        .isEqualTo(201);
+    // This one over REST: a consent to research names the purpose, not a grantee.
+    HttpResponse<String> both =
+        CLIENT.send(
+            request("fhir-his", API + "/channels/" + CHANNEL + "/consents")
+                .header("Content-Type", "application/json")
+                .header("CareLedger-Patient-Id", patientId)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"grantee\":\"x\",\"purpose\":\"HRESCH\",\"decision\":\"permit\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(both.statusCode()).isEqualTo(400);
+    assertThat(Http.json(both).get("code").asText()).isEqualTo("CL-1721");
+    HttpResponse<String> consent =
+        CLIENT.send(
+            request("fhir-his", API + "/channels/" + CHANNEL + "/consents")
+                .header("Content-Type", "application/json")
+                .header("CareLedger-Patient-Id", patientId)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"purpose\":\"HRESCH\",\"decision\":\"permit\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
     long height = height();
 
     HttpResponse<String> refused =
@@ -543,18 +536,7 @@ class FhirIT {
   // --- helpers ---
 
   private static <T extends IBaseResource> T valid(HttpResponse<String> response, Class<T> type) {
-    assertThat(response.headers().firstValue("Content-Type").orElse(""))
-        .as(response.body())
-        .startsWith("application/fhir+json");
-    T resource = CTX.newJsonParser().parseResource(type, response.body());
-    ValidationResult result = validator.validateWithResult(resource);
-    assertThat(result.getMessages())
-        .as(response.body())
-        .noneMatch(
-            m ->
-                m.getSeverity() == ResultSeverityEnum.ERROR
-                    || m.getSeverity() == ResultSeverityEnum.FATAL);
-    return resource;
+    return FhirChecks.valid(response, type);
   }
 
   /** The signed canonical transaction, which the Provenance carries as a contained Binary. */
@@ -586,38 +568,11 @@ class FhirIT {
 
   static String documentReference(
       String recordId, String patientId, String loinc, byte[] content, String contentType) {
-    int bar = patientId.indexOf('|');
-    return "{\"resourceType\":\"DocumentReference\",\"masterIdentifier\":{\"value\":\""
-        + recordId
-        + "\"},\"status\":\"current\",\"type\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\""
-        + loinc
-        + "\"}]},\"subject\":{\"identifier\":{\"system\":\""
-        + patientId.substring(0, bar)
-        + "\",\"value\":\""
-        + patientId.substring(bar + 1)
-        + "\"}},"
-        + "\"date\":\"2026-11-20T10:00:00Z\",\"description\":\"Discharge summary\","
-        + "\"content\":[{\"attachment\":{\"contentType\":\""
-        + contentType
-        + "\",\"data\":\""
-        + Base64.getEncoder().encodeToString(content)
-        + "\"}}]}";
+    return FhirChecks.documentReference(recordId, patientId, loinc, content, contentType);
   }
 
   private static String researchConsent(String patientId, String status) {
-    int bar = patientId.indexOf('|');
-    return "{\"resourceType\":\"Consent\",\"status\":\""
-        + status
-        + "\","
-        + "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\",\"code\":\"research\"}]},"
-        + "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]}],"
-        + "\"patient\":{\"identifier\":{\"system\":\""
-        + patientId.substring(0, bar)
-        + "\",\"value\":\""
-        + patientId.substring(bar + 1)
-        + "\"}},"
-        + "\"policyRule\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":\"OPTIN\"}]},"
-        + "\"provision\":{\"type\":\"permit\",\"purpose\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HRESCH\"}]}}";
+    return FhirChecks.consent(patientId, status, null);
   }
 
   /** A lab result as an HIS would store it: a Bundle with the Patient and an Observation. */

@@ -457,6 +457,23 @@ final class LocalFederation implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
   }
 
+  /** A request to a node's FHIR base of {@code channel} as the admin user. */
+  HttpRequest.Builder fhir(int node, String channel, String path) {
+    String token = ADMIN + ":" + password;
+    return HttpRequest.newBuilder(
+            URI.create(
+                "https://127.0.0.1:"
+                    + httpsPort(node)
+                    + "/careledger/fhir/"
+                    + channel
+                    + "/"
+                    + path))
+        .timeout(Duration.ofSeconds(120))
+        .header(
+            "Authorization",
+            "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** A request to a node as {@code user} (Basic), or anonymous when {@code user} is null. */
   HttpRequest.Builder as(int node, String path, String user, String password) {
     HttpRequest.Builder request =
