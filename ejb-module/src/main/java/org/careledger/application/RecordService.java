@@ -181,12 +181,14 @@ public interface RecordService {
   /**
    * A de-identified research dataset and the ledger event that records it.
    *
+   * @param txIds its {@code research-export} transactions (one per 500 patients), in order
+   * @param height the height of the block of the last of them
    * @param dataset a FHIR R4 Bundle (type collection, JSON) of de-identified resources
    * @param smallestGroup the size of the smallest group of patients sharing quasi-identifiers
    */
   record ResearchExport(
       String exportId,
-      String txId,
+      List<String> txIds,
       long height,
       String documentClass,
       int k,

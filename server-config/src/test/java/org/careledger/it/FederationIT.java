@@ -399,7 +399,7 @@ class FederationIT {
     assertThat(Http.json(trio).path("patient").asText()).isNotEqualTo(pseudonym);
   }
 
-  private static final String FHIR_PATIENT = "urn:oid:1.2.3|999990093";
+  private static final String FHIR_PATIENT = "urn:oid:2.16.840.1.113883.2.4.6.3|999990093";
   private static final String FHIR_TITLE = "Discharge summary Veltronakis";
 
   /**

@@ -176,13 +176,7 @@ class FhirIT {
             "application/fhir+json",
             "{\"resourceType\":");
     assertThat(garbage.statusCode()).isEqualTo(400);
-    assertThat(
-            valid(garbage, OperationOutcome.class)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("CL-1900");
+    assertThat(outcomeCode(garbage)).isEqualTo("CL-1900");
     assertThat(height()).isEqualTo(height);
     assertThat(
             send("fhir-his", "GET", FHIR + "DocumentReference/fhir-bad", null, null).statusCode())
@@ -203,13 +197,7 @@ class FhirIT {
             null);
 
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(
-            valid(refused, OperationOutcome.class)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("CL-1902");
+    assertThat(outcomeCode(refused)).isEqualTo("CL-1902");
     HttpResponse<String> byHeader =
         CLIENT.send(
             request("fhir-his", FHIR + "DocumentReference?type=18842-5")
@@ -221,13 +209,7 @@ class FhirIT {
     HttpResponse<String> unknownParameter =
         send("fhir-his", "GET", FHIR + "DocumentReference?author=x", null, null);
     assertThat(unknownParameter.statusCode()).isEqualTo(400);
-    assertThat(
-            valid(unknownParameter, OperationOutcome.class)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("CL-1901");
+    assertThat(outcomeCode(unknownParameter)).isEqualTo("CL-1901");
   }
 
   @Test
@@ -257,13 +239,59 @@ class FhirIT {
             "application/fhir+json",
             batch.replace("\"batch\"", "\"transaction\""));
     assertThat(transaction.statusCode()).isEqualTo(400);
-    assertThat(
-            valid(transaction, OperationOutcome.class)
-                .getIssueFirstRep()
-                .getDetails()
-                .getCodingFirstRep()
-                .getCode())
-        .isEqualTo("CL-1901");
+    assertThat(outcomeCode(transaction)).isEqualTo("CL-1901");
+  }
+
+  @Test
+  @Order(5)
+  void aFhirDocumentIsOneRecordKeptByteForByte() throws Exception {
+    String document =
+        "{\"resourceType\":\"Bundle\",\"identifier\":{\"system\":\"urn:ietf:rfc:3986\","
+            + "\"value\":\"fhir-doc-1\"},\"type\":\"document\","
+            + "\"timestamp\":\"2026-11-20T10:00:00Z\",\"entry\":["
+            + "{\"fullUrl\":\"urn:uuid:0c3e6b1a-0000-4000-8000-000000000000\",\"resource\":"
+            + "{\"resourceType\":\"Composition\",\"status\":\"final\",\"type\":{\"coding\":"
+            + "[{\"system\":\"http://loinc.org\",\"code\":\"34133-9\"}]},"
+            + "\"subject\":{\"reference\":\"urn:uuid:0c3e6b1a-0000-4000-8000-000000000001\"},"
+            + "\"date\":\"2026-11-20T10:00:00Z\",\"author\":[{\"display\":\"Ward 3\"}],"
+            + "\"title\":\"Summary of episode\"}},"
+            + "{\"fullUrl\":\"urn:uuid:0c3e6b1a-0000-4000-8000-000000000001\",\"resource\":"
+            + "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:1.2.3.4\","
+            + "\"value\":\"fhir-77\"}]}}]}";
+
+    HttpResponse<String> created =
+        send("fhir-his", "POST", FHIR, "application/fhir+json", document);
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    DocumentReference registered = valid(created, DocumentReference.class);
+    assertThat(registered.getMasterIdentifier().getValue()).isEqualTo("fhir-doc-1");
+    assertThat(registered.getContentFirstRep().getAttachment().getContentType())
+        .isEqualTo("application/fhir+json");
+    HttpResponse<String> byClass =
+        CLIENT.send(
+            request("fhir-his", FHIR + "DocumentReference?type=34133-9")
+                .header("CareLedger-Patient-Id", PATIENT)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(valid(byClass, Bundle.class).getEntry()).hasSize(1);
+    HttpResponse<String> content =
+        CLIENT.send(
+            request("fhir-his", registered.getContentFirstRep().getAttachment().getUrl())
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(content.body()).isEqualTo(document);
+    HttpResponse<String> noComposition =
+        send(
+            "fhir-his",
+            "POST",
+            FHIR,
+            "application/fhir+json",
+            document
+                .replace("fhir-doc-1", "fhir-doc-2")
+                .replace("\"resourceType\":\"Composition\"", "\"resourceType\":\"Basic\""));
+    assertThat(noComposition.statusCode()).isEqualTo(400);
   }
 
   @Test
@@ -537,6 +565,15 @@ class FhirIT {
 
   private static <T extends IBaseResource> T valid(HttpResponse<String> response, Class<T> type) {
     return FhirChecks.valid(response, type);
+  }
+
+  /** The CareLedger code of an OperationOutcome answer (checked by the validator first). */
+  private static String outcomeCode(HttpResponse<String> response) {
+    return valid(response, OperationOutcome.class)
+        .getIssueFirstRep()
+        .getDetails()
+        .getCodingFirstRep()
+        .getCode();
   }
 
   /** The signed canonical transaction, which the Provenance carries as a contained Binary. */

@@ -45,6 +45,7 @@ import org.careledger.domain.offchain.DataKeyEnvelope;
 import org.careledger.domain.offchain.DataKeys;
 import org.careledger.domain.research.ExportKeys;
 import org.careledger.domain.research.ResearchDataset;
+import org.careledger.domain.research.ResearchExportEvent;
 import org.careledger.domain.sharing.AccessLedger;
 import org.careledger.domain.sharing.AmendmentPlan;
 import org.careledger.domain.sharing.RecordRules;
@@ -546,18 +547,24 @@ public class DefaultRecordService implements RecordService {
       java.util.Arrays.fill(secret, (byte) 0); // pseudonyms and shifts of this export only
     }
     String exportId = UUID.randomUUID().toString();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("exportId", exportId);
-    body.put("documentClass", documentClass);
-    body.put("k", (long) k);
-    body.put("patients", new ArrayList<>(new java.util.TreeSet<>(dataset.includedPatients())));
-    body.put("records", (long) dataset.recordsIncluded());
-    body.put("datasetHash", dataset.sha256Hex());
-    LedgerService.Committed committed = ledger.submit(channelId, "research-export", body);
+    List<String> txIds = new ArrayList<>();
+    long height = 0;
+    for (Map<String, Object> body :
+        ResearchExportEvent.bodies(
+            exportId,
+            documentClass,
+            k,
+            dataset.includedPatients(),
+            dataset.recordsIncluded(),
+            dataset.sha256Hex())) {
+      LedgerService.Committed committed = ledger.submit(channelId, "research-export", body);
+      txIds.add(committed.txId());
+      height = committed.height();
+    }
     return new ResearchExport(
         exportId,
-        committed.txId(),
-        committed.height(),
+        List.copyOf(txIds),
+        height,
         documentClass,
         k,
         dataset.recordsIncluded(),

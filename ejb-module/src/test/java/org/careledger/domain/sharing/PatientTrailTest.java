@@ -325,4 +325,70 @@ class PatientTrailTest {
         .extracting(e -> e.type().wireName() + " " + e.recordId())
         .containsExactly("register theirs-1", "request null", "grant theirs-1", "deny null");
   }
+
+  @Test
+  void aResearchExportAndAResearchConsentAreInTheTrailOfThePatientsTheyName() {
+    register(HOSPITAL, "lab-1", ME);
+    add(
+        HOSPITAL,
+        TransactionType.CONSENT,
+        "patient",
+        ME,
+        "scope",
+        ResearchConsent.SCOPE,
+        "decision",
+        "permit",
+        "via",
+        "staff");
+    SignedTransaction mine =
+        add(
+            HOSPITAL,
+            TransactionType.RESEARCH_EXPORT,
+            "exportId",
+            "e-1",
+            "documentClass",
+            "2339-0",
+            "k",
+            5L,
+            "patients",
+            List.of(SOMEONE_ELSE, ME),
+            "records",
+            2L,
+            "datasetHash",
+            "cd".repeat(32));
+    SignedTransaction notMine =
+        add(
+            HOSPITAL,
+            TransactionType.RESEARCH_EXPORT,
+            "exportId",
+            "e-2",
+            "documentClass",
+            "2339-0",
+            "k",
+            5L,
+            "patients",
+            List.of(SOMEONE_ELSE),
+            "records",
+            1L,
+            "datasetHash",
+            "ef".repeat(32));
+
+    List<PatientTrail.Event> events = PatientTrail.of(ME, chain).events();
+
+    assertThat(events)
+        .extracting(PatientTrail.Event::type)
+        .containsExactly(
+            TransactionType.REGISTER, TransactionType.CONSENT, TransactionType.RESEARCH_EXPORT);
+    PatientTrail.Event consent = events.get(1);
+    assertThat(consent.purpose()).isEqualTo("HRESCH");
+    PatientTrail.Event export = events.get(2);
+    assertThat(export.txId()).isEqualTo(mine.idHex()).isNotEqualTo(notMine.idHex());
+    assertThat(export.institution()).isEqualTo("hospital-a");
+    assertThat(export.documentClass()).isEqualTo("2339-0");
+    assertThat(export.purpose()).isEqualTo("HRESCH");
+    assertThat(export.recordId()).isNull();
+    assertThat(PatientTrail.of(SOMEONE_ELSE, chain).events())
+        .extracting(PatientTrail.Event::txId)
+        .contains(mine.idHex(), notMine.idHex());
+  }
 }

@@ -279,7 +279,7 @@ public final class DocumentReferences {
     if (bundle.getType() != BundleType.BATCH) {
       throw FhirProblem.invalid(
           "Bundle.type",
-          "only a batch Bundle is taken ("
+          "a Bundle at the base is a batch of creates or a FHIR document ("
               + (bundle.hasType() ? bundle.getType().toCode() : "no type")
               + " given)");
     }
@@ -362,7 +362,7 @@ public final class DocumentReferences {
     return code;
   }
 
-  private static String title(String title, String path) {
+  static String title(String title, String path) {
     if (title.length() > MAX_TITLE) {
       throw FhirProblem.invalid(path, "a title is at most " + MAX_TITLE + " characters");
     }

@@ -101,12 +101,26 @@ public class FhirEndpoint {
         .build();
   }
 
-  /** A {@code batch} Bundle of DocumentReference creates: every entry on its own. */
+  /**
+   * A Bundle at the base: a FHIR document ({@code document}: registered as one record, the Bundle
+   * being the document), or a {@code batch} of DocumentReference creates, every entry on its own.
+   */
   @POST
   @Consumes({Fhir.MEDIA_TYPE, MediaType.APPLICATION_JSON})
   @RolesAllowed({"admin", "clinician", "his-system"})
-  public Response batch(@PathParam("channel") String channel, String body) {
-    List<DocumentReference> entries = DocumentReferences.fromBatch(Fhir.parse(body, Bundle.class));
+  public Response bundle(@PathParam("channel") String channel, String body) {
+    Bundle bundle = Fhir.parse(body, Bundle.class);
+    if (bundle.getType() == Bundle.BundleType.DOCUMENT) {
+      DocumentReferences.Registration registration =
+          FhirDocuments.fromBundle(bundle, body, MAX_INLINE_BYTES);
+      RecordService.Registered registered = register(channel, registration);
+      return Response.created(base(channel).resolve("DocumentReference/" + registered.recordId()))
+          .type(Fhir.MEDIA_TYPE)
+          .header("CareLedger-Tx", registered.txId())
+          .entity(Fhir.write(readBack(channel, registered.recordId(), registration.patientId())))
+          .build();
+    }
+    List<DocumentReference> entries = DocumentReferences.fromBatch(bundle);
     List<DocumentReferences.EntryOutcome> outcomes = new ArrayList<>();
     for (DocumentReference entry : entries) {
       try {

@@ -50,7 +50,7 @@ public class ResearchExportResource {
     return Response.status(Response.Status.CREATED)
         .type(FHIR_JSON + "; charset=UTF-8")
         .header("CareLedger-Export-Id", export.exportId())
-        .header("CareLedger-Export-Tx", export.txId())
+        .header("CareLedger-Export-Tx", String.join(",", export.txIds()))
         .header("CareLedger-Export-Records", export.records())
         .header("CareLedger-Export-Skipped", export.skipped())
         .header("CareLedger-Export-Patients", export.patients())
