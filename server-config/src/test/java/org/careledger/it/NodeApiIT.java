@@ -69,6 +69,14 @@ class NodeApiIT {
             "/api/v1/channels/{channel}/grants/{grantTx}/revoke")) {
       assertThat(paths).as("paths of the OpenAPI document").anyMatch(p -> p.endsWith(path));
     }
+    // Only the REST API: the FHIR application is not mixed in (its CapabilityStatement describes
+    // it), and no REST path appears under another application's path.
+    assertThat(paths)
+        .as("paths of the OpenAPI document")
+        .noneMatch(p -> p.contains("/fhir") || p.contains("DocumentReference"));
+    assertThat(paths.stream().filter(p -> p.contains("/v1/")))
+        .as("paths of the OpenAPI document")
+        .allMatch(p -> p.contains("/api/v1/"));
     String requests =
         paths.stream()
             .filter(p -> p.endsWith("/api/v1/channels/{channel}/requests"))

@@ -49,8 +49,10 @@ public final class CapabilityStatements {
     rest.setDocumentation(
         "Patient identifiers never travel in a URL: search by patient with POST …/_search and a"
             + " form body, or the CareLedger-Patient-Id header (CL-1902 otherwise). Batch Bundles"
-            + " of DocumentReference creates are taken; transaction Bundles are not (ledger"
-            + " commits cannot be rolled back together).");
+            + " of DocumentReference creates are taken, and FHIR documents (Bundles of type"
+            + " document), each registered as one record kept as sent; transaction Bundles are"
+            + " not (ledger commits cannot be rolled back together). A search parameter the"
+            + " server does not support is refused (CL-1901), not ignored.");
     rest.getSecurity()
         .setCors(false)
         .addService(service("Basic", "Basic"))
@@ -66,6 +68,7 @@ public final class CapabilityStatements {
             rest,
             "DocumentReference",
             TypeRestfulInteraction.CREATE,
+            TypeRestfulInteraction.READ,
             TypeRestfulInteraction.SEARCHTYPE);
     documents.setDocumentation(
         "A create registers a record: masterIdentifier the record id, type a LOINC coding,"
@@ -110,6 +113,12 @@ public final class CapabilityStatements {
         .setName("date")
         .setType(SearchParamType.DATE)
         .setDocumentation("Consensus time of the event's block, with prefix eq, ge, gt, le or lt");
+    audit
+        .addSearchParam()
+        .setName("agent")
+        .setType(SearchParamType.REFERENCE)
+        .setDocumentation(
+            "An institution (author, grantee or accessor), urn:careledger:institution|id or the id");
 
     CapabilityStatementRestResourceComponent provenance =
         resource(rest, "Provenance", TypeRestfulInteraction.SEARCHTYPE);

@@ -47,14 +47,18 @@ class CapabilityStatementsTest {
         .extracting(CapabilityStatementRestResourceComponent::getType)
         .containsExactly("DocumentReference", "Consent", "AuditEvent", "Provenance");
     assertThat(interactions(cs, "DocumentReference"))
-        .containsExactly(TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE);
+        .containsExactly(
+            TypeRestfulInteraction.CREATE,
+            TypeRestfulInteraction.READ,
+            TypeRestfulInteraction.SEARCHTYPE);
     assertThat(params(cs, "DocumentReference"))
         .containsExactly("patient:TOKEN", "type:TOKEN", "date:DATE");
     assertThat(interactions(cs, "Consent"))
         .containsExactly(TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE);
     assertThat(params(cs, "Consent")).containsExactly("patient:TOKEN");
     assertThat(interactions(cs, "AuditEvent")).containsExactly(TypeRestfulInteraction.SEARCHTYPE);
-    assertThat(params(cs, "AuditEvent")).containsExactly("entity:REFERENCE", "date:DATE");
+    assertThat(params(cs, "AuditEvent"))
+        .containsExactly("entity:REFERENCE", "date:DATE", "agent:REFERENCE");
     assertThat(interactions(cs, "Provenance")).containsExactly(TypeRestfulInteraction.SEARCHTYPE);
     assertThat(params(cs, "Provenance")).containsExactly("target:REFERENCE");
     assertThat(resource(cs, "DocumentReference").getSearchParamFirstRep().getDocumentation())
