@@ -174,6 +174,16 @@ public enum ErrorCode {
    * A transaction offered to the pool that is for another channel, unsigned or already committed.
    */
   CONSENSUS_TRANSACTION_REJECTED(1411),
+  // --- Channel governance (1450-1469): channel-config updates and their approvals --------------
+  /**
+   * A channel-config update that cannot apply to the configuration in force (stale base, unknown or
+   * already present member, a revoked or unchanged certificate, a malformed body).
+   */
+  CONFIG_UPDATE_INVALID(1450),
+  /** An approval of a config update that is not pending (unknown, applied or superseded). */
+  CONFIG_PROPOSAL_UNKNOWN(1451),
+  /** An approval by a member that does not decide on this update, or approves it twice. */
+  CONFIG_APPROVAL_INVALID(1452),
   // --- Sharing (1700-1749): patients, record metadata, requests and grants ---------------------
   /** A patient id that is not 1-128 printable ASCII characters without spaces. */
   PATIENT_ID_INVALID(1700),

@@ -1,5 +1,6 @@
 package org.careledger.domain.ledger;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +19,13 @@ import org.careledger.domain.ledger.merkle.MerkleTree;
  * signed (its channel-config signed by a member, its certificate a quorum of the members it lists)
  * or a {@link FederatedGenesis} derived from a federation descriptor (channel-config unsigned,
  * certificate empty), which is trusted through block 1's certificate linking to its hash; an
- * unsigned transaction anywhere else fails {@link Check#TRANSACTION_SIGNATURE}. Membership changes
- * by later channel-config transactions are not applied yet (channel governance).
+ * unsigned transaction anywhere else fails {@link Check#TRANSACTION_SIGNATURE}.
+ *
+ * <p>Channel governance: the configuration in force at each height is folded from the chain by
+ * {@link ChannelConfig#next} (members added, removed, renewed, revoked by config updates once their
+ * approvals are committed), and every block's transaction signatures and certificate are checked
+ * under the membership in force at its height, seen at its time ({@link Membership#atTime}: an
+ * expired certificate signs nothing in a block after its notAfter).
  */
 public final class ChainVerifier {
 
@@ -66,6 +72,7 @@ public final class ChainVerifier {
    * each block (for the console's progress bar); the listener must be quick and must not throw.
    */
   public Report verify(List<StoredBlock> chain, java.util.function.LongConsumer progress) {
+    ChannelConfig config = null;
     Membership membership = null;
     boolean federatedGenesis = false;
     BlockHeader previous = null;
@@ -106,6 +113,10 @@ public final class ChainVerifier {
             h,
             transactions);
       }
+      if (config != null) {
+        membership = config.membership().atTime(header.time());
+      }
+      List<SignedTransaction> decoded = new ArrayList<>(stored.transactions().size());
       byte[][] leaves = new byte[stored.transactions().size()][];
       for (int i = 0; i < leaves.length; i++) {
         leaves[i] = MerkleTree.leafHash(stored.transactions().get(i));
@@ -141,10 +152,11 @@ public final class ChainVerifier {
                 transactions);
           }
           try {
-            membership = Membership.fromConfigBody(tx.transaction().body());
+            config = ChannelConfig.genesis(tx);
           } catch (CareLedgerException e) {
             return failed(0, 0, Check.GENESIS_CONFIG, e, h, transactions);
           }
+          membership = config.membership().atTime(header.time());
           if (!tx.isSigned()) {
             String problem =
                 FederatedGenesis.problem(
@@ -180,6 +192,7 @@ public final class ChainVerifier {
               h,
               transactions);
         }
+        decoded.add(tx);
         transactions++;
       }
       if (membership == null) {
@@ -195,6 +208,7 @@ public final class ChainVerifier {
             transactions,
             new Failure(h, -1, Check.CERTIFICATE, ErrorCode.CHAIN_INVALID, problem));
       }
+      config = config.next(h, decoded);
       previous = header;
       progress.accept(h + 1L);
     }
@@ -211,7 +225,9 @@ public final class ChainVerifier {
     for (CommitCertificate.Signature s : certificate.signatures()) {
       Member member = membership.byInstitution(s.member()).orElse(null);
       if (member == null) {
-        return "signature by non-member " + s.member();
+        return membership.isMember(s.member())
+            ? "signature by " + s.member() + ", whose certificate is revoked or expired here"
+            : "signature by non-member " + s.member();
       }
       if (!member.signingFingerprint().equals(s.key())) {
         return "signature by " + s.member() + " names a key that is not its signing key";

@@ -21,12 +21,28 @@ public final class Member {
   private final X509Certificate signingCertificate;
   private final Fingerprint signingFingerprint;
   private final Ed25519PublicKeyParameters publicKey;
+  private final long notAfter;
 
   public Member(InstitutionId institution, X509Certificate signingCertificate) {
     this.institution = Objects.requireNonNull(institution, "institution");
     this.signingCertificate = Objects.requireNonNull(signingCertificate, "signingCertificate");
     this.signingFingerprint = Fingerprint.of(signingCertificate);
     this.publicKey = Ed25519.publicKey(signingCertificate);
+    this.notAfter = signingCertificate.getNotAfter().getTime();
+  }
+
+  /**
+   * Whether the signing certificate has not expired at {@code millis}. Its notBefore is not
+   * checked: a member's clock may run a little ahead of the block's proposer's (and certificates
+   * are made with a notBefore a minute in the past for that reason alone).
+   */
+  public boolean validAt(long millis) {
+    return millis <= notAfter;
+  }
+
+  /** When the signing certificate expires (epoch milliseconds). */
+  public long notAfter() {
+    return notAfter;
   }
 
   public InstitutionId institution() {

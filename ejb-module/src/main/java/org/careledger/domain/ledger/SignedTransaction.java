@@ -173,7 +173,9 @@ public final class SignedTransaction {
                         ErrorCode.TX_UNKNOWN_AUTHOR,
                         "author '"
                             + transaction.author()
-                            + "' is not a member of channel "
+                            + (members.isMember(transaction.author())
+                                ? "' has a revoked or expired signing certificate in channel "
+                                : "' is not a member of channel ")
                             + transaction.channel()));
     if (!author.signingFingerprint().equals(transaction.authorKey())) {
       throw new CareLedgerException(

@@ -49,6 +49,15 @@ public enum TransactionType {
   ERASE("erase", "recordId", "contentHash", "reasonCode"),
   CHANNEL_CONFIG("channel-config", "members"),
   /**
+   * A proposed change of the channel's configuration (channel governance): add, remove, renew or
+   * revoke a member's certificate, or a new consent policy, based on the configuration in force
+   * ({@code base}, the id of the transaction that made it). It applies once a quorum of members has
+   * approved it; see {@link ChannelConfig} for the body and the rules.
+   */
+  CONFIG_UPDATE("config-update", "base", "change"),
+  /** A member's approval of a pending {@link #CONFIG_UPDATE} ({@code proposal}: its id). */
+  CONFIG_APPROVAL("config-approval", "proposal"),
+  /**
    * A de-identified research dataset handed to a researcher by the provider that holds the records:
    * the export's id, the document class, the k its k-anonymity check required, the channel
    * pseudonyms of the patients whose (consented) records it was made from, so that each patient

@@ -20,7 +20,10 @@ import org.careledger.domain.identity.NodeIdentityGenerator;
 public final class LedgerFixture {
 
   public static final ChannelId CHANNEL = new ChannelId("ch-test");
-  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  /** The fixture's clock: block {@code i} has time T0 + i seconds. */
+  public static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public final List<Member> members = new ArrayList<>();
@@ -34,6 +37,38 @@ public final class LedgerFixture {
       members.add(new Member(identity.institutionId(), identity.signingCertificate()));
       keys.add(Ed25519.privateKey(identity.signingKey()));
     }
+  }
+
+  /** A member's identity with the keys a test signs with. */
+  public record Identity(
+      Member member, Ed25519PrivateKeyParameters key, byte[] agreementCertificate) {}
+
+  /** A fresh identity of {@code institution} (a newcomer, a renewal), certified at {@code at}. */
+  public static Identity identity(String institution, Instant at) {
+    try {
+      NodeIdentity identity =
+          new NodeIdentityGenerator().generate(new InstitutionId(institution), at, List.of());
+      return new Identity(
+          new Member(identity.institutionId(), identity.signingCertificate()),
+          Ed25519.privateKey(identity.signingKey()),
+          identity.agreementCertificate().getEncoded());
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Adds (or, for an institution already at {@code index}, replaces) a signer of this fixture. */
+  public int use(Identity identity) {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).institution().equals(identity.member().institution())) {
+        members.set(i, identity.member());
+        keys.set(i, identity.key());
+        return i;
+      }
+    }
+    members.add(identity.member());
+    keys.add(identity.key());
+    return members.size() - 1;
   }
 
   public Membership membership() {
