@@ -17,6 +17,7 @@ import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.BlockHeader;
+import org.careledger.domain.ledger.ChannelConfig;
 import org.careledger.domain.ledger.ChannelId;
 import org.careledger.domain.ledger.CommitCertificate;
 import org.careledger.domain.ledger.Member;
@@ -65,6 +66,14 @@ import org.careledger.domain.ledger.SignedTransaction;
  * block; the round timer of a height starts when a member has pending transactions or sees any
  * valid message for the height, so an idle channel stays silent.
  *
+ * <p><b>Governance.</b> The engine holds the channel's {@link ChannelConfig} and folds every block
+ * it commits (by consensus or synchronisation) into it, so members, proposer rotation and quorums
+ * change at the height a config update applies, as {@code ChainVerifier} expects. Every block's
+ * transactions and seals are checked under the membership seen at the block's time ({@link
+ * Membership#atTime}): an expired certificate seals nothing. A member that is no signer at the
+ * current height (a newcomer before its admission, a removed or revoked member) only follows the
+ * chain.
+ *
  * <p>Not thread-safe: a driver calls it from one thread at a time.
  */
 public class QbftEngine {
@@ -105,13 +114,17 @@ public class QbftEngine {
   private final ChannelId channel;
   private final InstitutionId self;
   private final ConsensusSigner signer;
-  private final Membership membership;
-  private final List<Member> members;
   private final EngineConfig config;
   private final Services services;
-  private final int quorum;
-  private final int weakQuorum;
   private final Fault fault;
+
+  // The channel's configuration in force at the current height (see applyConfiguration).
+  private ChannelConfig channelConfig;
+  private Membership membership;
+  private List<Member> members;
+  private int quorum;
+  private int weakQuorum;
+  private boolean voter;
 
   private BlockHeader head;
   private byte[] headHash;
@@ -151,6 +164,10 @@ public class QbftEngine {
    * @param head the member's committed head (at least the genesis block)
    * @param persisted the last state the driver made durable for this channel, or null
    */
+  /**
+   * An engine for a channel whose membership is fixed (no config update in force applies to it:
+   * updates are folded on top of a configuration with the all-zero id).
+   */
   public QbftEngine(
       ConsensusSigner signer,
       Membership membership,
@@ -158,7 +175,21 @@ public class QbftEngine {
       SignedState persisted,
       EngineConfig config,
       Services services) {
-    this(signer, membership, head, persisted, config, services, Fault.NONE);
+    this(signer, ChannelConfig.of(membership), head, persisted, config, services, Fault.NONE);
+  }
+
+  /**
+   * @param channelConfig the configuration in force at the height after {@code head}, folded from
+   *     the chain ({@link ChannelConfig#next}); the engine folds every block it commits into it
+   */
+  public QbftEngine(
+      ConsensusSigner signer,
+      ChannelConfig channelConfig,
+      BlockHeader head,
+      SignedState persisted,
+      EngineConfig config,
+      Services services) {
+    this(signer, channelConfig, head, persisted, config, services, Fault.NONE);
   }
 
   QbftEngine(
@@ -169,30 +200,33 @@ public class QbftEngine {
       EngineConfig config,
       Services services,
       Fault fault) {
+    this(signer, ChannelConfig.of(membership), head, persisted, config, services, fault);
+  }
+
+  QbftEngine(
+      ConsensusSigner signer,
+      ChannelConfig channelConfig,
+      BlockHeader head,
+      SignedState persisted,
+      EngineConfig config,
+      Services services,
+      Fault fault) {
     this.signer = Objects.requireNonNull(signer, "signer");
-    this.membership = Objects.requireNonNull(membership, "membership");
     this.head = Objects.requireNonNull(head, "head");
     this.config = Objects.requireNonNull(config, "config");
     this.services = Objects.requireNonNull(services, "services");
     this.fault = fault;
     this.channel = head.channel();
     this.self = signer.member();
-    this.members = membership.members();
-    Member me =
-        membership
-            .byInstitution(self)
-            .orElseThrow(
-                () ->
-                    new CareLedgerException(
-                        ErrorCode.CONSENSUS_CONFIG_INVALID,
-                        self + " is not a member of channel " + channel));
-    if (!me.signingFingerprint().equals(signer.key())) {
+    Member me = channelConfig.membership().listed(self).orElse(null);
+    if (me != null
+        && channelConfig.membership().byInstitution(self).isPresent()
+        && !me.signingFingerprint().equals(signer.key())) {
       throw new CareLedgerException(
           ErrorCode.CONSENSUS_CONFIG_INVALID,
           "the signer's key is not " + self + "'s signing key in channel " + channel);
     }
-    this.quorum = membership.quorum();
-    this.weakQuorum = membership.size() - quorum + 1;
+    applyConfiguration(Objects.requireNonNull(channelConfig, "channelConfig"));
     this.headHash = head.hash();
     this.height = head.height() + 1;
     this.now = head.time();
@@ -233,6 +267,37 @@ public class QbftEngine {
     if (lockedBlock != null) {
       blocks.put(lockedBlock.digestHex(), lockedBlock);
     }
+  }
+
+  /**
+   * Makes {@code next} the configuration in force: members, proposer rotation, quorums, and whether
+   * this member votes. A member that is not (or no longer, or not yet) a signer of the channel (a
+   * newcomer syncing the chain before its admission, a removed member, one whose certificate is
+   * revoked or whose key is not the one in force) follows the chain by synchronisation and signs
+   * nothing.
+   */
+  private void applyConfiguration(ChannelConfig next) {
+    channelConfig = next;
+    membership = next.membership();
+    members = membership.members();
+    quorum = membership.quorum();
+    weakQuorum = membership.size() - quorum + 1;
+    voter =
+        membership
+            .byInstitution(self)
+            .map(m -> m.signingFingerprint().equals(signer.key()))
+            .orElse(false);
+    verified.clear();
+  }
+
+  /** The channel configuration in force at the current height. */
+  public ChannelConfig configuration() {
+    return channelConfig;
+  }
+
+  /** Whether this member signs in the channel at the current height. */
+  public boolean voting() {
+    return voter;
   }
 
   // ---- inputs
@@ -315,7 +380,7 @@ public class QbftEngine {
             proposed,
             head,
             headHash,
-            membership,
+            membership.atTime(block.header().time()),
             services.transactions(),
             committedAmong(block.transactions()),
             ErrorCode.CONSENSUS_SYNC_BLOCK_INVALID);
@@ -325,7 +390,10 @@ public class QbftEngine {
       }
       String problem =
           BlockChecks.certificateProblem(
-              block.header(), block.certificate(), membership, services.signatures());
+              block.header(),
+              block.certificate(),
+              membership.atTime(block.header().time()),
+              services.signatures());
       if (problem != null) {
         drop(ErrorCode.CONSENSUS_SYNC_BLOCK_INVALID, "from " + from + ": " + problem);
         break;
@@ -544,7 +612,7 @@ public class QbftEngine {
         block,
         head,
         headHash,
-        membership,
+        membership.atTime(block.header().time()),
         services.transactions(),
         committedAmong(block.transactions()),
         ErrorCode.CONSENSUS_PROPOSAL_INVALID);
@@ -642,6 +710,17 @@ public class QbftEngine {
     if (block == null) {
       requestSync(votes.get(0).payload().sender());
       return;
+    }
+    Membership atBlockTime = membership.atTime(block.header().time());
+    if (atBlockTime != membership) {
+      // A certificate that expired by the block's time seals nothing in it (ChainVerifier's rule).
+      votes =
+          votes.stream()
+              .filter(v -> atBlockTime.byInstitution(v.payload().sender()).isPresent())
+              .toList();
+      if (votes.size() < commitQuorum()) {
+        return;
+      }
     }
     commit(block, new CommitCertificate(votes.stream().map(v -> v.payload().seal()).toList()));
   }
@@ -843,6 +922,9 @@ public class QbftEngine {
       ProposedBlock block,
       List<SignedPayload> roundChanges,
       List<SignedPayload> prepareCert) {
+    if (!voter) {
+      return null; // follows the chain, signs nothing
+    }
     ConsensusMessage prior = sentMessage(payload.type(), payload.round());
     if (prior != null) {
       if (prior.payload().equals(payload)) {
@@ -911,6 +993,11 @@ public class QbftEngine {
     while (recentlyCommitted.size() > MAX_RECENT_IDS) {
       recentlyCommitted.remove(recentlyCommitted.iterator().next());
     }
+    ChannelConfig next = channelConfig.next(block.header().height(), block.transactions());
+    boolean reconfigured = next != channelConfig;
+    if (reconfigured) {
+      applyConfiguration(next);
+    }
     head = block.header();
     headHash = block.digest();
     height = head.height() + 1;
@@ -941,7 +1028,8 @@ public class QbftEngine {
         if (height != at) {
           break;
         }
-        receive(message, false);
+        // Kept under the configuration before: checked again under the new one.
+        receive(message, reconfigured);
       }
     }
     if (height == head.height() + 1) {
@@ -995,7 +1083,7 @@ public class QbftEngine {
       return;
     }
     try {
-      services.transactions().verify(tx, membership);
+      services.transactions().verify(tx, membership.atTime(now));
       services.validator().admit(tx);
     } catch (CareLedgerException e) {
       drop(ErrorCode.CONSENSUS_TRANSACTION_REJECTED, e.getMessage());

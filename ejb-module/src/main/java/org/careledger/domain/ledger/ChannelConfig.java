@@ -254,6 +254,21 @@ public final class ChannelConfig {
         config.idHex(), 0, membership, policy, Map.copyOf(agreement), Map.of(), Map.of());
   }
 
+  /**
+   * A configuration known from outside the chain (a test's, a tool's): the id is all zeros and it
+   * is in force from height 0; updates based on it apply as usual.
+   */
+  public static ChannelConfig of(Membership membership) {
+    return new ChannelConfig(
+        "0".repeat(64),
+        0,
+        Objects.requireNonNull(membership),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of());
+  }
+
   /** The id of the transaction that made this configuration: genesis config or applied update. */
   public String id() {
     return id;

@@ -1,0 +1,263 @@
+package org.careledger.domain.consensus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.careledger.domain.ErrorCode;
+import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.ledger.Block;
+import org.careledger.domain.ledger.ChainVerifier;
+import org.careledger.domain.ledger.ChannelConfig;
+import org.careledger.domain.ledger.CommitCertificate;
+import org.careledger.domain.ledger.Member;
+import org.careledger.domain.ledger.SignedTransaction;
+import org.careledger.domain.ledger.TransactionType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channel governance through real engines (Ed25519, in one thread, messages delivered in order): a
+ * fifth institution, following the chain as a non-member, is admitted by the quorum of the four and
+ * votes from the next height with quorums of five; a member removed by the others stops counting
+ * and its messages are refused. Every chain stays identical and verifies from genesis.
+ */
+class QbftEngineGovernanceTest {
+
+  private static final EngineConfig CONFIG = new EngineConfig(8, 20, 1_000, 4, 10_000, 16, 8);
+  private static final int A = 0;
+  private static final int B = 1;
+  private static final int C = 2;
+  private static final int D = 3;
+  private static final int E = 4;
+
+  /** Five engines, member-e outside the channel's genesis membership of four. */
+  private final Map<InstitutionId, QbftEngine> engines = new LinkedHashMap<>();
+
+  private final Map<InstitutionId, List<Block>> chains = new LinkedHashMap<>();
+  private final Map<InstitutionId, List<Output.Dropped>> drops = new LinkedHashMap<>();
+  private final Deque<Runnable> queue = new ArrayDeque<>();
+  private final List<Runnable> timers = new ArrayList<>();
+  private long now = ConsensusFixture.T0 + 1_000;
+  private long serial = 10_000;
+
+  QbftEngineGovernanceTest() {
+    Block genesis = ConsensusFixture.genesis(4);
+    ChannelConfig config = ChannelConfig.genesis(genesis.transactions().get(0));
+    for (int i = 0; i <= E; i++) {
+      InstitutionId id = id(i);
+      QbftEngine engine =
+          new QbftEngine(
+              ConsensusFixture.ed25519Signer(i),
+              config,
+              genesis.header(),
+              null,
+              CONFIG,
+              new QbftEngine.Services(
+                  Ed25519Signatures.VERIFIER,
+                  ConsensusFixture.TX_VERIFIER,
+                  BlockValidator.STRUCTURAL_ONLY,
+                  txId -> false));
+      engines.put(id, engine);
+      chains.put(id, new ArrayList<>(List.of(genesis)));
+      drops.put(id, new ArrayList<>());
+    }
+    for (InstitutionId id : engines.keySet()) {
+      handle(id, engines.get(id).start(now));
+    }
+    run();
+  }
+
+  @Test
+  void aFifthMemberIsAdmittedByTheFourAndVotesWithQuorumsOfFiveFromTheNextHeight() {
+    assertThat(engine(E).voting()).as("not a member yet: follows, signs nothing").isFalse();
+    String base = engine(A).configuration().id();
+    Member lab = ConsensusFixture.MEMBERS.get(E);
+    SignedTransaction add =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.addMember(
+                base,
+                lab,
+                // any X.509 certificate will do for the agreement key here
+                encoded(lab),
+                new ChannelConfig.Bridge("127.0.0.1", 8530, 8893)));
+    submit(add);
+    submit(approval(B, add));
+    assertThat(engine(A).configuration().membership().size()).isEqualTo(4);
+    submit(approval(C, add));
+
+    for (QbftEngine engine : engines.values()) {
+      assertThat(engine.configuration().membership().size()).isEqualTo(5);
+      assertThat(engine.configuration().id()).isEqualTo(add.idHex());
+    }
+    assertThat(engine(E).voting()).isTrue();
+    long admitted = engine(A).configuration().since();
+
+    for (int i = 0; i < 3; i++) {
+      submit(register(i % 2 == 0 ? E : A));
+    }
+    List<Block> chain = chains.get(id(A));
+    List<Block> after = chain.subList((int) admitted, chain.size());
+    assertThat(after).isNotEmpty();
+    for (Block block : after) {
+      assertThat(signers(block)).hasSizeGreaterThanOrEqualTo(4);
+    }
+    assertThat(after.stream().flatMap(b -> signers(b).stream()))
+        .as("the newcomer seals blocks")
+        .contains("member-e");
+    assertIdenticalAndValid();
+  }
+
+  @Test
+  void aRemovedMemberStopsCountingAndItsMessagesAreRefused() {
+    SignedTransaction remove =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.removeMember(engine(A).configuration().id(), id(D)));
+    submit(remove);
+    submit(approval(D, remove)); // does not count: insurer-d does not decide on its removal
+    assertThat(engine(A).configuration().membership().size()).isEqualTo(4);
+    submit(approval(B, remove));
+    assertThat(engine(A).configuration().membership().size())
+        .as("the three others decide, unanimously")
+        .isEqualTo(4);
+    submit(approval(C, remove));
+    assertThat(engine(A).configuration().membership().size()).isEqualTo(3);
+    assertThat(engine(D).voting()).isFalse();
+    long removed = engine(A).configuration().since();
+
+    submit(register(A));
+    submit(register(B));
+    List<Block> chain = chains.get(id(A));
+    for (Block block : chain.subList((int) removed, chain.size())) {
+      assertThat(signers(block))
+          .as("unanimity of the three left")
+          .containsExactlyInAnyOrder("member-a", "member-b", "member-c");
+    }
+
+    QbftEngine a = engine(A);
+    Payload prepare = Payload.prepare(ConsensusFixture.CHANNEL, a.height(), 0, id(D), new byte[32]);
+    List<Output> outputs =
+        a.onMessage(
+            ConsensusMessage.of(SignedPayload.sign(prepare, ConsensusFixture.ed25519Signer(D))),
+            now);
+    assertThat(EngineHarness.drops(outputs)).containsExactly(ErrorCode.CONSENSUS_UNKNOWN_SENDER);
+    assertIdenticalAndValid();
+  }
+
+  // ---- the network: every broadcast to every other engine, in order; sync from the chains
+
+  private void submit(SignedTransaction tx) {
+    for (InstitutionId id : engines.keySet()) {
+      handle(id, engines.get(id).onTransactions(List.of(tx), now));
+    }
+    run();
+  }
+
+  private void handle(InstitutionId at, List<Output> outputs) {
+    for (Output output : outputs) {
+      if (output instanceof Output.Broadcast b) {
+        for (InstitutionId to : engines.keySet()) {
+          if (!to.equals(at)) {
+            queue.add(() -> handle(to, engines.get(to).onMessage(b.message(), now)));
+          }
+        }
+      } else if (output instanceof Output.SendTo s) {
+        queue.add(() -> handle(s.member(), engines.get(s.member()).onMessage(s.message(), now)));
+      } else if (output instanceof Output.Commit c) {
+        List<Block> chain = chains.get(at);
+        assertThat(c.block().header().height()).isEqualTo(chain.size());
+        chain.add(c.block());
+      } else if (output instanceof Output.RequestSync r) {
+        queue.add(
+            () -> {
+              List<Block> peer = chains.get(r.member());
+              if (r.fromHeight() < peer.size()) {
+                List<Block> blocks = List.copyOf(peer.subList((int) r.fromHeight(), peer.size()));
+                handle(at, engines.get(at).onBlocksReceived(r.member(), blocks, now));
+              }
+            });
+      } else if (output instanceof Output.ScheduleTimer t
+          && t.event().kind() == TimerEvent.Kind.BATCH) {
+        timers.add(() -> handle(at, engines.get(at).onTimer(t.event(), now)));
+      } else if (output instanceof Output.Dropped d) {
+        drops.get(at).add(d);
+      }
+    }
+  }
+
+  private void run() {
+    for (int steps = 0; steps < 200_000; steps++) {
+      Runnable next = queue.poll();
+      if (next == null) {
+        if (timers.isEmpty()) {
+          return;
+        }
+        now += CONFIG.batchMaxDelayMillis();
+        List<Runnable> due = new ArrayList<>(timers);
+        timers.clear();
+        due.forEach(Runnable::run);
+        continue;
+      }
+      next.run();
+    }
+    throw new AssertionError("the network did not settle");
+  }
+
+  private void assertIdenticalAndValid() {
+    List<Block> reference = chains.get(id(A));
+    for (Map.Entry<InstitutionId, List<Block>> chain : chains.entrySet()) {
+      assertThat(chain.getValue().stream().map(b -> b.header().hashHex()).toList())
+          .as(chain.getKey() + "'s chain")
+          .isEqualTo(reference.stream().map(b -> b.header().hashHex()).toList());
+    }
+    ChainVerifier.Report report =
+        new ChainVerifier().verify(reference.stream().map(Block::stored).toList());
+    assertThat(report.ok()).as(String.valueOf(report.failure())).isTrue();
+    assertThat(reference).hasSizeGreaterThan(3);
+  }
+
+  private static Set<String> signers(Block block) {
+    return block.certificate().signatures().stream()
+        .map(CommitCertificate.Signature::member)
+        .map(InstitutionId::value)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private QbftEngine engine(int member) {
+    return engines.get(id(member));
+  }
+
+  private static InstitutionId id(int member) {
+    return ConsensusFixture.MEMBERS.get(member).institution();
+  }
+
+  private SignedTransaction approval(int member, SignedTransaction update) {
+    return tx(member, TransactionType.CONFIG_APPROVAL, ChannelConfig.approval(update.idHex()));
+  }
+
+  private SignedTransaction register(int author) {
+    return ConsensusFixture.register(author, (int) serial++);
+  }
+
+  private SignedTransaction tx(int author, TransactionType type, Map<String, Object> body) {
+    return ConsensusFixture.tx(author, type, body, serial++);
+  }
+
+  private static byte[] encoded(Member member) {
+    try {
+      return member.signingCertificate().getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
