@@ -177,7 +177,13 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
   /** One channel's engine, its lock, and the submitters waiting for their transactions. */
   private static final class ChannelRuntime {
     final ChannelId id;
-    final Membership membership;
+
+    /**
+     * The channel's members in force (the engine's configuration after its last step): whom to send
+     * to, whose envelopes and relayed transactions to take.
+     */
+    volatile Membership membership;
+
     final ConsensusSigner signer;
 
     /**
@@ -208,17 +214,16 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
 
     ChannelRuntime(
         ChannelId id,
-        Membership membership,
         ConsensusSigner signer,
         java.util.function.Supplier<QbftEngine> engines,
         TransactionVerifier verifier,
         CachingSignatureVerifier signatures,
         BlockValidator rules) {
       this.id = id;
-      this.membership = membership;
       this.signer = signer;
       this.engines = engines;
       this.engine = engines.get();
+      this.membership = engine.configuration().membership();
       this.verifier = verifier;
       this.signatures = signatures;
       this.rules = rules;
@@ -340,7 +345,17 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     }
     Ed25519PrivateKeyParameters key = Ed25519.privateKey(identity.signingKey());
     federation =
-        new Federation(descriptor, self, key, new EnvelopeVerifier(descriptor, new ReplayGuard()));
+        new Federation(
+            descriptor,
+            self,
+            key,
+            new EnvelopeVerifier(
+                descriptor,
+                new ReplayGuard(),
+                (channel, institution) -> {
+                  ChannelRuntime runtime = channels.get(channel.value());
+                  return runtime == null ? null : runtime.membership.isMember(institution);
+                }));
     Member selfMember = new Member(self, identity.signingCertificate());
     for (FederationChannel channel : descriptor.channelsOf(self)) {
       try {
@@ -377,7 +392,6 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
               + " but the federation descriptor derives "
               + genesis.header().hashHex());
     }
-    Membership membership = descriptor.membership(channel.id());
     EngineConfig defaults = EngineConfig.DEFAULTS;
     EngineConfig config =
         new EngineConfig(
@@ -422,13 +436,13 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
         () ->
             new QbftEngine(
                 signer,
-                membership,
+                tx.channelConfig(id, genesis.transactions().get(0)),
                 tx.head(id).orElseThrow(),
                 tx.loadState(id).map(MessageCodec::decodeState).orElse(null),
                 config,
                 services);
     ChannelRuntime runtime =
-        new ChannelRuntime(channel.id(), membership, signer, engines, verifier, signatures, rules);
+        new ChannelRuntime(channel.id(), signer, engines, verifier, signatures, rules);
     channels.put(id, runtime);
     call(runtime, () -> runtime.engine.start(now()));
   }
@@ -966,6 +980,10 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
     }
     if (state != null) {
       tx.saveState(channel, state.height(), state.round(), state.encoded());
+    }
+    if (!commits.isEmpty()) {
+      // A committed config update changes whom this node talks to from the next height on.
+      runtime.membership = runtime.engine.configuration().membership();
     }
     send(outbound);
     for (Output.ScheduleTimer timer : timersToSet) {

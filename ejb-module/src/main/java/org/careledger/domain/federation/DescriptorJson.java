@@ -30,6 +30,7 @@ final class DescriptorJson {
   private static final List<String> ARTEMIS_OPTIONAL = List.of("tlsPort");
   private static final List<String> CHANNEL =
       List.of("id", "members", "consensus", "consentPolicy", "batch");
+  private static final List<String> CHANNEL_OPTIONAL = List.of("joined");
   private static final List<String> BATCH = List.of("maxTransactions", "maxDelayMillis");
 
   private DescriptorJson() {}
@@ -101,15 +102,11 @@ final class DescriptorJson {
 
   private static FederationChannel channel(Object value, String where) {
     Map<String, Object> json = object(value, where);
-    fields(json, CHANNEL, where);
+    fields(json, CHANNEL, CHANNEL_OPTIONAL, where);
     ChannelId id = id(string(json, "id", where), ChannelId::new, where);
-    List<InstitutionId> members = new ArrayList<>();
-    for (Object member : array(json, "members", where)) {
-      if (!(member instanceof String name)) {
-        throw FederationDescriptor.malformed(where + ".members must hold institution ids");
-      }
-      members.add(id(name, InstitutionId::new, where + ".members"));
-    }
+    List<InstitutionId> members = institutions(json, "members", where);
+    List<InstitutionId> joined =
+        json.containsKey("joined") ? institutions(json, "joined", where) : List.of();
     String mode = string(json, "consensus", where);
     Membership.Mode consensus =
         Membership.Mode.ofWireName(mode)
@@ -129,7 +126,19 @@ final class DescriptorJson {
         new BatchBounds(
             boundedInt(batchJson, "maxTransactions", where + ".batch"),
             boundedInt(batchJson, "maxDelayMillis", where + ".batch"));
-    return new FederationChannel(id, members, consensus, policy, batch);
+    return new FederationChannel(id, members, consensus, policy, batch, joined);
+  }
+
+  private static List<InstitutionId> institutions(
+      Map<String, Object> json, String key, String where) {
+    List<InstitutionId> list = new ArrayList<>();
+    for (Object member : array(json, key, where)) {
+      if (!(member instanceof String name)) {
+        throw FederationDescriptor.malformed(where + "." + key + " must hold institution ids");
+      }
+      list.add(id(name, InstitutionId::new, where + "." + key));
+    }
+    return list;
   }
 
   /** The descriptor as the value model, fields in documented order. */
@@ -164,6 +173,9 @@ final class DescriptorJson {
       batch.put("maxTransactions", (long) channel.batch().maxTransactions());
       batch.put("maxDelayMillis", (long) channel.batch().maxDelayMillis());
       json.put("batch", batch);
+      if (!channel.joined().isEmpty()) {
+        json.put("joined", channel.joined().stream().map(m -> (Object) m.value()).toList());
+      }
       channels.add(json);
     }
     top.put("channels", channels);

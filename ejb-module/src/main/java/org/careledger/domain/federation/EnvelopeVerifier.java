@@ -26,9 +26,25 @@ public final class EnvelopeVerifier {
   private final ReplayGuard guard;
   private final Map<InstitutionId, Ed25519PublicKeyParameters> keys = new HashMap<>();
 
+  /**
+   * Whether an institution belongs to a channel now, for channels this node runs (their chain's
+   * configuration in force); null where the node does not run the channel, and the descriptor
+   * answers (its genesis members and those that joined).
+   */
+  public interface ChannelMembers {
+    Boolean contains(ChannelId channel, InstitutionId institution);
+  }
+
+  private final ChannelMembers live;
+
   public EnvelopeVerifier(FederationDescriptor descriptor, ReplayGuard guard) {
+    this(descriptor, guard, (channel, institution) -> null);
+  }
+
+  public EnvelopeVerifier(FederationDescriptor descriptor, ReplayGuard guard, ChannelMembers live) {
     this.descriptor = Objects.requireNonNull(descriptor, "descriptor");
     this.guard = Objects.requireNonNull(guard, "guard");
+    this.live = Objects.requireNonNull(live, "live");
     for (FederationMember member : descriptor.members()) {
       keys.put(member.institution(), Ed25519.publicKey(member.signingCertificate()));
     }
@@ -69,7 +85,8 @@ public final class EnvelopeVerifier {
                       new CareLedgerException(
                           ErrorCode.FEDERATION_ENVELOPE_UNKNOWN_CHANNEL,
                           "envelope for channel " + channel + ", which the federation lacks"));
-      if (!spec.hasMember(sender)) {
+      Boolean now = live.contains(channel, sender);
+      if (now == null ? !spec.runsOn(sender) : !now) {
         throw unknownSender(sender, "channel " + channel);
       }
     } else if (!keys.containsKey(sender)) {

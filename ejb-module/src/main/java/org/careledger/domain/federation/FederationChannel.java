@@ -19,13 +19,29 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  * who means a BFT channel and lists three members is told, instead of silently getting unanimity.
  * The consent policy is any JSON object of the canonical model, kept as it is (deep-copied, its
  * members in canonical order) for the sharing policy to read.
+ *
+ * <p>{@code members} are the channel's members at its genesis, from which every node derives the
+ * same genesis block; {@code joined} (optional in the file, empty by default) names institutions
+ * admitted later by the channel's own governance ({@code ChannelConfig}): their nodes run the
+ * channel, take its chain from genesis by synchronisation and vote from the height the chain admits
+ * them. Who may sign at a height is the chain's to say, never the descriptor's.
  */
 public record FederationChannel(
     ChannelId id,
     List<InstitutionId> members,
     Membership.Mode consensus,
     Map<String, Object> consentPolicy,
-    BatchBounds batch) {
+    BatchBounds batch,
+    List<InstitutionId> joined) {
+
+  public FederationChannel(
+      ChannelId id,
+      List<InstitutionId> members,
+      Membership.Mode consensus,
+      Map<String, Object> consentPolicy,
+      BatchBounds batch) {
+    this(id, members, consensus, consentPolicy, batch, List.of());
+  }
 
   @SuppressWarnings("unchecked")
   public FederationChannel {
@@ -45,6 +61,15 @@ public record FederationChannel(
       }
     }
     members = members.stream().sorted((a, b) -> a.value().compareTo(b.value())).toList();
+    joined = joined == null ? List.of() : joined;
+    for (InstitutionId later : joined) {
+      if (!seen.add(Objects.requireNonNull(later, "joined"))) {
+        throw new CareLedgerException(
+            ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED,
+            "channel " + id + " lists " + later + " twice (members and joined)");
+      }
+    }
+    joined = joined.stream().sorted((a, b) -> a.value().compareTo(b.value())).toList();
     Membership.Mode expected = Membership.Mode.forSize(members.size());
     if (consensus != expected) {
       throw new CareLedgerException(
@@ -81,7 +106,20 @@ public record FederationChannel(
     org.careledger.domain.sharing.SharingPolicy.parse(consentPolicy);
   }
 
+  /** Whether {@code institution} is a genesis member. */
   public boolean hasMember(InstitutionId institution) {
     return members.contains(institution);
+  }
+
+  /** Whether {@code institution}'s node runs the channel: a genesis member or one that joined. */
+  public boolean runsOn(InstitutionId institution) {
+    return members.contains(institution) || joined.contains(institution);
+  }
+
+  /** Genesis members, then those that joined. */
+  public List<InstitutionId> participants() {
+    List<InstitutionId> all = new java.util.ArrayList<>(members);
+    all.addAll(joined);
+    return List.copyOf(all);
   }
 }

@@ -160,7 +160,7 @@ public final class FederationDescriptor {
         throw new CareLedgerException(
             ErrorCode.FEDERATION_CHANNEL_DUPLICATE, "channel " + channel.id() + " is listed twice");
       }
-      for (InstitutionId member : channel.members()) {
+      for (InstitutionId member : channel.participants()) {
         if (!members.containsKey(member)) {
           throw new CareLedgerException(
               ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED,
@@ -236,7 +236,7 @@ public final class FederationDescriptor {
 
   /** The channels {@code institution} is a member of, sorted by id. */
   public List<FederationChannel> channelsOf(InstitutionId institution) {
-    return channels().stream().filter(c -> c.hasMember(institution)).toList();
+    return channels().stream().filter(c -> c.runsOn(institution)).toList();
   }
 
   /**
@@ -246,7 +246,7 @@ public final class FederationDescriptor {
   public List<FederationMember> peersOf(InstitutionId institution) {
     TreeSet<String> peers = new TreeSet<>();
     for (FederationChannel channel : channelsOf(institution)) {
-      channel.members().forEach(m -> peers.add(m.value()));
+      channel.participants().forEach(m -> peers.add(m.value()));
     }
     peers.remove(institution.value());
     return peers.stream().map(id -> members.get(new InstitutionId(id))).toList();

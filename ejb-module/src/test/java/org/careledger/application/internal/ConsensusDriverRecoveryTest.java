@@ -391,6 +391,17 @@ class ConsensusDriverRecoveryTest {
     }
 
     @Override
+    public org.careledger.domain.ledger.ChannelConfig channelConfig(
+        String channelId, SignedTransaction genesisConfig) {
+      reachable();
+      var config = org.careledger.domain.ledger.ChannelConfig.genesis(genesisConfig);
+      for (Block block : blocks) {
+        config = config.next(block.header().height(), block.transactions());
+      }
+      return config;
+    }
+
+    @Override
     public Optional<byte[]> loadState(String channelId) {
       reachable();
       return Optional.ofNullable(state);

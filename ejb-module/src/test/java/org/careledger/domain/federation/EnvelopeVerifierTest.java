@@ -41,6 +41,22 @@ class EnvelopeVerifierTest {
   }
 
   @Test
+  void forAChannelTheNodeRunsTheChainsMembershipDecidesNotTheDescriptor() {
+    // As the node's channel runs: lab-e admitted by a config update, clinic-b removed by one.
+    EnvelopeVerifier live =
+        new EnvelopeVerifier(
+            D,
+            new ReplayGuard(),
+            (channel, institution) ->
+                channel.equals(CARE) ? !institution.value().equals("clinic-b") : null);
+
+    assertThat(live.accept(envelope("lab-e", MessageType.CONSENSUS, NOW, id(20)).encoded(), NOW))
+        .isNotNull();
+    byte[] removed = envelope("clinic-b", MessageType.SYNC_REQUEST, NOW, id(21)).encoded();
+    assertRejected(() -> live.accept(removed, NOW), ErrorCode.FEDERATION_ENVELOPE_UNKNOWN_SENDER);
+  }
+
+  @Test
   void anInstitutionOutsideTheFederationIsAnUnknownSender() {
     FederationFixture outsider = new FederationFixture("outsider");
     byte[] wire =

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.InstitutionId;
+import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.ChannelId;
 import org.careledger.domain.ledger.Membership;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,35 @@ class FederationDescriptorTest {
         .extracting(m -> m.institution().value())
         .containsExactly("hospital-a", "insurer-d", "pharmacy-c");
     assertThat(d.peersOf(new InstitutionId("not-a-member"))).isEmpty();
+  }
+
+  @Test
+  void anInstitutionThatJoinedAChannelRunsItButTheGenesisIsStillTheGenesisMembers() {
+    Map<String, Object> json = F.descriptor();
+    Block before = Genesis.of(FederationFixture.parse(json), new ChannelId("care-bft"));
+    at(json, "channels", 0).put("joined", new ArrayList<Object>(List.of("lab-e")));
+    FederationDescriptor d = FederationFixture.parse(json);
+
+    assertThat(d.channelsOf(LAB)).extracting(c -> c.id().value()).contains("care-bft");
+    assertThat(d.peersOf(LAB))
+        .extracting(m -> m.institution().value())
+        .containsExactly("clinic-b", "hospital-a", "insurer-d", "pharmacy-c");
+    FederationChannel bft = d.channel(new ChannelId("care-bft")).orElseThrow();
+    assertThat(bft.hasMember(LAB)).isFalse();
+    assertThat(bft.runsOn(LAB)).isTrue();
+    assertThat(Genesis.of(d, new ChannelId("care-bft")).header().hashHex())
+        .as("the genesis is derived from the genesis members only")
+        .isEqualTo(before.header().hashHex());
+    assertThat(d.membership(new ChannelId("care-bft")).size()).isEqualTo(4);
+    assertThat(FederationDescriptor.parse(d.toJson())).isEqualTo(d);
+    assertThat(FederationFixture.text(d.toJson())).contains("\"joined\"");
+
+    at(json, "channels", 0).put("joined", new ArrayList<Object>(List.of("clinic-b")));
+    assertThatThrownBy(() -> FederationFixture.parse(json))
+        .hasMessageContaining("lists clinic-b twice");
+    at(json, "channels", 0).put("joined", new ArrayList<Object>(List.of("nobody-x")));
+    assertThatThrownBy(() -> FederationFixture.parse(json))
+        .hasMessageContaining("not a declared member");
   }
 
   @Test
