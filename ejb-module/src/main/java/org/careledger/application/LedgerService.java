@@ -56,6 +56,80 @@ public interface LedgerService {
       List<String> transactions,
       String certificate) {}
 
+  /**
+   * A member as the channel's configuration in force names it: its signing certificate's
+   * fingerprint and expiry, whether it can sign now (not revoked, not expired) and whether its
+   * certificate expires within {@value #EXPIRY_WARNING_DAYS} days.
+   */
+  record ConfigMember(
+      String institution,
+      String signingFingerprint,
+      String certificateNotAfter,
+      boolean canSign,
+      boolean revoked,
+      boolean expiresSoon) {}
+
+  /** How many days before a member certificate expires the node warns. */
+  int EXPIRY_WARNING_DAYS = 30;
+
+  /** A config update waiting for approvals: who approved, who decides, how many are needed. */
+  record PendingUpdate(
+      String proposal,
+      String change,
+      String subject,
+      String proposer,
+      List<String> approvals,
+      List<String> deciding,
+      int needed) {}
+
+  /**
+   * A channel's configuration in force (channel governance): the id of the transaction that made it
+   * and the height from which it holds, mode, quorum, members, consent policy, pending updates.
+   */
+  record ConfigView(
+      String channelId,
+      String configId,
+      long since,
+      String mode,
+      int quorum,
+      List<ConfigMember> members,
+      Map<String, Object> consentPolicy,
+      List<PendingUpdate> pending) {}
+
+  /**
+   * Where a config update stands after this node's proposal or approval committed: {@code pending}
+   * (with its approvals and the number needed), {@code applied} (in force from the configuration's
+   * {@code since}), or {@code void} (superseded by another update before it completed).
+   */
+  record UpdateStatus(
+      String proposal,
+      String state,
+      String txId,
+      long height,
+      List<String> approvals,
+      int needed,
+      ConfigView configuration) {}
+
+  /** The channel's configuration in force, folded from its chain. */
+  ConfigView configuration(String channelId);
+
+  /**
+   * Proposes a change of a federated channel's configuration, signed by this node, and waits for
+   * its commit. The request: {@code {"change":"add-member","institution":…,"signingCertificate":…,
+   * "agreementCertificate":…,"bridge":{"host":…,"port":…,"tlsPort":…}}}, {@code
+   * {"change":"remove-member","institution":…}}, {@code {"change":"renew-certificate",
+   * "institution":…,"signingCertificate":…[,"agreementCertificate":…]}}, {@code
+   * {"change":"revoke-certificate","institution":…[,"key":<fingerprint>]}} or {@code
+   * {"change":"consent-policy","consentPolicy":{…}}} (certificates base64 DER, as {@code
+   * /node/certificates} serves them). An update that cannot apply now is refused ({@code CL-1450})
+   * before anything is submitted.
+   */
+  UpdateStatus proposeUpdate(
+      String channelId, Map<String, Object> request, java.time.Duration commitWait);
+
+  /** Approves a pending config update as this node's institution and waits for its commit. */
+  UpdateStatus approveUpdate(String channelId, String proposalId, java.time.Duration commitWait);
+
   ChannelSummary createChannel(String channelId);
 
   /** The channel's members, mode, quorum and head. */

@@ -233,6 +233,27 @@ final class AuthorizationMatrix {
     ops.add(
         new Operation(
             "POST verify", AUDITORS, Expect.ok(200), who -> post(who, PATH + "/verify", "")));
+    // Channel governance: the configuration is the auditors' to read, changes the admin's alone
+    // (an admin's request that cannot apply is refused with its code: nothing is proposed here).
+    ops.add(
+        new Operation(
+            "GET channel config", AUDITORS, Expect.ok(200), who -> get(who, PATH + "/config")));
+    ops.add(
+        new Operation(
+            "POST config update",
+            EnumSet.of(Who.ADMIN),
+            new Expect(400, "CL-1450"),
+            who ->
+                post(
+                    who,
+                    PATH + "/config-updates",
+                    "{\"change\":\"remove-member\",\"institution\":\"no-such-member\"}")));
+    ops.add(
+        new Operation(
+            "POST config approval",
+            EnumSet.of(Who.ADMIN),
+            new Expect(404, "CL-1451"),
+            who -> post(who, PATH + "/config-updates/" + "00".repeat(32) + "/approvals", "")));
     // The admin console's own reads and its verification runs: admins and auditors only.
     for (String view : List.of("node", "peers", "channels")) {
       ops.add(

@@ -36,30 +36,26 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Four real WildFly nodes federated over JMS bridges, started with federation.sh as an operator
  * would: certificates collected into the descriptor, pings between every pair of peers, a new
  * member's bridges added without touching the existing ones, consensus, sharing, the console, and
- * nothing left running after {@code down}. Nodes killed under load are {@link ResilienceIT}'s.
- * Ports +400..+700; all on 127.0.0.1; every process is stopped by its PID (or, if a test fails,
- * found by its home directory and killed).
+ * nothing left running after {@code down} (the last test of {@link ResilienceIT}, which stops the
+ * federation). Nodes killed under load are {@link ResilienceIT}'s. The federation is {@link
+ * SharedFederation}'s, started cold by this suite (failsafe runs the federation suites
+ * alphabetically): the consensus protocol suite's channels are in its descriptor, unused here.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
 
-  private static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("federation");
-
-  /** +400..+700 by default; -Dit.federation.offset=N moves it (e.g. beside another run). */
-  private static final int BASE_OFFSET = Integer.getInteger("it.federation.offset", 400);
+  private static final Path HOME = SharedFederation.HOME;
+  private static final int BASE_OFFSET = SharedFederation.BASE_OFFSET;
 
   private static final List<String> MEMBERS = LocalFederation.MEMBERS;
-  private static final LocalFederation FED = new LocalFederation(HOME, BASE_OFFSET, "");
+  private static LocalFederation FED;
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
 
   private static final List<Long> latenciesMillis = Collections.synchronizedList(new ArrayList<>());
-  private static long coldUpSeconds;
 
   @BeforeAll
-  static void upCold() throws Exception {
-    LocalFederation.Run up = FED.upCold();
-    coldUpSeconds = up.seconds();
-    System.out.println("[FederationIT] federation.sh up (cold): " + coldUpSeconds + " s");
+  static void up() throws Exception {
+    FED = SharedFederation.get();
     for (int node = 0; node < MEMBERS.size(); node++) {
       FED.captureInbound(node);
     }
@@ -97,6 +93,13 @@ class FederationIT {
         .containsExactly("hospital-a", "clinic-b", "pharmacy-c");
     assertThat(descriptor.path("channels").get(1).path("consensus").asText())
         .isEqualTo("unanimity");
+    List<String> suiteChannels = new ArrayList<>(SharedFederation.BFT_CHANNELS);
+    suiteChannels.addAll(SharedFederation.TRIO_CHANNELS);
+    assertThat(descriptor.path("channels"))
+        .extracting(channel -> channel.path("id").asText())
+        .as("the launcher's two channels, then those of the consensus protocol suite")
+        .containsExactlyElementsOf(
+            Stream.concat(Stream.of("care-bft", "care-trio"), suiteChannels.stream()).toList());
   }
 
   @Test
@@ -221,22 +224,15 @@ class FederationIT {
     }
     assertThat(after.get("careledger-to-lab-e").path("target-context").toString())
         .contains("remote+https://127.0.0.1:" + (8443 + BASE_OFFSET + 50));
-  }
 
-  @Test
-  @Order(8)
-  void downLeavesNoProcess() throws Exception {
-    List<Long> pids = FED.pids();
-
-    LocalFederation.Run down = FED.federationSh("down");
-
-    assertThat(down.exitCode()).as(down.output()).isZero();
-    assertThat(pids).doesNotContainNull();
-    for (Long pid : pids) {
-      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
-    }
-    assertThat(FED.processesNaming()).isEmpty();
-    assertThat(FED.federationSh("status").exitCode()).isEqualTo(3);
+    // lab-e never starts: its bridge would retry every second for the next suites.
+    LocalFederation.Run removed =
+        FED.nodeSh(
+            0,
+            "cli",
+            "--command=/subsystem=messaging-activemq/jms-bridge=careledger-to-lab-e:remove");
+    assertThat(removed.exitCode()).as(removed.output()).isZero();
+    assertThat(bridges("hospital-a")).hasSize(3);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1710,6 +1706,154 @@ class FederationIT {
     }
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Channel governance: the unanimity channel admits insurer-d by its members' approvals, runs as
+  // a BFT channel of four with it, and removes it again.
+  // ------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(7)
+  void aFourthInstitutionJoinsTheUnanimityChannelByItsMembersApprovalsAndIsRemovedAgain()
+      throws Exception {
+    int insurer = 3;
+    JsonNode certificates =
+        Http.json(
+            Http.get(
+                "https://127.0.0.1:"
+                    + FED.httpsPort(insurer)
+                    + "/careledger/api/v1/node/certificates"));
+    JsonNode artemis =
+        Http.JSON
+            .readTree(HOME.resolve("federation.json").toFile())
+            .path("members")
+            .get(insurer)
+            .path("artemis");
+    ObjectNode add = Http.JSON.createObjectNode();
+    add.put("change", "add-member");
+    add.put("institution", "insurer-d");
+    add.put("signingCertificate", certificates.path("signingCertificate").asText());
+    add.put("agreementCertificate", certificates.path("agreementCertificate").asText());
+    add.set("bridge", artemis);
+
+    // insurer-d cannot propose on a channel it does not run; hospital-a proposes.
+    HttpResponse<String> proposed =
+        FED.post(0, "/channels/care-trio/config-updates?wait=90", add.toString());
+    assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(201);
+    JsonNode status = Http.json(proposed);
+    String proposal = status.path("proposal").asText();
+    assertThat(status.path("state").asText()).isEqualTo("pending");
+    assertThat(status.path("needed").asInt()).as("unanimity of the three").isEqualTo(3);
+
+    HttpResponse<String> again =
+        FED.post(0, "/channels/care-trio/config-updates/" + proposal + "/approvals?wait=90");
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(Http.json(again).path("code").asText()).isEqualTo("CL-1452");
+    HttpResponse<String> duplicate =
+        FED.post(1, "/channels/care-trio/config-updates?wait=90", add.toString());
+    assertThat(Http.json(approve(1, proposal)).path("state").asText()).isEqualTo("pending");
+    assertThat(duplicate.statusCode())
+        .as("a second proposal while one is pending is fine; it is voided when one applies")
+        .isEqualTo(201);
+    JsonNode applied = Http.json(approve(2, proposal));
+    assertThat(applied.path("state").asText()).isEqualTo("applied");
+    long admittedAt = applied.path("configuration").path("since").asLong();
+    assertThat(applied.path("configuration").path("mode").asText()).isEqualTo("bft");
+    assertThat(applied.path("configuration").path("members")).hasSize(4);
+    assertThat(applied.path("configuration").path("pending"))
+        .as("the second proposal is void once the first applies")
+        .isEmpty();
+
+    // insurer-d's operator adds the channel to its node's descriptor and restarts it: the node
+    // takes the chain from genesis by synchronisation and votes from the height it was admitted.
+    Path descriptor = HOME.resolve("insurer-d").resolve("federation.json");
+    ObjectNode json = (ObjectNode) Http.JSON.readTree(descriptor.toFile());
+    for (JsonNode channel : json.path("channels")) {
+      if (channel.path("id").asText().equals("care-trio")) {
+        ((ObjectNode) channel).putArray("joined").add("insurer-d");
+      }
+    }
+    Files.writeString(
+        descriptor, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    FED.kill(insurer);
+    LocalFederation.Run up = FED.upNode(insurer, Map.of());
+    assertThat(up.exitCode()).as(up.output()).isZero();
+    System.out.println(
+        "[FederationIT] insurer-d restarted to join care-trio: " + up.seconds() + " s");
+
+    awaitUntil(
+        () -> {
+          HttpResponse<String> config = FED.get(insurer, "/channels/care-trio/config");
+          return config.statusCode() == 200
+              && Http.json(config).path("configId").asText().equals(proposal);
+        },
+        "insurer-d takes care-trio's chain up to its admission");
+    HttpResponse<String> atInsurer =
+        FED.submitAsync(insurer, "care-trio", "joined-d", 120).get(150, TimeUnit.SECONDS);
+    assertThat(atInsurer.statusCode()).as(atInsurer.body()).isEqualTo(201);
+    assertThat(Http.json(atInsurer).path("height").asLong()).isGreaterThanOrEqualTo(admittedAt);
+    awaitSameChains(
+        "care-trio",
+        List.of(0, 1, 2, insurer),
+        List.of(Http.json(atInsurer).path("txId").asText()));
+    for (int node : List.of(0, 1, 2, insurer)) {
+      JsonNode verified = Http.json(FED.post(node, "/channels/care-trio/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(MEMBERS.get(node) + ": " + verified).isTrue();
+      JsonNode config = Http.json(FED.get(node, "/channels/care-trio/config"));
+      assertThat(config.path("members")).as(MEMBERS.get(node)).hasSize(4);
+      assertThat(config.path("configId").asText()).isEqualTo(proposal);
+    }
+
+    // Removed by the other three: its later transactions are refused, blocks need the three.
+    ObjectNode remove = Http.JSON.createObjectNode();
+    remove.put("change", "remove-member");
+    remove.put("institution", "insurer-d");
+    HttpResponse<String> removal =
+        FED.post(1, "/channels/care-trio/config-updates?wait=90", remove.toString());
+    assertThat(removal.statusCode()).as(removal.body()).isEqualTo(201);
+    String removalId = Http.json(removal).path("proposal").asText();
+    HttpResponse<String> byInsurer =
+        FED.post(insurer, "/channels/care-trio/config-updates/" + removalId + "/approvals");
+    assertThat(byInsurer.statusCode()).as(byInsurer.body()).isEqualTo(409);
+    assertThat(Http.json(approve(0, removalId)).path("state").asText()).isEqualTo("pending");
+    JsonNode removed = Http.json(approve(2, removalId));
+    assertThat(removed.path("state").asText()).isEqualTo("applied");
+    assertThat(removed.path("configuration").path("mode").asText()).isEqualTo("unanimity");
+
+    awaitUntil(
+        () ->
+            Http.json(FED.get(insurer, "/channels/care-trio/config"))
+                .path("configId")
+                .asText()
+                .equals(removalId),
+        "insurer-d applies its removal");
+    HttpResponse<String> refused =
+        FED.submitAsync(insurer, "care-trio", "removed-d", 30).get(60, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1153");
+    assertThat(refused.body()).contains("not a member");
+    HttpResponse<String> atHospital =
+        FED.submitAsync(0, "care-trio", "after-d", 60).get(90, TimeUnit.SECONDS);
+    assertThat(atHospital.statusCode()).as(atHospital.body()).isEqualTo(201);
+    JsonNode block =
+        Http.json(
+            FED.get(
+                0, "/channels/care-trio/blocks/" + Http.json(atHospital).path("height").asLong()));
+    assertThat(block.path("signers"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("hospital-a", "clinic-b", "pharmacy-c");
+    for (int node : List.of(0, 1, 2)) {
+      JsonNode verified = Http.json(FED.post(node, "/channels/care-trio/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(MEMBERS.get(node) + ": " + verified).isTrue();
+    }
+  }
+
+  private static HttpResponse<String> approve(int node, String proposal) throws Exception {
+    HttpResponse<String> response =
+        FED.post(node, "/channels/care-trio/config-updates/" + proposal + "/approvals?wait=90");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return response;
+  }
+
   private static void assertRefused(int node, String recordId) throws Exception {
     HttpResponse<String> refused =
         FED.content(node, "care-bft", recordId, HttpResponse.BodyHandlers.ofString());
@@ -1861,11 +2005,16 @@ class FederationIT {
     }
   }
 
+  /**
+   * The federation stays up for the next suites; what only this suite needed goes: the copies of
+   * every inbound message (they would pile up under the resilience suite's load).
+   */
   @AfterAll
-  static void stopEverythingWeStarted() throws Exception {
-    FED.close();
-    if (!latenciesMillis.isEmpty()) {
-      System.out.println("[FederationIT] cold up " + coldUpSeconds + " s");
+  static void releaseWhatOnlyThisSuiteNeeded() throws Exception {
+    if (FED != null) {
+      for (int node = 0; node < MEMBERS.size(); node++) {
+        FED.releaseCapture(node);
+      }
     }
   }
 

@@ -327,6 +327,19 @@ final class LocalFederation implements AutoCloseable {
         "end-if");
   }
 
+  /** Undoes {@link #captureInbound}: the divert and the queue with every copy it kept. */
+  void releaseCapture(int node) throws Exception {
+    String server = "/subsystem=messaging-activemq/server=default";
+    cliScript(
+        node,
+        "if (outcome == success) of " + server + "/divert=careledger-capture:read-resource",
+        server + "/divert=careledger-capture:remove",
+        "end-if",
+        "if (outcome == success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
+        server + "/jms-queue=CareLedgerCapture:remove",
+        "end-if");
+  }
+
   /** The Artemis address of the federation inbound queue. */
   static final String INBOUND_ADDRESS = "jms.queue.CareLedgerFederationInbound";
 

@@ -98,7 +98,23 @@ class ResilienceIT {
     }
   }
 
-  /** The last suite on the shared federation stops it. */
+  @Test
+  @Order(100)
+  void downLeavesNoProcess() throws Exception {
+    List<Long> pids = fed.pids();
+
+    LocalFederation.Run down = fed.federationSh("down");
+
+    assertThat(down.exitCode()).as(down.output()).isZero();
+    assertThat(pids).hasSize(LocalFederation.MEMBERS.size()).doesNotContainNull();
+    for (Long pid : pids) {
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    }
+    assertThat(fed.processesNaming()).isEmpty();
+    assertThat(fed.federationSh("status").exitCode()).isEqualTo(3);
+  }
+
+  /** The last suite on the shared federation stops it (again, should its last test have failed). */
   @AfterAll
   static void down() throws Exception {
     SharedFederation.close();

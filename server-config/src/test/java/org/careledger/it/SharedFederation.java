@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The four-node federation that {@link JmsConsensusProtocolIT} and {@link ResilienceIT} share (in
- * that order: failsafe runs the federation suites alphabetically), started cold by the first that
- * asks: a cold start of four WildFly nodes costs about four minutes on two cores, and neither suite
- * needs a federation nobody else touched, only channels of its own (the protocol suite's, from the
- * descriptor) or the launcher's care-bft (the resilience suite's load). clinic-b runs on
- * PostgreSQL, through a {@link TcpProxy} this class holds, so the resilience suite can make its
- * database unreachable; the others run on H2.
+ * The four-node federation that {@link FederationIT}, {@link JmsConsensusProtocolIT} and {@link
+ * ResilienceIT} share (in that order: failsafe runs the federation suites alphabetically), started
+ * cold by the first that asks: a cold start of four WildFly nodes costs about four minutes on two
+ * cores, and no suite needs a federation nobody else touched. The protocol suite uses channels of
+ * its own (from the descriptor); the others the launcher's care-bft and care-trio, the federation
+ * suite first (its checks of what is on the chains and in the brokers see only its own traffic).
+ * clinic-b runs on PostgreSQL, through a {@link TcpProxy} this class holds, so the resilience suite
+ * can make its database unreachable; the others run on H2.
  *
  * <p>{@link ResilienceIT} stops it at its end; should a run end earlier (one suite alone, a
  * failure), a shutdown hook of the test JVM kills every process of it by PID. Ports +2000..+2300

@@ -119,24 +119,7 @@ public class ConsensusTransactions {
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public org.careledger.domain.ledger.ChannelConfig channelConfig(
       String channelId, org.careledger.domain.ledger.SignedTransaction genesisConfig) {
-    org.careledger.domain.ledger.ChannelConfig config =
-        org.careledger.domain.ledger.ChannelConfig.genesis(genesisConfig);
-    List<org.careledger.domain.ledger.SignedTransaction> block = new java.util.ArrayList<>();
-    long height = -1;
-    for (LedgerStore.TimedTransaction tx :
-        store.transactionsOfTypes(
-            channelId,
-            List.of(
-                org.careledger.domain.ledger.TransactionType.CONFIG_UPDATE.wireName(),
-                org.careledger.domain.ledger.TransactionType.CONFIG_APPROVAL.wireName()))) {
-      if (tx.height() != height && !block.isEmpty()) {
-        config = config.next(height, block);
-        block.clear();
-      }
-      height = tx.height();
-      block.add(org.careledger.domain.ledger.SignedTransaction.decode(tx.bytes()));
-    }
-    return block.isEmpty() ? config : config.next(height, block);
+    return ChannelConfigs.inForce(store, channelId, genesisConfig);
   }
 
   /**

@@ -19,11 +19,13 @@ import org.careledger.application.consensus.ConsensusService;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.identity.NodeIdentity;
 import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.BlockHeader;
 import org.careledger.domain.ledger.ChainVerifier;
 import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.domain.ledger.ChannelConfig;
 import org.careledger.domain.ledger.ChannelId;
 import org.careledger.domain.ledger.CommitCertificate;
 import org.careledger.domain.ledger.Member;
@@ -93,7 +95,7 @@ public class DefaultLedgerService implements LedgerService {
     if (first.isEmpty()) {
       throw unknownChannel(channelId);
     }
-    Membership membership = membership(first.get(0));
+    Membership membership = ChannelConfigs.inForce(store, channelId).membership();
     BlockHeader head = store.head(channelId).orElseThrow(() -> unknownChannel(channelId));
     return new ChannelDetail(
         channelId,
@@ -106,6 +108,134 @@ public class DefaultLedgerService implements LedgerService {
         head.height(),
         head.hashHex(),
         consensus.round(channelId).orElse(null));
+  }
+
+  // ---- channel governance
+
+  private static final String NO_ID_YET = "0".repeat(64);
+
+  @Override
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public ConfigView configuration(String channelId) {
+    return view(channelId, ChannelConfigs.inForce(store, channelId));
+  }
+
+  @Override
+  public UpdateStatus proposeUpdate(
+      String channelId, Map<String, Object> request, Duration commitWait) {
+    ChannelConfig config = governed(channelId);
+    NodeIdentity identity = keys.identity();
+    Map<String, Object> body = GovernanceRequests.body(config, request);
+    String problem =
+        config.problem(ChannelConfig.Update.of(NO_ID_YET, identity.institutionId(), body));
+    if (problem != null) {
+      throw new CareLedgerException(ErrorCode.CONFIG_UPDATE_INVALID, problem);
+    }
+    SignedTransaction tx =
+        sign(
+            identity,
+            transaction(identity, new ChannelId(channelId), TransactionType.CONFIG_UPDATE, body));
+    Committed committed = consensus.submit(channelId, tx, commitWait);
+    return status(channelId, tx.idHex(), committed);
+  }
+
+  @Override
+  public UpdateStatus approveUpdate(String channelId, String proposalId, Duration commitWait) {
+    ChannelConfig config = governed(channelId);
+    NodeIdentity identity = keys.identity();
+    CareLedgerException refused = config.approvalProblem(proposalId, identity.institutionId());
+    if (refused != null) {
+      throw refused;
+    }
+    SignedTransaction tx =
+        sign(
+            identity,
+            transaction(
+                identity,
+                new ChannelId(channelId),
+                TransactionType.CONFIG_APPROVAL,
+                ChannelConfig.approval(proposalId)));
+    Committed committed = consensus.submit(channelId, tx, commitWait);
+    return status(channelId, proposalId, committed);
+  }
+
+  /** The configuration in force of a channel whose members govern it by consensus. */
+  private ChannelConfig governed(String channelId) {
+    ChannelConfig config = ChannelConfigs.inForce(store, channelId);
+    if (!consensus.manages(channelId)) {
+      throw new CareLedgerException(
+          ErrorCode.CONFIG_UPDATE_INVALID,
+          "channel "
+              + channelId
+              + " is not governed by consensus on this node (a channel of this node alone, or"
+              + " its consensus is not running yet)");
+    }
+    return config;
+  }
+
+  private UpdateStatus status(String channelId, String proposalId, Committed committed) {
+    ChannelConfig after = ChannelConfigs.inForce(store, channelId);
+    ConfigView view = view(channelId, after);
+    for (PendingUpdate pending : view.pending()) {
+      if (pending.proposal().equals(proposalId)) {
+        return new UpdateStatus(
+            proposalId,
+            "pending",
+            committed.txId(),
+            committed.height(),
+            pending.approvals(),
+            pending.needed(),
+            view);
+      }
+    }
+    return new UpdateStatus(
+        proposalId,
+        after.id().equals(proposalId) ? "applied" : "void",
+        committed.txId(),
+        committed.height(),
+        List.of(),
+        0,
+        view);
+  }
+
+  private static ConfigView view(String channelId, ChannelConfig config) {
+    Membership membership = config.membership();
+    long now = Instant.now().toEpochMilli();
+    long soon = now + Duration.ofDays(EXPIRY_WARNING_DAYS).toMillis();
+    Membership atNow = membership.atTime(now);
+    List<ConfigMember> members = new ArrayList<>();
+    for (Member m : membership.members()) {
+      members.add(
+          new ConfigMember(
+              m.institution().value(),
+              m.signingFingerprint().hex(),
+              Instant.ofEpochMilli(m.notAfter()).toString(),
+              atNow.byInstitution(m.institution()).isPresent(),
+              membership.revoked().contains(m.signingFingerprint()),
+              m.notAfter() <= soon));
+    }
+    List<PendingUpdate> pending = new ArrayList<>();
+    for (Map.Entry<String, java.util.Set<InstitutionId>> p : config.pending().entrySet()) {
+      ChannelConfig.Update update = config.pendingUpdate(p.getKey()).orElseThrow();
+      pending.add(
+          new PendingUpdate(
+              p.getKey(),
+              update.change().wireName(),
+              update.subject() == null ? null : update.subject().value(),
+              update.proposer().value(),
+              p.getValue().stream().map(InstitutionId::value).sorted().toList(),
+              config.deciding(update).stream().map(InstitutionId::value).toList(),
+              config.approvalsNeeded(update)));
+    }
+    return new ConfigView(
+        channelId,
+        config.id(),
+        config.since(),
+        membership.mode().wireName(),
+        membership.quorum(),
+        members,
+        config.consentPolicy(),
+        pending);
   }
 
   @Override
@@ -159,9 +289,14 @@ public class DefaultLedgerService implements LedgerService {
         submit(channelId, type, body, commitWait));
   }
 
+  /** Types a client may submit as they are: not channel configuration (see proposeUpdate). */
   private static TransactionType transactionType(String type) {
     return TransactionType.ofWireName(type)
-        .filter(t -> t != TransactionType.CHANNEL_CONFIG)
+        .filter(
+            t ->
+                t != TransactionType.CHANNEL_CONFIG
+                    && t != TransactionType.CONFIG_UPDATE
+                    && t != TransactionType.CONFIG_APPROVAL)
         .orElseThrow(
             () ->
                 new CareLedgerException(

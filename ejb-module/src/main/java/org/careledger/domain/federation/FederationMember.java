@@ -72,7 +72,7 @@ public record FederationMember(
    * Reads a certificate from standard base64 (RFC 4648 §4) of its DER encoding; anything else (PEM,
    * several certificates, trailing bytes, non-DER encodings) is rejected.
    */
-  static X509Certificate certificate(String base64, String field) {
+  public static X509Certificate certificate(String base64, String field) {
     byte[] der;
     try {
       der = Base64.getDecoder().decode(base64);

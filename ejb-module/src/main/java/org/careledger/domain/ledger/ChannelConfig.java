@@ -130,14 +130,22 @@ public final class ChannelConfig {
       if (t.type() != TransactionType.CONFIG_UPDATE) {
         throw invalid("not a config-update transaction: " + t.type().wireName());
       }
+      // e.g. an institution id of the wrong form, a certificate without an Ed25519 key: CL-1450
+      return of(tx.idHex(), t.author(), t.body());
+    }
+
+    /**
+     * Reads an update's body as {@code proposer} would submit it ({@code id} stands for the
+     * transaction's id, not known before it is signed); a malformed body is {@code CL-1450}.
+     */
+    public static Update of(String id, InstitutionId proposer, Map<String, Object> body) {
       try {
-        return read(tx.idHex(), t.author(), t.body());
+        return read(id, proposer, body);
       } catch (CareLedgerException e) {
         throw e.errorCode() == ErrorCode.CONFIG_UPDATE_INVALID
             ? e
             : new CareLedgerException(ErrorCode.CONFIG_UPDATE_INVALID, e.getMessage(), e);
       } catch (RuntimeException e) {
-        // e.g. an institution id of the wrong form, a certificate without an Ed25519 key
         throw new CareLedgerException(ErrorCode.CONFIG_UPDATE_INVALID, e.getMessage(), e);
       }
     }

@@ -26,6 +26,8 @@ public class CareLedgerApplication extends Application {
         org.careledger.interfaces.rest.ledger.GrantResource.class,
         org.careledger.interfaces.rest.ledger.BreakGlassResource.class,
         org.careledger.interfaces.rest.ledger.ConsentResource.class,
+        org.careledger.interfaces.rest.ledger.ChannelConfigResource.class,
+        org.careledger.interfaces.rest.ledger.ConfigUpdateResource.class,
         org.careledger.interfaces.rest.ledger.SharingResource.class,
         org.careledger.interfaces.rest.ledger.ResearchExportResource.class,
         org.careledger.interfaces.rest.session.SessionResource.class,

@@ -77,15 +77,18 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           REQUEST_CLOSED,
           REQUEST_FOR_OWN_RECORD,
           RECORD_VERSION_CONFLICT,
-          CLASS_REQUEST_NO_RECORDS ->
+          CLASS_REQUEST_NO_RECORDS,
+          CONFIG_APPROVAL_INVALID ->
           Response.Status.CONFLICT;
       case ACCESS_DENIED,
+          TX_UNKNOWN_AUTHOR, // this node's institution is not (or no longer) a channel member
           NOT_RECORD_PROVIDER,
           ROLE_REQUIRED,
           POLICY_VIOLATION,
           PATIENT_NOT_LINKED ->
           Response.Status.FORBIDDEN;
-      case REQUEST_UNKNOWN, GRANT_UNKNOWN, VERIFICATION_UNKNOWN -> Response.Status.NOT_FOUND;
+      case REQUEST_UNKNOWN, GRANT_UNKNOWN, VERIFICATION_UNKNOWN, CONFIG_PROPOSAL_UNKNOWN ->
+          Response.Status.NOT_FOUND;
       case CONSOLE_NOT_SIGNED_IN -> Response.Status.UNAUTHORIZED;
       case CSRF_TOKEN_INVALID, CONSOLE_ROLE_REQUIRED -> Response.Status.FORBIDDEN;
       case TRANSFER_TIMEOUT -> Response.Status.GATEWAY_TIMEOUT;
@@ -105,6 +108,7 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           QUERY_INVALID,
           PURPOSE_INVALID,
           CONSENT_INVALID,
+          CONFIG_UPDATE_INVALID,
           RESEARCH_EXPORT_INVALID,
           FHIR_RESOURCE_INVALID,
           FHIR_NOT_SUPPORTED,
