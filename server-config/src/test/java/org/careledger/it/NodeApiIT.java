@@ -101,6 +101,17 @@ class NodeApiIT {
     assertThat(check).as("careledger-node readiness check").isNotNull();
     assertThat(check.path("status").asText()).isEqualTo("UP");
     assertThat(check.path("data").path("state").asText()).isEqualTo("READY");
+    JsonNode certificates = null;
+    for (JsonNode candidate : health.path("checks")) {
+      if (candidate.path("name").asText().equals("careledger-certificates")) {
+        certificates = candidate;
+      }
+    }
+    assertThat(certificates).as("careledger-certificates readiness check").isNotNull();
+    assertThat(certificates.path("status").asText()).isEqualTo("UP");
+    assertThat(certificates.path("data").path("expiring").asInt())
+        .as("a fresh node's certificates are valid for 825 days")
+        .isZero();
 
     assertThat(Http.get(MANAGEMENT + "/health/live").statusCode()).isEqualTo(200);
   }

@@ -47,6 +47,7 @@ import org.careledger.application.federation.FederationInboundHandler;
 import org.careledger.application.federation.InboundFederationMessage;
 import org.careledger.application.federation.PingService;
 import org.careledger.application.internal.ConsensusTransactions.Outbound;
+import org.careledger.application.readiness.CertificateWatch;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.consensus.BlockValidator;
@@ -131,8 +132,9 @@ import org.careledger.domain.sharing.SharingPolicy;
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-@Local({ConsensusService.class, FederationInboundHandler.class})
-public class ConsensusDriver implements ConsensusService, FederationInboundHandler {
+@Local({ConsensusService.class, FederationInboundHandler.class, CertificateWatch.class})
+public class ConsensusDriver
+    implements ConsensusService, FederationInboundHandler, CertificateWatch {
 
   private static final Logger LOG = Logger.getLogger(ConsensusDriver.class.getName());
 
@@ -268,6 +270,8 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             call(runtime, List::of);
           }
         }
+      } else if (CERTIFICATE_CHECK.equals(info)) {
+        logExpiringCertificates();
       } else if (info instanceof EngineTimer engineTimer) {
         ChannelRuntime runtime = channels.get(engineTimer.channel());
         if (runtime != null) {
@@ -279,6 +283,24 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
       if (INIT.equals(info)) {
         timers.createSingleActionTimer(INIT_RETRY_MILLIS * 10, new TimerConfig(INIT, false));
       }
+    }
+  }
+
+  /** Timer info of the daily check of member certificates' expiry. */
+  static final String CERTIFICATE_CHECK = "careledger-certificate-check";
+
+  @Override
+  public List<String> expiringCertificates() {
+    Map<String, Membership> memberships = new java.util.TreeMap<>();
+    channels.forEach((id, runtime) -> memberships.put(id, runtime.membership));
+    return org.careledger.domain.ledger.CertificateExpiry.warnings(
+        memberships, System.currentTimeMillis());
+  }
+
+  /** Logs every member certificate that expires within 30 days: at start, then once a day. */
+  private void logExpiringCertificates() {
+    for (String warning : expiringCertificates()) {
+      LOG.warning("member certificate expiring: " + warning);
     }
   }
 
@@ -371,6 +393,9 @@ public class ConsensusDriver implements ConsensusService, FederationInboundHandl
             + self
             + " runs consensus for channels "
             + channels.keySet());
+    logExpiringCertificates();
+    long day = java.time.Duration.ofDays(1).toMillis();
+    timers.createIntervalTimer(day, day, new TimerConfig(CERTIFICATE_CHECK, false));
     return true;
   }
 

@@ -366,6 +366,7 @@ public class QbftEngine {
   /** Committed blocks a peer sent in answer to {@link Output.RequestSync}, in height order. */
   public List<Output> onBlocksReceived(InstitutionId from, List<Block> received, long now) {
     begin(now);
+    long before = height;
     for (Block block : received) {
       if (block.header().height() < height) {
         continue;
@@ -399,6 +400,13 @@ public class QbftEngine {
         break;
       }
       commit(proposed, block.certificate());
+    }
+    if (height > before && membership.isMember(from)) {
+      // A response holds a bounded number of blocks: ask again until the peer has no more, so a
+      // member far behind (a newcomer taking the chain from genesis) catches up on an idle channel
+      // too, not only when new traffic shows it is behind. (Not counted as the one outstanding
+      // request: news of a higher height still asks its sender at once.)
+      out.add(new Output.RequestSync(from, height));
     }
     return end();
   }
