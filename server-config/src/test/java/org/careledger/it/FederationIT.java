@@ -95,6 +95,7 @@ class FederationIT {
         .isEqualTo("unanimity");
     List<String> suiteChannels = new ArrayList<>(SharedFederation.BFT_CHANNELS);
     suiteChannels.addAll(SharedFederation.TRIO_CHANNELS);
+    suiteChannels.add(SharedFederation.GOVERNANCE_CHANNEL);
     assertThat(descriptor.path("channels"))
         .extracting(channel -> channel.path("id").asText())
         .as("the launcher's two channels, then those of the consensus protocol suite")

@@ -1,5 +1,7 @@
 package org.careledger.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
 import org.careledger.domain.consensus.ConsensusCluster;
 import org.careledger.domain.consensus.ConsensusProtocolSuite;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The consensus protocol suite that {@code SimulatedConsensusProtocolTest} runs on the simulated
@@ -46,6 +49,157 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
   @BeforeAll
   static void up() throws Exception {
     federation = SharedFederation.get();
+  }
+
+  /**
+   * Channel governance under load: while hospital-a, clinic-b and pharmacy-c keep submitting,
+   * insurer-d's certificate is revoked by the three (the channel's own consensus). From the height
+   * the revocation applies, no block carries insurer-d's seal and its transactions are refused; the
+   * other three keep committing with the quorum of four (3), every acknowledged transaction is on
+   * every member's chain, and all four chains are identical and verify from genesis.
+   */
+  @Test
+  void aRevokedCertificateStopsCountingAtItsRevocationHeightWhileTheOthersKeepCommitting()
+      throws Exception {
+    String channel = SharedFederation.GOVERNANCE_CHANNEL;
+    int insurer = 3;
+    for (int node = 0; node < 4; node++) {
+      int n = node;
+      awaitTrue(
+          () -> federation.get(n, "/channels/" + channel).statusCode() == 200,
+          channel + " at " + LocalFederation.MEMBERS.get(node));
+    }
+    List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean loading =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> load = new ArrayList<>();
+    for (int node = 0; node < 3; node++) {
+      int n = node;
+      Thread submitter =
+          new Thread(
+              () -> {
+                for (int i = 0; loading.get(); i++) {
+                  try {
+                    HttpResponse<String> response =
+                        federation
+                            .submitAsync(n, channel, "gov-" + n + "-" + i, 90)
+                            .get(120, TimeUnit.SECONDS);
+                    if (response.statusCode() == 201) {
+                      acknowledged.add(Http.json(response).path("txId").asText());
+                    } else {
+                      failures.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    failures.incrementAndGet();
+                  }
+                }
+              },
+              "gov-load-" + node);
+      submitter.start();
+      load.add(submitter);
+    }
+    Thread.sleep(5_000);
+
+    String body = "{\"change\":\"revoke-certificate\",\"institution\":\"insurer-d\"}";
+    HttpResponse<String> proposed =
+        federation.post(0, "/channels/" + channel + "/config-updates?wait=120", body);
+    assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(201);
+    String proposal = Http.json(proposed).path("proposal").asText();
+    approve(1, channel, proposal);
+    JsonNode applied = Http.json(approve(2, channel, proposal));
+    assertThat(applied.path("state").asText()).isEqualTo("applied");
+    long revokedAt = applied.path("configuration").path("since").asLong();
+    assertThat(applied.path("configuration").path("quorum").asInt())
+        .as("insurer-d stays counted in n: still 3 of 4")
+        .isEqualTo(3);
+
+    awaitTrue(
+        () ->
+            Http.json(federation.get(insurer, "/channels/" + channel + "/config"))
+                .path("configId")
+                .asText()
+                .equals(proposal),
+        "insurer-d applies the revocation");
+    HttpResponse<String> refused =
+        federation.submitAsync(insurer, channel, "gov-revoked", 30).get(60, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(refused.body()).contains("CL-1153", "revoked or expired");
+    Thread.sleep(10_000);
+    loading.set(false);
+    for (Thread submitter : load) {
+      submitter.join(180_000);
+    }
+    assertThat(failures.get()).as("submissions that were not acknowledged").isZero();
+    assertThat(acknowledged).hasSizeGreaterThan(10);
+
+    // Every acknowledged transaction everywhere; the same chain at all four; verified.
+    long head = Http.json(federation.get(0, "/channels/" + channel)).path("height").asLong();
+    List<String> hashes = null;
+    for (int node = 0; node < 4; node++) {
+      int n = node;
+      awaitTrue(
+          () ->
+              Http.json(federation.get(n, "/channels/" + channel)).path("height").asLong() >= head,
+          LocalFederation.MEMBERS.get(node) + " reaches height " + head);
+      List<String> own = new ArrayList<>();
+      Set<String> onChain = new java.util.HashSet<>();
+      for (long h = 0; h <= head; h++) {
+        JsonNode block = Http.json(federation.get(n, "/channels/" + channel + "/blocks/" + h));
+        own.add(block.path("hash").asText());
+        block.path("txIds").forEach(id -> onChain.add(id.asText()));
+        if (h >= revokedAt) {
+          assertThat(block.path("signers"))
+              .extracting(JsonNode::asText)
+              .as("block " + h + " at " + LocalFederation.MEMBERS.get(n))
+              .doesNotContain("insurer-d")
+              .hasSizeGreaterThanOrEqualTo(3);
+        }
+      }
+      assertThat(onChain).as("at " + LocalFederation.MEMBERS.get(n)).containsAll(acknowledged);
+      if (hashes == null) {
+        hashes = own;
+      } else {
+        assertThat(own).as(LocalFederation.MEMBERS.get(n) + "'s chain").isEqualTo(hashes);
+      }
+      JsonNode verified = Http.json(federation.post(n, "/channels/" + channel + "/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+      JsonNode insurerThere = null;
+      for (JsonNode member :
+          Http.json(federation.get(n, "/channels/" + channel + "/config")).path("members")) {
+        if (member.path("institution").asText().equals("insurer-d")) {
+          insurerThere = member;
+        }
+      }
+      assertThat(insurerThere).as("insurer-d is still listed").isNotNull();
+      assertThat(insurerThere.path("revoked").asBoolean()).isTrue();
+      assertThat(insurerThere.path("canSign").asBoolean()).isFalse();
+    }
+    assertThat(head).as("blocks after the revocation").isGreaterThan(revokedAt);
+  }
+
+  private static HttpResponse<String> approve(int node, String channel, String proposal)
+      throws Exception {
+    HttpResponse<String> response =
+        federation.post(
+            node, "/channels/" + channel + "/config-updates/" + proposal + "/approvals?wait=120");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return response;
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(500);
+    }
   }
 
   @Override

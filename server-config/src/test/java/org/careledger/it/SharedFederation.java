@@ -36,6 +36,9 @@ final class SharedFederation {
 
   static final List<String> TRIO_CHANNELS = List.of("suite-trio-1");
 
+  /** A BFT channel of the four whose governance the protocol suite exercises under load. */
+  static final String GOVERNANCE_CHANNEL = "suite-gov";
+
   /** The member whose database is reached through {@link #database()}. */
   static final int DATABASE_MEMBER = 1; // clinic-b
 
@@ -73,6 +76,7 @@ final class SharedFederation {
     StringBuilder extra = new StringBuilder();
     BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
     TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
+    extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all);
     LocalFederation started = new LocalFederation(HOME, BASE_OFFSET, extra.toString().strip());
     Runtime.getRuntime().addShutdownHook(new Thread(SharedFederation::kill, "shared-federation"));
     LocalFederation.Run up =

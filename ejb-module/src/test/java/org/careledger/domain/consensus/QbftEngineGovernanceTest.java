@@ -154,6 +154,39 @@ class QbftEngineGovernanceTest {
     assertIdenticalAndValid();
   }
 
+  @Test
+  void aRevokedMemberStaysCountedButItsSealsAndTransactionsStopAtTheRevocationHeight() {
+    Member insurer = ConsensusFixture.MEMBERS.get(D);
+    SignedTransaction revoke =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.revokeCertificate(
+                engine(A).configuration().id(),
+                insurer.institution(),
+                insurer.signingFingerprint()));
+    submit(revoke);
+    submit(approval(B, revoke));
+    submit(approval(C, revoke));
+    assertThat(engine(A).configuration().membership().size()).isEqualTo(4);
+    assertThat(engine(A).configuration().membership().quorum()).isEqualTo(3);
+    assertThat(engine(D).voting()).isFalse();
+    long revoked = engine(A).configuration().since();
+
+    submit(register(A));
+    SignedTransaction late = register(D);
+    List<Output> refused = engine(A).onTransactions(List.of(late), now);
+    assertThat(EngineHarness.drops(refused)).contains(ErrorCode.CONSENSUS_TRANSACTION_REJECTED);
+    submit(register(B));
+    List<Block> chain = chains.get(id(A));
+    assertThat(chain.size()).isGreaterThan((int) revoked);
+    for (Block block : chain.subList((int) revoked, chain.size())) {
+      assertThat(signers(block)).doesNotContain("member-d").hasSize(3);
+      assertThat(block.transactions()).doesNotContain(late);
+    }
+    assertIdenticalAndValid();
+  }
+
   // ---- the network: every broadcast to every other engine, in order; sync from the chains
 
   private void submit(SignedTransaction tx) {
