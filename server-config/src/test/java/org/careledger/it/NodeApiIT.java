@@ -92,28 +92,25 @@ class NodeApiIT {
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode health = Http.json(response);
     assertThat(health.path("status").asText()).isEqualTo("UP");
-    JsonNode check = null;
-    for (JsonNode candidate : health.path("checks")) {
-      if (candidate.path("name").asText().equals("careledger-node")) {
-        check = candidate;
-      }
-    }
-    assertThat(check).as("careledger-node readiness check").isNotNull();
+    JsonNode check = check(health, "careledger-node");
     assertThat(check.path("status").asText()).isEqualTo("UP");
     assertThat(check.path("data").path("state").asText()).isEqualTo("READY");
-    JsonNode certificates = null;
-    for (JsonNode candidate : health.path("checks")) {
-      if (candidate.path("name").asText().equals("careledger-certificates")) {
-        certificates = candidate;
-      }
-    }
-    assertThat(certificates).as("careledger-certificates readiness check").isNotNull();
+    JsonNode certificates = check(health, "careledger-certificates");
     assertThat(certificates.path("status").asText()).isEqualTo("UP");
     assertThat(certificates.path("data").path("expiring").asInt())
         .as("a fresh node's certificates are valid for 825 days")
         .isZero();
 
     assertThat(Http.get(MANAGEMENT + "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  private static JsonNode check(JsonNode health, String name) {
+    for (JsonNode candidate : health.path("checks")) {
+      if (candidate.path("name").asText().equals(name)) {
+        return candidate;
+      }
+    }
+    throw new AssertionError("no readiness check " + name + " in " + health);
   }
 
   @Test

@@ -48,6 +48,14 @@ class ChannelGovernanceTest {
     return config;
   }
 
+  /** hospital-a's proposal to admit lab-e, on the configuration {@code base}. */
+  private static SignedTransaction addLab(LedgerFixture f, String base, Identity lab) {
+    return f.tx(
+        A,
+        CONFIG_UPDATE,
+        ChannelConfig.addMember(base, lab.member(), lab.agreementCertificate(), LAB_BRIDGE));
+  }
+
   private static SignedTransaction approve(LedgerFixture f, int member, SignedTransaction update) {
     return f.tx(member, CONFIG_APPROVAL, ChannelConfig.approval(update.idHex()));
   }
@@ -68,12 +76,7 @@ class ChannelGovernanceTest {
   void aNewMemberJoinsWithTheCurrentQuorumAndFromTheNextHeightTheQuorumIsOfFive() {
     LedgerFixture f = bft();
     Identity lab = LedgerFixture.identity("lab-e", T0);
-    SignedTransaction add =
-        f.tx(
-            A,
-            CONFIG_UPDATE,
-            ChannelConfig.addMember(
-                config(f).id(), lab.member(), lab.agreementCertificate(), LAB_BRIDGE));
+    SignedTransaction add = addLab(f, config(f).id(), lab);
     f.commit(List.of(add, approve(f, B, add)), A, B, C);
 
     ChannelConfig pending = config(f);
@@ -107,12 +110,7 @@ class ChannelGovernanceTest {
   void aJoiningMembersTransactionsAndSealsCountOnlyFromTheHeightAfterItsAdmission() {
     LedgerFixture f = bft();
     Identity lab = LedgerFixture.identity("lab-e", T0);
-    SignedTransaction add =
-        f.tx(
-            A,
-            CONFIG_UPDATE,
-            ChannelConfig.addMember(
-                config(f).id(), lab.member(), lab.agreementCertificate(), LAB_BRIDGE));
+    SignedTransaction add = addLab(f, config(f).id(), lab);
     int e = f.use(lab);
     // Admitted by this very block: still not a member in it.
     f.commit(List.of(add, approve(f, B, add), approve(f, C, add), f.register(e, "early")), A, B, C);
@@ -246,11 +244,7 @@ class ChannelGovernanceTest {
     LedgerFixture f = bft();
     String base = config(f).id();
     Identity lab = LedgerFixture.identity("lab-e", T0);
-    SignedTransaction add =
-        f.tx(
-            A,
-            CONFIG_UPDATE,
-            ChannelConfig.addMember(base, lab.member(), lab.agreementCertificate(), LAB_BRIDGE));
+    SignedTransaction add = addLab(f, base, lab);
     Map<String, Object> policy = new LinkedHashMap<>();
     policy.put("version", 2L);
     SignedTransaction newPolicy = f.tx(B, CONFIG_UPDATE, ChannelConfig.consentPolicy(base, policy));
