@@ -14,7 +14,6 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.ChannelConfig;
 import org.careledger.domain.ledger.ChannelConfig.Change;
 import org.careledger.domain.ledger.Member;
-import org.careledger.domain.sharing.SharingPolicy;
 
 /**
  * Turns an operator's config-update request (REST, console, {@code federation.sh}) into the body of
@@ -22,9 +21,6 @@ import org.careledger.domain.sharing.SharingPolicy;
  * CL-1450} with what is wrong; nothing here touches the chain.
  */
 final class GovernanceRequests {
-
-  /** Whether the sharing rules follow a consent-policy change on the chain (not yet). */
-  static final boolean ENFORCED_POLICY_CHANGES = false;
 
   private GovernanceRequests() {}
 
@@ -90,24 +86,13 @@ final class GovernanceRequests {
         }
         yield ChannelConfig.revokeCertificate(base, subject, key);
       }
-      case CONSENT_POLICY -> {
-        // The chain would carry it, but the nodes' sharing rules still read the descriptor's
-        // policy: refused until they read the policy in force at each height, so that no update
-        // can "apply" without taking effect.
-        if (!ENFORCED_POLICY_CHANGES) {
+      case CONSENT_POLICY ->
+          // The chain rules for it exist (ChannelConfig), but the nodes' sharing rules still read
+          // the descriptor's policy: refused until they read the policy in force at each height,
+          // so that no update can "apply" without taking effect.
           throw invalid(
               "consent-policy changes are not taken yet: the sharing rules read the federation"
                   + " descriptor's policy");
-        }
-        fields(request, Set.of("change", "consentPolicy"), Set.of());
-        Map<String, Object> policy = object(request, "consentPolicy");
-        try {
-          SharingPolicy.parse(policy);
-        } catch (CareLedgerException e) {
-          throw invalid("the consent policy cannot be read: " + e.getMessage());
-        }
-        yield ChannelConfig.consentPolicy(base, policy);
-      }
     };
   }
 
