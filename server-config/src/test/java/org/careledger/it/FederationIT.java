@@ -1848,6 +1848,68 @@ class FederationIT {
     }
   }
 
+  @Test
+  @Order(8)
+  void aConsentPolicyChangedByTheMembersGovernsGrantsFromItsHeight() throws Exception {
+    String patient = "urn:oid:1.2.3|999990096";
+    String before = trioRequest("trio-policy-1", patient);
+    HttpResponse<String> allowed =
+        FED.post(0, "/channels/care-trio/requests/" + before + "/grant", "{}");
+    assertThat(allowed.statusCode()).as("the open policy: " + allowed.body()).isEqualTo(200);
+    String after = trioRequest("trio-policy-2", patient);
+
+    // From now on pharmacy-c may be granted dispensing records (57833-6) only.
+    String policy =
+        "{\"roles\":{\"pharmacy-c\":\"pharmacy\"},\"rules\":[{\"role\":\"pharmacy\","
+            + "\"documentClasses\":[\"57833-6\"],\"purposes\":[\"TREAT\"]}]}";
+    HttpResponse<String> proposed =
+        FED.post(
+            0,
+            "/channels/care-trio/config-updates?wait=90",
+            "{\"change\":\"consent-policy\",\"consentPolicy\":" + policy + "}");
+    assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(201);
+    String proposal = Http.json(proposed).path("proposal").asText();
+    approve(1, proposal);
+    assertThat(Http.json(approve(2, proposal)).path("state").asText()).isEqualTo("applied");
+    awaitUntil(
+        () ->
+            Http.json(FED.get(0, "/channels/care-trio/config"))
+                .path("configId")
+                .asText()
+                .equals(proposal),
+        "hospital-a applies the new policy");
+    assertThat(Http.json(FED.get(0, "/channels/care-trio/config")).path("consentPolicy"))
+        .isEqualTo(Http.JSON.readTree(policy));
+
+    HttpResponse<String> refused =
+        FED.post(0, "/channels/care-trio/requests/" + after + "/grant", "{}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(Http.json(refused).path("code").asText()).isEqualTo("CL-1720");
+    for (int node : List.of(0, 1, 2)) {
+      JsonNode verified = Http.json(FED.post(node, "/channels/care-trio/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(MEMBERS.get(node) + ": " + verified).isTrue();
+    }
+  }
+
+  /** A lab report registered by hospital-a on care-trio and pharmacy-c's open request for it. */
+  private static String trioRequest(String recordId, String patient) throws Exception {
+    HttpResponse<String> registered =
+        FED.register(0, "care-trio", recordId, patient, clinicalDocument(512));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    awaitRecord(2, "care-trio", recordId);
+    HttpResponse<String> requested =
+        FED.post(
+            2,
+            "/channels/care-trio/requests",
+            "{\"recordId\":\"" + recordId + "\",\"purpose\":\"TREAT\"}");
+    assertThat(requested.statusCode()).as(requested.body()).isEqualTo(201);
+    String requestId = Http.json(requested).path("requestId").asText();
+    awaitUntil(
+        () -> FED.get(0, "/channels/care-trio/requests?status=open").body().contains(requestId),
+        "pharmacy-c's request is open at hospital-a");
+    return requestId;
+  }
+
   private static HttpResponse<String> approve(int node, String proposal) throws Exception {
     HttpResponse<String> response =
         FED.post(node, "/channels/care-trio/config-updates/" + proposal + "/approvals?wait=90");

@@ -60,6 +60,7 @@ import org.careledger.domain.consensus.EngineConfig;
 import org.careledger.domain.consensus.LedgerView;
 import org.careledger.domain.consensus.MessageCodec;
 import org.careledger.domain.consensus.Output;
+import org.careledger.domain.consensus.ProposedBlock;
 import org.careledger.domain.consensus.QbftEngine;
 import org.careledger.domain.consensus.SignedState;
 import org.careledger.domain.consensus.TimerEvent;
@@ -433,7 +434,19 @@ public class ConsensusDriver
         new CachingTransactionVerifier(TransactionVerifier.DIRECT, 100_000);
     CachingSignatureVerifier signatures =
         new CachingSignatureVerifier(Ed25519Signatures.VERIFIER, 20_000);
-    BlockValidator rules = sharingRules(id, channel);
+    // The rules read the consent policy in force at the height being validated: the engine's
+    // configuration (channel governance may change it), which the runtime holds once built.
+    java.util.concurrent.atomic.AtomicReference<ChannelRuntime> built =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    org.careledger.domain.ledger.ChannelConfig genesisConfig =
+        org.careledger.domain.ledger.ChannelConfig.genesis(genesis.transactions().get(0));
+    BlockValidator rules =
+        sharingRules(
+            id,
+            () -> {
+              ChannelRuntime runtime = built.get();
+              return runtime == null ? genesisConfig : runtime.engine.configuration();
+            });
     ConsensusSigner signer = Ed25519Signatures.signer(selfMember, key);
     QbftEngine.Services services =
         new QbftEngine.Services(
@@ -468,6 +481,7 @@ public class ConsensusDriver
                 services);
     ChannelRuntime runtime =
         new ChannelRuntime(channel.id(), signer, engines, verifier, signatures, rules);
+    built.set(runtime);
     channels.put(id, runtime);
     call(runtime, () -> runtime.engine.start(now()));
   }
@@ -476,16 +490,45 @@ public class ConsensusDriver
    * The channel's rules as block validation, over this node's committed chain: the rules of record
    * versions ({@link RecordRules}: amendments by the provider only, one unbroken line of versions,
    * no amendment of an erased record, grants carried over to new versions) on every channel, then
-   * its sharing policy (its {@code consentPolicy}, which the genesis block carries) where it is not
-   * open.
+   * its sharing policy where it is not open: the {@code consentPolicy} of the channel's
+   * configuration in force at the height being validated ({@code inForce}: the engine's, which
+   * folds every committed block), the genesis block's until a {@code consent-policy} update
+   * applies. Every member validates a height under the same policy, as it folds the same chain.
    */
-  private BlockValidator sharingRules(String channelId, FederationChannel channel) {
+  private BlockValidator sharingRules(
+      String channelId,
+      java.util.function.Supplier<org.careledger.domain.ledger.ChannelConfig> inForce) {
     BlockValidator records = new RecordRules(() -> tx.sharingTransactions(channelId));
-    SharingPolicy policy = SharingPolicy.parse(channel.consentPolicy());
-    if (policy.isOpen()) {
-      return records;
-    }
-    return records.andThen(policyRules(channelId, policy));
+    return new BlockValidator() {
+      /** The rules of the configuration they were built for (policies change rarely). */
+      private record Built(String configId, BlockValidator rules) {}
+
+      private volatile Built built;
+
+      private BlockValidator current() {
+        org.careledger.domain.ledger.ChannelConfig config = inForce.get();
+        Built rules = built;
+        if (rules == null || !rules.configId().equals(config.id())) {
+          SharingPolicy policy = SharingPolicy.parse(config.consentPolicy());
+          rules =
+              new Built(
+                  config.id(),
+                  policy.isOpen() ? records : records.andThen(policyRules(channelId, policy)));
+          built = rules;
+        }
+        return rules.rules();
+      }
+
+      @Override
+      public void validate(BlockHeader parent, ProposedBlock block) {
+        current().validate(parent, block);
+      }
+
+      @Override
+      public void admit(SignedTransaction transaction) {
+        current().admit(transaction);
+      }
+    };
   }
 
   private BlockValidator policyRules(String channelId, SharingPolicy policy) {

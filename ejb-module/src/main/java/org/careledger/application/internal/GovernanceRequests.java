@@ -14,6 +14,7 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.ChannelConfig;
 import org.careledger.domain.ledger.ChannelConfig.Change;
 import org.careledger.domain.ledger.Member;
+import org.careledger.domain.sharing.SharingPolicy;
 
 /**
  * Turns an operator's config-update request (REST, console, {@code federation.sh}) into the body of
@@ -86,13 +87,16 @@ final class GovernanceRequests {
         }
         yield ChannelConfig.revokeCertificate(base, subject, key);
       }
-      case CONSENT_POLICY ->
-          // The chain rules for it exist (ChannelConfig), but the nodes' sharing rules still read
-          // the descriptor's policy: refused until they read the policy in force at each height,
-          // so that no update can "apply" without taking effect.
-          throw invalid(
-              "consent-policy changes are not taken yet: the sharing rules read the federation"
-                  + " descriptor's policy");
+      case CONSENT_POLICY -> {
+        fields(request, Set.of("change", "consentPolicy"), Set.of());
+        Map<String, Object> policy = object(request, "consentPolicy");
+        try {
+          SharingPolicy.parse(policy);
+        } catch (CareLedgerException e) {
+          throw invalid("the consent policy cannot be read: " + e.getMessage());
+        }
+        yield ChannelConfig.consentPolicy(base, policy);
+      }
     };
   }
 

@@ -15,7 +15,8 @@ import org.careledger.domain.sharing.SharingPolicy.Rule;
  * A channel's sharing policy: which document classes an institution of a given role may be granted,
  * for which purposes of use, and whether the patient's consent must be on the chain first. It is
  * the channel's {@code consentPolicy} from the federation descriptor, which the genesis block
- * carries, so every member evaluates the same policy.
+ * carries, or from a later {@code consent-policy} config update (channel governance) from the
+ * height it applies; every member evaluates the same policy at a height.
  *
  * <pre>{"roles": {"pharmacy-c": "pharmacy", "insurer-d": "insurer"},
  *  "rules": [{"role": "pharmacy", "documentClasses": ["57833-6"], "purposes": ["TREAT"]},

@@ -82,7 +82,7 @@ class GovernanceRequestsTest {
         "signingCertificate");
     assertRefused(
         Map.of("change", "consent-policy", "consentPolicy", Map.of("nonsense", true)),
-        "not taken yet");
+        "consent policy cannot be read");
   }
 
   private void assertRefused(Map<String, Object> request, String detail) {
