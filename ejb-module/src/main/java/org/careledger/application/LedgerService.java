@@ -127,7 +127,11 @@ public interface LedgerService {
   UpdateStatus proposeUpdate(
       String channelId, Map<String, Object> request, java.time.Duration commitWait);
 
-  /** Approves a pending config update as this node's institution and waits for its commit. */
+  /**
+   * Approves a pending config update as this node's institution and waits for its commit. A
+   * proposal this node's chain does not hold yet is waited for (up to 10 s, within {@code
+   * commitWait}) before the approval is refused as unknown ({@code CL-1451}).
+   */
   UpdateStatus approveUpdate(String channelId, String proposalId, java.time.Duration commitWait);
 
   ChannelSummary createChannel(String channelId);

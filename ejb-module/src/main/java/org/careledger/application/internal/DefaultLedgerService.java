@@ -139,11 +139,34 @@ public class DefaultLedgerService implements LedgerService {
     return status(channelId, tx.idHex(), committed);
   }
 
+  /**
+   * How long an approval waits for the proposal to reach this node's chain: an operator approves
+   * right after another member proposed, and the block holding the proposal may still be on its way
+   * here (a moment, under load a little more).
+   */
+  private static final Duration PROPOSAL_ARRIVAL = Duration.ofSeconds(10);
+
   @Override
   public UpdateStatus approveUpdate(String channelId, String proposalId, Duration commitWait) {
     ChannelConfig config = governed(channelId);
     NodeIdentity identity = keys.identity();
     CareLedgerException refused = config.approvalProblem(proposalId, identity.institutionId());
+    long deadline =
+        System.nanoTime()
+            + (commitWait.compareTo(PROPOSAL_ARRIVAL) < 0 ? commitWait : PROPOSAL_ARRIVAL)
+                .toNanos();
+    while (refused != null
+        && refused.errorCode() == ErrorCode.CONFIG_PROPOSAL_UNKNOWN
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      config = ChannelConfigs.inForce(store, channelId);
+      refused = config.approvalProblem(proposalId, identity.institutionId());
+    }
     if (refused != null) {
       throw refused;
     }
