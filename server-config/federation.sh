@@ -7,6 +7,25 @@
 #   server-config/federation.sh down     stop the nodes this federation started (by their PIDs)
 #   server-config/federation.sh status   each node, its readiness and its bridges
 #
+# Channel governance, one command per operation (README "Channel governance"); each proposes the
+# config update at one member and collects the other members' approvals until it applies:
+#   federation.sh join INSTITUTION CHANNEL     admit INSTITUTION to CHANNEL. An institution new to
+#                                              the federation gets its own node first (next port
+#                                              offset, remembered in federation.properties); its
+#                                              certificates go into the descriptor, bridges to and
+#                                              from it are created, its node takes the chain by
+#                                              block sync and votes from the height it is admitted.
+#   federation.sh leave INSTITUTION CHANNEL    remove it; its node stops running the channel and
+#                                              bridges no longer needed are removed
+#   federation.sh revoke INSTITUTION CHANNEL   revoke its signing certificate on CHANNEL
+#   federation.sh renew INSTITUTION CHANNEL    its node makes its next signing key (once) and the
+#                                              channel's other members switch it to that key; the
+#                                              node signs there with the new key from that height
+#   federation.sh consent-policy CHANNEL FILE  replace CHANNEL's consent policy by FILE's (JSON)
+#   federation.sh retire INSTITUTION           an institution added by 'join' that left every
+#                                              channel: its node is stopped, its bridges removed,
+#                                              and it is dropped from the descriptor (its home stays)
+#
 # Settings (environment; the base offset is remembered in <federation home>/federation.properties):
 #   CARELEDGER_FEDERATION              federation name (default local-demo)
 #   CARELEDGER_FEDERATION_HOME         where the node homes and the descriptor live
@@ -44,6 +63,12 @@ fed_home=${CARELEDGER_FEDERATION_HOME:-$HOME/.careledger/federation-$federation}
 case "$fed_home" in /*) ;; *) fed_home="$(pwd)/$fed_home" ;; esac
 descriptor="$fed_home/federation.json"
 members=(hospital-a clinic-b pharmacy-c insurer-d)
+# Institutions added by 'join' (remembered in federation.properties) follow the four.
+if [ -f "$fed_home/federation.properties" ]; then
+  for extra_member in $(sed -n 's/^extra.members=//p' "$fed_home/federation.properties"); do
+    members+=("$extra_member")
+  done
+fi
 channels=(
   "care-bft:bft:hospital-a,clinic-b,pharmacy-c,insurer-d"
   "care-trio:unanimity:hospital-a,clinic-b,pharmacy-c"
@@ -201,8 +226,7 @@ cmd_up() {
   extra=$(extra_channels | tr '\n' ' ')
   umask 077
   mkdir -p "$fed_home"
-  printf 'federation=%s\nbase.offset=%s\nextra.channels=%s\n' "$federation" "$base" "${extra% }" \
-    >"$fed_home/federation.properties"
+  save_properties "$base" "${extra% }"
   node 0 build
   start_nodes
   write_descriptor
@@ -219,6 +243,105 @@ cmd_up() {
   done
   echo "  admin console: https://127.0.0.1:$((8443 + $(offset_of 0)))/careledger/console/  (user 'admin'; each node's"
   echo "                 URL and generated password: $fed_home/console-admin.txt)"
+}
+
+save_properties() { # save_properties BASE_OFFSET EXTRA_CHANNELS
+  printf 'federation=%s\nbase.offset=%s\nextra.channels=%s\nextra.members=%s\n' \
+    "$federation" "$1" "$2" "${members[*]:4}" >"$fed_home/federation.properties"
+}
+
+index_of() { # index_of INSTITUTION: its index in members, or nothing
+  local i
+  for i in "${!members[@]}"; do
+    if [ "${members[$i]}" = "$1" ]; then
+      echo "$i"
+      return
+    fi
+  done
+}
+
+govern() { # govern CHANNEL CHANGE [tool options]: one config update, proposed and approved
+  local channel=$1 change=$2
+  shift 2
+  tool govern --file "$descriptor" --homes "$fed_home" --channel "$channel" --change "$change" "$@" ||
+    die "$change on $channel did not apply (see above)"
+}
+
+check_names() { # check_names INSTITUTION CHANNEL
+  [[ "$1" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "'$1' is not an institution id"
+  [[ "$2" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "'$2' is not a channel id"
+  [ -f "$descriptor" ] || die "no federation at $fed_home: run 'federation.sh up' first"
+}
+
+cmd_join() {
+  local institution=$1 channel=$2 started=$SECONDS i
+  check_names "$institution" "$channel"
+  umask 077
+  i=$(index_of "$institution")
+  if [ -z "$i" ]; then
+    members+=("$institution")
+    i=$((${#members[@]} - 1))
+    save_properties "$(base_offset)" "$(extra_channels | tr '\n' ' ' | sed 's/ $//')"
+    info "$institution is new to the federation: its node gets port offset $(offset_of "$i")"
+  fi
+  if ! node "$i" status >/dev/null 2>&1; then
+    node "$i" up >"$fed_home/logs/$institution-up.log" 2>&1 || {
+      tail -30 "$fed_home/logs/$institution-up.log" >&2
+      die "the node of $institution did not start (log $fed_home/logs/$institution-up.log)"
+    }
+  fi
+  write_descriptor
+  tool member --file "$descriptor" --channel "$channel" --join "$institution"
+  configure_bridges
+  deliver_descriptor # the newcomer's node runs the channel: it follows the chain until admitted
+  console_admins
+  govern "$channel" add-member --institution "$institution"
+  info "$institution joined $channel in $((SECONDS - started)) s: https://127.0.0.1:$((8443 + $(offset_of "$i")))/careledger/api/v1/channels/$channel"
+}
+
+cmd_leave() {
+  local institution=$1 channel=$2
+  check_names "$institution" "$channel"
+  umask 077
+  [ -n "$(index_of "$institution")" ] || die "$institution is not an institution of this federation"
+  govern "$channel" remove-member --institution "$institution"
+  tool member --file "$descriptor" --channel "$channel" --leave "$institution"
+  configure_bridges
+  deliver_descriptor
+  info "$institution left $channel; its node keeps the chain it holds and takes nothing new of it"
+}
+
+cmd_retire() {
+  local institution=$1 i k kept=()
+  check_names "$institution" "channels"
+  i=$(index_of "$institution")
+  [ -n "$i" ] && [ "$i" -ge 4 ] || die "only an institution added by 'join' can be retired"
+  umask 077
+  tool retire --file "$descriptor" --institution "$institution"
+  node "$i" down || true
+  configure_bridges # no channel is shared with it any more: every bridge to it goes
+  for k in "${!members[@]}"; do [ "$k" = "$i" ] || kept+=("${members[$k]}"); done
+  members=("${kept[@]}")
+  save_properties "$(base_offset)" "$(extra_channels | tr '\n' ' ' | sed 's/ $//')"
+  deliver_descriptor
+  info "$institution retired from federation '$federation' (its home $fed_home/$institution stays)"
+}
+
+cmd_revoke() {
+  check_names "$1" "$2"
+  govern "$2" revoke-certificate --institution "$1"
+}
+
+cmd_renew() {
+  check_names "$1" "$2"
+  govern "$2" renew-certificate --institution "$1"
+}
+
+cmd_consent_policy() {
+  [[ "${1:-}" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "usage: federation.sh consent-policy CHANNEL FILE"
+  [ -f "${2:-}" ] || die "no policy file '${2:-}'"
+  [ -f "$descriptor" ] || die "no federation at $fed_home: run 'federation.sh up' first"
+  govern "$1" consent-policy --policy "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 }
 
 cmd_down() {
@@ -258,12 +381,37 @@ cmd_status() {
   [ "$running" -gt 0 ] || return 3
 }
 
+two_args() {
+  [ "$#" -eq 3 ] || {
+    echo "usage: $0 $1 INSTITUTION CHANNEL" >&2
+    exit 2
+  }
+}
+
 case "${1:-}" in
 up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
+join)
+  two_args "$@"
+  cmd_join "$2" "$3"
+  ;;
+leave)
+  two_args "$@"
+  cmd_leave "$2" "$3"
+  ;;
+revoke)
+  two_args "$@"
+  cmd_revoke "$2" "$3"
+  ;;
+renew)
+  two_args "$@"
+  cmd_renew "$2" "$3"
+  ;;
+consent-policy) cmd_consent_policy "${2:-}" "${3:-}" ;;
+retire) cmd_retire "${2:-}" ;;
 *)
-  echo "usage: $0 up|down|status" >&2
+  echo "usage: $0 up|down|status|join|leave|revoke|renew|consent-policy|retire" >&2
   exit 2
   ;;
 esac

@@ -712,7 +712,102 @@
       f.canvas,
       f.summary,
     );
+    f.governance = el('div', { class: 'governance' });
+    f.section.append(f.governance);
     return f;
+  }
+
+  /**
+   * Channel governance: the members in force with their signing certificates (expired, revoked or
+   * expiring within 30 days marked), and the config updates waiting for approvals; an admin of a
+   * deciding institution approves one here (POST .../config-updates/{id}/approvals). Proposing a
+   * change is the REST API's or federation.sh's (README, "Channel governance").
+   */
+  function updateGovernance(f, channel) {
+    const config = channel.configuration;
+    if (!config) {
+      f.governance.replaceChildren();
+      return;
+    }
+    const state = (m) =>
+      m.revoked ? 'revoked' : !m.canSign ? 'expired' : m.expiresSoon ? 'expires soon' : 'signs';
+    const members = el(
+      'table',
+      { class: 'certificates' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { text: 'Member' }),
+          el('th', { text: 'Signing key' }),
+          el('th', { text: 'Certificate until' }),
+          el('th', { text: 'State' }),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ...(config.members || []).map((m) =>
+          el(
+            'tr',
+            {
+              class: state(m) === 'signs' ? undefined : 'warn',
+              dataset: { member: m.institution },
+            },
+            td('institution', m.institution),
+            td('fingerprint', el('code', { title: m.signingFingerprint, text: shortHash(m.signingFingerprint, 16) })),
+            td('not-after', timeEl(m.certificateNotAfter)),
+            td('state', state(m)),
+          ),
+        ),
+      ),
+    );
+    const admin = session && (session.roles || []).includes('admin');
+    const pending = (config.pending || []).map((u) => {
+      const mayApprove =
+        admin &&
+        (u.deciding || []).includes(session.institution) &&
+        !(u.approvals || []).includes(session.institution);
+      const button = mayApprove
+        ? el('button', { type: 'button', class: 'grant approve', text: 'Approve' })
+        : null;
+      if (button) {
+        button.addEventListener('click', async () => {
+          button.disabled = true;
+          try {
+            await api(
+              `/channels/${seg(channel.channelId)}/config-updates/${seg(u.proposal)}/approvals?wait=60`,
+              {},
+            );
+          } catch (e) {
+            showError(e);
+            button.disabled = false;
+          }
+        });
+      }
+      return el(
+        'li',
+        { class: 'pending-update', dataset: { proposal: u.proposal } },
+        el('strong', { text: u.change }),
+        u.subject ? ` ${u.subject}` : '',
+        el('span', {
+          class: 'muted small',
+          text: ` proposed by ${u.proposer}; ${(u.approvals || []).length} of ${u.needed} approvals (${(u.approvals || []).join(', ')})`,
+        }),
+        button ? ' ' : '',
+        button,
+      );
+    });
+    f.governance.replaceChildren(
+      el('h3', { text: 'Members and certificates' }),
+      el('div', { class: 'table-wrap' }, members),
+      el('h3', { text: 'Pending configuration changes' }),
+      pending.length
+        ? el('ul', { class: 'pending-updates' }, ...pending)
+        : el('p', { class: 'muted small pending-none', text: 'None.' }),
+    );
   }
 
   function updateChannel(f, channel) {
@@ -745,6 +840,7 @@
     );
     f.summary.textContent = chartSummary(channel.metrics);
     drawChart(f.canvas, channel.metrics);
+    updateGovernance(f, channel);
   }
 
   function channelsPage() {

@@ -23,6 +23,17 @@ public interface NodeService {
    */
   NodeCertificates certificates();
 
+  /**
+   * The certificates of the node's next identity, made now if there is none: a new signing key for
+   * a {@code renew-certificate} update (agreement and TLS certificates unchanged). Each channel
+   * switches this member to the new key when its members apply the renewal; the node keeps both
+   * keys and signs in each channel with the one in force there.
+   *
+   * @throws org.careledger.domain.CareLedgerException with {@code NODE_NOT_READY} until the node is
+   *     ready
+   */
+  NodeCertificates nextCertificates();
+
   /** Most recent first, at most {@code limit}. */
   List<NodeStart> startHistory(int limit);
 }

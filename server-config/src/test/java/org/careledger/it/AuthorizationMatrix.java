@@ -254,6 +254,13 @@ final class AuthorizationMatrix {
             EnumSet.of(Who.ADMIN),
             new Expect(404, "CL-1451"),
             who -> post(who, PATH + "/config-updates/" + "00".repeat(32) + "/approvals", "")));
+    // A key renewal's first step: the node's next signing key, the admin's alone.
+    ops.add(
+        new Operation(
+            "POST node next-key",
+            EnumSet.of(Who.ADMIN),
+            Expect.ok(200),
+            who -> post(who, "/node/next-key", "")));
     // The admin console's own reads and its verification runs: admins and auditors only.
     for (String view : List.of("node", "peers", "channels")) {
       ops.add(

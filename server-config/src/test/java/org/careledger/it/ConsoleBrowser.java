@@ -250,6 +250,23 @@ final class ConsoleBrowser implements AutoCloseable {
                 "the chart of " + channel.getKey() + " drawn",
                 Duration.ofSeconds(20),
                 d -> paintedPixels(css + " canvas") > 0);
+            // Governance: each member in force with its signing certificate's expiry and state.
+            await(
+                "the members and certificates of " + channel.getKey(),
+                PAGE_TIMEOUT,
+                d ->
+                    !d.findElements(By.cssSelector(css + " table.certificates tbody tr"))
+                        .isEmpty());
+            for (WebElement row :
+                driver.findElements(By.cssSelector(css + " table.certificates tbody tr"))) {
+              assertThat(row.findElement(By.cssSelector("td.state")).getText())
+                  .as("certificate state in %s", channel.getKey())
+                  .isIn("signs", "expires soon", "revoked", "expired");
+              assertThat(
+                      row.findElement(By.cssSelector("td.not-after time")).getAttribute("datetime"))
+                  .as("certificate notAfter in %s", channel.getKey())
+                  .isNotBlank();
+            }
           }
           screenshot("03-channels.png");
           return null;

@@ -63,43 +63,8 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
       throws Exception {
     String channel = SharedFederation.GOVERNANCE_CHANNEL;
     int insurer = 3;
-    for (int node = 0; node < 4; node++) {
-      int n = node;
-      awaitTrue(
-          () -> federation.get(n, "/channels/" + channel).statusCode() == 200,
-          channel + " at " + LocalFederation.MEMBERS.get(node));
-    }
-    List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.concurrent.atomic.AtomicBoolean loading =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicInteger failures =
-        new java.util.concurrent.atomic.AtomicInteger();
-    List<Thread> load = new ArrayList<>();
-    for (int node = 0; node < 3; node++) {
-      int n = node;
-      Thread submitter =
-          new Thread(
-              () -> {
-                for (int i = 0; loading.get(); i++) {
-                  try {
-                    HttpResponse<String> response =
-                        federation
-                            .submitAsync(n, channel, "gov-" + n + "-" + i, 90)
-                            .get(120, TimeUnit.SECONDS);
-                    if (response.statusCode() == 201) {
-                      acknowledged.add(Http.json(response).path("txId").asText());
-                    } else {
-                      failures.incrementAndGet();
-                    }
-                  } catch (Exception e) {
-                    failures.incrementAndGet();
-                  }
-                }
-              },
-              "gov-load-" + node);
-      submitter.start();
-      load.add(submitter);
-    }
+    awaitChannel(channel, List.of(0, 1, 2, 3));
+    Load load = new Load(channel, List.of(0, 1, 2), "gov");
     Thread.sleep(5_000);
 
     String body = "{\"change\":\"revoke-certificate\",\"institution\":\"insurer-d\"}";
@@ -127,47 +92,27 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
     assertThat(refused.body()).contains("CL-1153", "revoked or expired");
     Thread.sleep(10_000);
-    loading.set(false);
-    for (Thread submitter : load) {
-      submitter.join(180_000);
-    }
-    assertThat(failures.get()).as("submissions that were not acknowledged").isZero();
-    assertThat(acknowledged).hasSizeGreaterThan(10);
+    List<String> acknowledged = load.stop();
 
     // Every acknowledged transaction everywhere; the same chain at all four; verified.
-    long head = Http.json(federation.get(0, "/channels/" + channel)).path("height").asLong();
-    List<String> hashes = null;
+    long head =
+        sameVerifiedChains(
+            channel,
+            List.of(0, 1, 2, 3),
+            acknowledged,
+            (node, height, block) -> {
+              if (height >= revokedAt) {
+                assertThat(block.path("signers"))
+                    .extracting(JsonNode::asText)
+                    .as("block " + height + " at " + LocalFederation.name(node))
+                    .doesNotContain("insurer-d")
+                    .hasSizeGreaterThanOrEqualTo(3);
+              }
+            });
     for (int node = 0; node < 4; node++) {
-      int n = node;
-      awaitTrue(
-          () ->
-              Http.json(federation.get(n, "/channels/" + channel)).path("height").asLong() >= head,
-          LocalFederation.MEMBERS.get(node) + " reaches height " + head);
-      List<String> own = new ArrayList<>();
-      Set<String> onChain = new java.util.HashSet<>();
-      for (long h = 0; h <= head; h++) {
-        JsonNode block = Http.json(federation.get(n, "/channels/" + channel + "/blocks/" + h));
-        own.add(block.path("hash").asText());
-        block.path("txIds").forEach(id -> onChain.add(id.asText()));
-        if (h >= revokedAt) {
-          assertThat(block.path("signers"))
-              .extracting(JsonNode::asText)
-              .as("block " + h + " at " + LocalFederation.MEMBERS.get(n))
-              .doesNotContain("insurer-d")
-              .hasSizeGreaterThanOrEqualTo(3);
-        }
-      }
-      assertThat(onChain).as("at " + LocalFederation.MEMBERS.get(n)).containsAll(acknowledged);
-      if (hashes == null) {
-        hashes = own;
-      } else {
-        assertThat(own).as(LocalFederation.MEMBERS.get(n) + "'s chain").isEqualTo(hashes);
-      }
-      JsonNode verified = Http.json(federation.post(n, "/channels/" + channel + "/verify"));
-      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
       JsonNode insurerThere = null;
       for (JsonNode member :
-          Http.json(federation.get(n, "/channels/" + channel + "/config")).path("members")) {
+          Http.json(federation.get(node, "/channels/" + channel + "/config")).path("members")) {
         if (member.path("institution").asText().equals("insurer-d")) {
           insurerThere = member;
         }
@@ -177,6 +122,302 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
       assertThat(insurerThere.path("canSign").asBoolean()).isFalse();
     }
     assertThat(head).as("blocks after the revocation").isGreaterThan(revokedAt);
+  }
+
+  /**
+   * A fifth institution joins the BFT channel under load, with one command ({@code federation.sh
+   * join lab-e suite-gov}): its node is started, its certificates go into the descriptor, bridges
+   * to and from it are created while the others keep running, and the members' approvals admit it.
+   * Its node takes the chain from genesis by block sync, verifies it, and votes: its seal is in
+   * blocks after its admission and a transaction it submits commits everywhere. Then it leaves
+   * ({@code federation.sh leave}): decided by the four, its node stops running the channel, the
+   * bridges to it are removed, and the four keep committing with their quorum; finally {@code
+   * federation.sh retire} stops its node. No acknowledged transaction is lost; the chains are
+   * identical and verify throughout.
+   */
+  @Test
+  void aFifthInstitutionJoinsTheBftChannelUnderLoadWithOneCommandVotesAndLeavesAgain()
+      throws Exception {
+    String channel = SharedFederation.GOVERNANCE_CHANNEL;
+    int lab = LocalFederation.FIFTH;
+    awaitChannel(channel, List.of(0, 1, 2, 3));
+    Load load = new Load(channel, List.of(0, 1, 2), "join");
+    Thread.sleep(3_000);
+
+    LocalFederation.Run joined = launcher("join", LocalFederation.FIFTH_INSTITUTION, channel);
+    long labPid =
+        Long.parseLong(
+            java.nio.file.Files.readString(
+                    federation
+                        .home()
+                        .resolve(LocalFederation.FIFTH_INSTITUTION)
+                        .resolve("node.pid"))
+                .trim());
+    assertThat(joined.output()).contains("add-member applied on " + channel);
+    federation.addAdmin(lab);
+    JsonNode config = Http.json(federation.get(0, "/channels/" + channel + "/config"));
+    assertThat(config.path("members")).hasSize(5);
+    long admittedAt = config.path("since").asLong();
+    String configId = config.path("configId").asText();
+    awaitTrue(
+        () -> {
+          HttpResponse<String> there = federation.get(lab, "/channels/" + channel + "/config");
+          return there.statusCode() == 200
+              && Http.json(there).path("configId").asText().equals(configId);
+        },
+        "lab-e takes the chain up to its admission");
+    JsonNode verified = Http.json(federation.post(lab, "/channels/" + channel + "/verify"));
+    assertThat(verified.path("ok").asBoolean())
+        .as("lab-e verifies from genesis: " + verified)
+        .isTrue();
+
+    HttpResponse<String> atLab =
+        federation.submitAsync(lab, channel, "join-lab", 120).get(150, TimeUnit.SECONDS);
+    assertThat(atLab.statusCode()).as(atLab.body()).isEqualTo(201);
+    String labTx = Http.json(atLab).path("txId").asText();
+    awaitTrue(
+        () -> {
+          long head = Http.json(federation.get(0, "/channels/" + channel)).path("height").asLong();
+          for (long h = admittedAt; h <= head; h++) {
+            JsonNode block = Http.json(federation.get(0, "/channels/" + channel + "/blocks/" + h));
+            for (JsonNode signer : block.path("signers")) {
+              if (signer.asText().equals(LocalFederation.FIFTH_INSTITUTION)) {
+                return true;
+              }
+            }
+          }
+          return false;
+        },
+        "a block sealed by lab-e");
+
+    launcher("leave", LocalFederation.FIFTH_INSTITUTION, channel);
+    JsonNode after = Http.json(federation.get(0, "/channels/" + channel + "/config"));
+    assertThat(after.path("members")).hasSize(4);
+    long removedAt = after.path("since").asLong();
+    awaitTrue(
+        () -> {
+          JsonNode round = Http.json(federation.get(lab, "/channels/" + channel)).path("round");
+          return round.isNull() || round.isMissingNode();
+        },
+        "lab-e's node stops running the channel it left (it keeps the chain it holds)");
+    LocalFederation.Run bridges =
+        federation.nodeSh(
+            0,
+            "cli",
+            "--command=/subsystem=messaging-activemq:read-children-names(child-type=jms-bridge)");
+    assertThat(bridges.output()).contains("careledger-to-clinic-b").doesNotContain("lab-e");
+    Thread.sleep(5_000);
+    List<String> acknowledged = new ArrayList<>(load.stop());
+    acknowledged.add(labTx);
+
+    long head =
+        sameVerifiedChains(
+            channel,
+            List.of(0, 1, 2, 3),
+            acknowledged,
+            (node, height, block) -> {
+              if (height >= removedAt) {
+                assertThat(block.path("signers"))
+                    .extracting(JsonNode::asText)
+                    .as("block " + height + " at " + LocalFederation.name(node))
+                    .doesNotContain(LocalFederation.FIFTH_INSTITUTION);
+              }
+            });
+    assertThat(head).as("blocks after lab-e left").isGreaterThan(removedAt);
+
+    launcher("retire", LocalFederation.FIFTH_INSTITUTION);
+    assertThat(java.nio.file.Files.readString(federation.home().resolve("federation.json")))
+        .doesNotContain("\"" + LocalFederation.FIFTH_INSTITUTION + "\"");
+    assertThat(ProcessHandle.of(labPid).map(ProcessHandle::isAlive).orElse(false))
+        .as("lab-e's node is stopped")
+        .isFalse();
+  }
+
+  /**
+   * A member renews its signing key under load, with one command ({@code federation.sh renew
+   * clinic-b suite-renew}): its node makes its next key, the three others switch it to that key by
+   * the channel's consensus, and from that height its seals and transactions are made with the new
+   * key — it keeps voting, and every member verifies the chain from genesis under the keys in force
+   * at each height. No acknowledged transaction is lost.
+   */
+  @Test
+  void aMemberRenewsItsKeyUnderLoadWithOneCommandAndKeepsVotingWithTheNewKey() throws Exception {
+    String channel = SharedFederation.RENEWAL_CHANNEL;
+    int clinic = 1;
+    awaitChannel(channel, List.of(0, 1, 2, 3));
+    String oldKey = fingerprintOf(channel, "clinic-b");
+    // hospital-a and pharmacy-c keep submitting; clinic-b submits once its new key is in force (a
+    // transaction it signed with the old key and still pending at the renewal height is refused
+    // there: README, "Channel governance").
+    Load load = new Load(channel, List.of(0, 2), "renew");
+    Thread.sleep(3_000);
+
+    launcher("renew", "clinic-b", channel);
+    JsonNode next = Http.json(federation.post(clinic, "/node/next-key"));
+    String newKey =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        java.util.Base64.getDecoder()
+                            .decode(next.path("signingCertificate").asText())));
+    assertThat(newKey).isNotEqualTo(oldKey);
+    assertThat(fingerprintOf(channel, "clinic-b")).isEqualTo(newKey);
+    long renewedAt =
+        Http.json(federation.get(0, "/channels/" + channel + "/config")).path("since").asLong();
+
+    HttpResponse<String> atClinic =
+        federation.submitAsync(clinic, channel, "renew-clinic", 90).get(120, TimeUnit.SECONDS);
+    assertThat(atClinic.statusCode())
+        .as("signed with its new key: " + atClinic.body())
+        .isEqualTo(201);
+    Thread.sleep(5_000);
+    List<String> acknowledged = new ArrayList<>(load.stop());
+    acknowledged.add(Http.json(atClinic).path("txId").asText());
+
+    java.util.concurrent.atomic.AtomicBoolean sealedAfter =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    sameVerifiedChains(
+        channel,
+        List.of(0, 1, 2, 3),
+        acknowledged,
+        (node, height, block) -> {
+          if (height >= renewedAt) {
+            for (JsonNode signer : block.path("signers")) {
+              sealedAfter.compareAndSet(false, signer.asText().equals("clinic-b"));
+            }
+          }
+        });
+    assertThat(sealedAfter.get())
+        .as("clinic-b seals blocks after its renewal (the chain verifies them under its new key)")
+        .isTrue();
+  }
+
+  private static String fingerprintOf(String channel, String institution) throws Exception {
+    for (JsonNode member :
+        Http.json(federation.get(0, "/channels/" + channel + "/config")).path("members")) {
+      if (member.path("institution").asText().equals(institution)) {
+        return member.path("signingFingerprint").asText();
+      }
+    }
+    throw new AssertionError(institution + " is not listed in " + channel);
+  }
+
+  /** {@code federation.sh ARGS}, which must succeed; its time and output go to the test log. */
+  private static LocalFederation.Run launcher(String... args) throws Exception {
+    LocalFederation.Run run = federation.federationSh(args);
+    System.out.println(
+        "[JmsConsensusProtocolIT] federation.sh "
+            + String.join(" ", args)
+            + ": "
+            + run.seconds()
+            + " s\n"
+            + run.output());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    return run;
+  }
+
+  private static void awaitChannel(String channel, List<Integer> nodes) throws Exception {
+    for (int node : nodes) {
+      awaitTrue(
+          () -> federation.get(node, "/channels/" + channel).statusCode() == 200,
+          channel + " at " + LocalFederation.name(node));
+    }
+  }
+
+  /** What a test checks of each block of a member's chain. */
+  private interface BlockCheck {
+    void check(int node, long height, JsonNode block);
+  }
+
+  /**
+   * The chain of {@code channel} at each of {@code nodes}, up to hospital-a's head: every
+   * acknowledged transaction on it, the same block hashes everywhere, each block passing {@code
+   * check}, and the chain verified from genesis by the node.
+   *
+   * @return the head height compared
+   */
+  private static long sameVerifiedChains(
+      String channel, List<Integer> nodes, List<String> acknowledged, BlockCheck check)
+      throws Exception {
+    long head = Http.json(federation.get(0, "/channels/" + channel)).path("height").asLong();
+    List<String> hashes = null;
+    for (int n : nodes) {
+      awaitTrue(
+          () ->
+              Http.json(federation.get(n, "/channels/" + channel)).path("height").asLong() >= head,
+          LocalFederation.name(n) + " reaches height " + head);
+      List<String> own = new ArrayList<>();
+      Set<String> onChain = new java.util.HashSet<>();
+      for (long h = 0; h <= head; h++) {
+        JsonNode block = Http.json(federation.get(n, "/channels/" + channel + "/blocks/" + h));
+        own.add(block.path("hash").asText());
+        block.path("txIds").forEach(id -> onChain.add(id.asText()));
+        check.check(n, h, block);
+      }
+      assertThat(onChain).as("at " + LocalFederation.name(n)).containsAll(acknowledged);
+      if (hashes == null) {
+        hashes = own;
+      } else {
+        assertThat(own).as(LocalFederation.name(n) + "'s chain").isEqualTo(hashes);
+      }
+      JsonNode verified = Http.json(federation.post(n, "/channels/" + channel + "/verify"));
+      assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+    }
+    return head;
+  }
+
+  /**
+   * Submitters at the given members, one thread each, every submission waiting for its commit;
+   * {@link #stop} asserts every one was acknowledged and answers their transaction ids.
+   */
+  private static final class Load {
+    private final List<String> acknowledged =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicBoolean loading =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+
+    Load(String channel, List<Integer> nodes, String prefix) {
+      for (int n : nodes) {
+        Thread submitter =
+            new Thread(
+                () -> {
+                  for (int i = 0; loading.get(); i++) {
+                    try {
+                      HttpResponse<String> response =
+                          federation
+                              .submitAsync(n, channel, prefix + "-" + n + "-" + i, 90)
+                              .get(120, TimeUnit.SECONDS);
+                      if (response.statusCode() == 201) {
+                        acknowledged.add(Http.json(response).path("txId").asText());
+                      } else {
+                        System.out.println(
+                            "[JmsConsensusProtocolIT] not acknowledged: " + response.body());
+                        failures.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      failures.incrementAndGet();
+                    }
+                  }
+                },
+                prefix + "-load-" + n);
+        submitter.start();
+        threads.add(submitter);
+      }
+    }
+
+    List<String> stop() throws InterruptedException {
+      loading.set(false);
+      for (Thread submitter : threads) {
+        submitter.join(180_000);
+      }
+      assertThat(failures.get()).as("submissions that were not acknowledged").isZero();
+      assertThat(acknowledged).hasSizeGreaterThan(10);
+      return List.copyOf(acknowledged);
+    }
   }
 
   private static HttpResponse<String> approve(int node, String channel, String proposal)

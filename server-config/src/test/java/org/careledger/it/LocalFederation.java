@@ -34,6 +34,19 @@ final class LocalFederation implements AutoCloseable {
 
   static final List<String> MEMBERS = List.of("hospital-a", "clinic-b", "pharmacy-c", "insurer-d");
 
+  /**
+   * Node index of an institution that joins later ({@code federation.sh join}): the launcher gives
+   * it the next port offset, as the fifth node of the federation.
+   */
+  static final int FIFTH = 4;
+
+  static final String FIFTH_INSTITUTION = "lab-e";
+
+  /** The institution of node {@code node}: one of {@link #MEMBERS}, or the {@link #FIFTH}. */
+  static String name(int node) {
+    return node == FIFTH ? FIFTH_INSTITUTION : MEMBERS.get(node);
+  }
+
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
   private static final Path FEDERATION_SH = NODE_SH.resolveSibling("federation.sh");
   private static final String ADMIN = "it-federation-admin";
@@ -145,8 +158,7 @@ final class LocalFederation implements AutoCloseable {
   /** kill -9 of one node, by the PID its node.pid holds; returns once the process is gone. */
   void kill(int node) throws Exception {
     long pid =
-        Long.parseLong(
-            Files.readString(home.resolve(MEMBERS.get(node)).resolve("node.pid")).trim());
+        Long.parseLong(Files.readString(home.resolve(name(node)).resolve("node.pid")).trim());
     ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
     process.destroyForcibly(); // SIGKILL: no orderly shutdown
     process.onExit().get(30, TimeUnit.SECONDS);
@@ -407,7 +419,8 @@ final class LocalFederation implements AutoCloseable {
     return Http.json(response);
   }
 
-  private void addAdmin(int node) throws Exception {
+  /** Adds this suite's admin user to a node, as at the start (a node that joined later). */
+  void addAdmin(int node) throws Exception {
     String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
     cliScript(
         node,
@@ -516,8 +529,10 @@ final class LocalFederation implements AutoCloseable {
 
   // --- the launchers ----------------------------------------------------------------------
 
-  Run federationSh(String command) throws Exception {
-    return run(List.of("bash", FEDERATION_SH.toString(), command), Map.of());
+  Run federationSh(String... command) throws Exception {
+    List<String> line = new ArrayList<>(List.of("bash", FEDERATION_SH.toString()));
+    line.addAll(List.of(command));
+    return run(line, Map.of());
   }
 
   Run nodeSh(int node, String... args) throws Exception {
@@ -528,8 +543,8 @@ final class LocalFederation implements AutoCloseable {
 
   private Map<String, String> nodeEnv(int node, Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(extra);
-    env.put("CARELEDGER_HOME", home.resolve(MEMBERS.get(node)).toString());
-    env.put("CARELEDGER_INSTITUTION", MEMBERS.get(node));
+    env.put("CARELEDGER_HOME", home.resolve(name(node)).toString());
+    env.put("CARELEDGER_INSTITUTION", name(node));
     env.put("CARELEDGER_PORT_OFFSET", String.valueOf(baseOffset + 100 * node));
     return env;
   }

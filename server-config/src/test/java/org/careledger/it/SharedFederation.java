@@ -39,6 +39,9 @@ final class SharedFederation {
   /** A BFT channel of the four whose governance the protocol suite exercises under load. */
   static final String GOVERNANCE_CHANNEL = "suite-gov";
 
+  /** A BFT channel of the four where a member renews its signing key under load. */
+  static final String RENEWAL_CHANNEL = "suite-renew";
+
   /** The member whose database is reached through {@link #database()}. */
   static final int DATABASE_MEMBER = 1; // clinic-b
 
@@ -76,7 +79,8 @@ final class SharedFederation {
     StringBuilder extra = new StringBuilder();
     BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
     TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
-    extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all);
+    extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all).append(' ');
+    extra.append(RENEWAL_CHANNEL).append(":bft:").append(all);
     LocalFederation started = new LocalFederation(HOME, BASE_OFFSET, extra.toString().strip());
     Runtime.getRuntime().addShutdownHook(new Thread(SharedFederation::kill, "shared-federation"));
     LocalFederation.Run up =

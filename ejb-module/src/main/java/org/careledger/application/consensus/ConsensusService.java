@@ -47,6 +47,14 @@ public interface ConsensusService {
    */
   Optional<java.security.cert.X509Certificate> agreementCertificate(String institution);
 
+  /**
+   * The fingerprint of this node's signing key in force in the channel (after a key renewal the
+   * channel applied, the new one), if this node runs consensus for it.
+   */
+  default Optional<org.careledger.domain.identity.Fingerprint> ownKey(String channelId) {
+    return Optional.empty();
+  }
+
   /** The round in progress at the next height, if this node runs consensus for the channel. */
   Optional<Integer> round(String channelId);
 

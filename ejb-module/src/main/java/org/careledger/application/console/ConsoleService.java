@@ -60,7 +60,8 @@ public interface ConsoleService {
       Integer round,
       String headHash,
       Instant lastCommitAt,
-      CommitMetrics.Snapshot metrics) {}
+      CommitMetrics.Snapshot metrics,
+      org.careledger.application.LedgerService.ConfigView configuration) {}
 
   /** A verification run: {@code state} running or done; {@code report} set once done. */
   record VerificationView(

@@ -175,7 +175,8 @@ public class ConsensusDriver
       FederationDescriptor descriptor,
       InstitutionId self,
       Ed25519PrivateKeyParameters key,
-      EnvelopeVerifier verifier) {}
+      EnvelopeVerifier verifier,
+      org.careledger.domain.identity.Fingerprint keyFingerprint) {}
 
   /** One channel's engine, its lock, and the submitters waiting for their transactions. */
   private static final class ChannelRuntime {
@@ -273,6 +274,8 @@ public class ConsensusDriver
         }
       } else if (CERTIFICATE_CHECK.equals(info)) {
         logExpiringCertificates();
+      } else if (DESCRIPTOR_CHECK.equals(info)) {
+        reloadIfChanged();
       } else if (info instanceof EngineTimer engineTimer) {
         ChannelRuntime runtime = channels.get(engineTimer.channel());
         if (runtime != null) {
@@ -341,9 +344,43 @@ public class ConsensusDriver
     if (file == null || !Files.isRegularFile(file)) {
       return false; // a launcher may still write it; look again
     }
+    if (!load(file, identity)) {
+      return false;
+    }
+    logExpiringCertificates();
+    long day = java.time.Duration.ofDays(1).toMillis();
+    timers.createIntervalTimer(day, day, new TimerConfig(CERTIFICATE_CHECK, false));
+    timers.createIntervalTimer(
+        RELOAD_MILLIS, RELOAD_MILLIS, new TimerConfig(DESCRIPTOR_CHECK, false));
+    return true;
+  }
+
+  /** Timer info of the check for a changed descriptor. */
+  static final String DESCRIPTOR_CHECK = "careledger-descriptor-check";
+
+  /** How often the running node looks whether its descriptor file changed. */
+  static final long RELOAD_MILLIS = 5_000;
+
+  /** Replay protection across descriptor reloads: one guard for the node's life. */
+  private final ReplayGuard replayGuard = new ReplayGuard();
+
+  /** SHA-256 of the descriptor file last loaded. */
+  private volatile byte[] loadedDigest;
+
+  /**
+   * Reads the descriptor and makes it the federation this node takes part in: starts every channel
+   * it names for this node that is not running yet, and stops every running channel it no longer
+   * names (the channel's governance removed this member: descriptor {@code left}). A node thus
+   * joins and leaves channels without a restart; the chains stay authoritative for who signs.
+   *
+   * @return whether the descriptor could be used (else the node keeps what it had)
+   */
+  private synchronized boolean load(Path file, NodeIdentity identity) {
+    byte[] bytes;
     FederationDescriptor descriptor;
     try {
-      descriptor = FederationDescriptor.parse(Files.readAllBytes(file));
+      bytes = Files.readAllBytes(file);
+      descriptor = FederationDescriptor.parse(bytes);
     } catch (IOException | CareLedgerException e) {
       LOG.severe(
           ErrorCode.FEDERATION_CONFIG_INVALID
@@ -351,8 +388,10 @@ public class ConsensusDriver
               + file
               + ": "
               + e.getMessage());
+      loadedDigest = digest(readQuietly(file));
       return false;
     }
+    loadedDigest = digest(bytes);
     InstitutionId self = identity.institutionId();
     Optional<FederationMember> me = descriptor.member(self);
     if (me.isEmpty() || !me.get().signingFingerprint().equals(identity.signingFingerprint())) {
@@ -366,6 +405,19 @@ public class ConsensusDriver
               + "; this node takes no part in the federation until it is corrected");
       return false;
     }
+    Federation running = federation;
+    if (running != null && !running.descriptor().federation().equals(descriptor.federation())) {
+      LOG.severe(
+          ErrorCode.FEDERATION_CONFIG_INVALID
+              + ": the federation descriptor "
+              + file
+              + " now names federation "
+              + descriptor.federation()
+              + ", not "
+              + running.descriptor().federation()
+              + "; the node keeps the one it runs");
+      return false;
+    }
     Ed25519PrivateKeyParameters key = Ed25519.privateKey(identity.signingKey());
     federation =
         new Federation(
@@ -374,17 +426,36 @@ public class ConsensusDriver
             key,
             new EnvelopeVerifier(
                 descriptor,
-                new ReplayGuard(),
-                (channel, institution) -> {
+                replayGuard,
+                channel -> {
                   ChannelRuntime runtime = channels.get(channel.value());
-                  return runtime == null ? null : runtime.membership.isMember(institution);
-                }));
+                  return runtime == null ? null : runtime.membership;
+                }),
+            identity.signingFingerprint());
     Member selfMember = new Member(self, identity.signingCertificate());
+    Set<String> named = new java.util.HashSet<>();
     for (FederationChannel channel : descriptor.channelsOf(self)) {
+      named.add(channel.id().value());
+      if (channels.containsKey(channel.id().value())) {
+        continue;
+      }
       try {
         startChannel(descriptor, channel, selfMember, key);
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "channel " + channel.id() + " not started: " + e.getMessage(), e);
+      }
+    }
+    for (String id : List.copyOf(channels.keySet())) {
+      if (!named.contains(id)) {
+        // Every message, timer and submission finds its channel's runtime through this map: none
+        // reaches the engine any more once it is gone.
+        channels.remove(id);
+        LOG.info(
+            "channel "
+                + id
+                + ": the federation descriptor no longer names "
+                + self
+                + " for it; this node stops running it and keeps the chain it holds");
       }
     }
     LOG.info(
@@ -394,10 +465,40 @@ public class ConsensusDriver
             + self
             + " runs consensus for channels "
             + channels.keySet());
-    logExpiringCertificates();
-    long day = java.time.Duration.ofDays(1).toMillis();
-    timers.createIntervalTimer(day, day, new TimerConfig(CERTIFICATE_CHECK, false));
     return true;
+  }
+
+  /** A changed descriptor file is loaded again (see {@link #load}). */
+  private void reloadIfChanged() {
+    Path file = descriptorFile();
+    if (federation == null || file == null || !Files.isRegularFile(file)) {
+      return;
+    }
+    byte[] now = digest(readQuietly(file));
+    if (now == null || java.util.Arrays.equals(now, loadedDigest)) {
+      return;
+    }
+    LOG.info("federation descriptor " + file + " changed; loading it");
+    load(file, keys.identity());
+  }
+
+  private static byte[] readQuietly(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static byte[] digest(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void startChannel(
@@ -447,7 +548,13 @@ public class ConsensusDriver
               ChannelRuntime runtime = built.get();
               return runtime == null ? genesisConfig : runtime.engine.configuration();
             });
-    ConsensusSigner signer = Ed25519Signatures.signer(selfMember, key);
+    // Over every key this node holds: the engine signs with the one the channel has in force for
+    // this member (a renew-certificate update switches it at the height it applies).
+    ConsensusSigner signer =
+        Ed25519Signatures.keyRing(
+            selfMember,
+            fingerprint ->
+                keys.identity(fingerprint).map(own -> Ed25519.privateKey(own.signingKey())));
     QbftEngine.Services services =
         new QbftEngine.Services(
             signatures,
@@ -1164,8 +1271,36 @@ public class ConsensusDriver
             messageId,
             now(),
             payload,
-            fed.key())
+            envelopeKey(fed, channel))
         .encoded();
+  }
+
+  /**
+   * The key this node signs a channel's envelopes with: the one the channel has in force for it
+   * (its peers check them against the same configuration), else the node's current key.
+   */
+  private Ed25519PrivateKeyParameters envelopeKey(Federation fed, ChannelId channel) {
+    ChannelRuntime runtime = channel == null ? null : channels.get(channel.value());
+    if (runtime == null) {
+      return fed.key();
+    }
+    Member me = runtime.membership.listed(fed.self()).orElse(null);
+    if (me == null || me.signingFingerprint().equals(fed.keyFingerprint())) {
+      return fed.key(); // the usual case: no renewal here
+    }
+    return keys.identity(me.signingFingerprint())
+        .map(held -> Ed25519.privateKey(held.signingKey()))
+        .orElse(fed.key());
+  }
+
+  @Override
+  public Optional<org.careledger.domain.identity.Fingerprint> ownKey(String channelId) {
+    Federation fed = federation;
+    ChannelRuntime runtime = channels.get(channelId);
+    if (fed == null || runtime == null) {
+      return Optional.empty();
+    }
+    return runtime.membership.listed(fed.self()).map(Member::signingFingerprint);
   }
 
   private static String rootMessage(Throwable e) {

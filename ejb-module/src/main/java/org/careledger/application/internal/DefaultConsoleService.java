@@ -183,9 +183,26 @@ public class DefaultConsoleService implements ConsoleService {
               detail.round(),
               detail.headHash(),
               lastCommit,
-              consensus.metrics(detail.channelId()).orElse(null)));
+              consensus.metrics(detail.channelId()).orElse(null),
+              governance(detail.channelId(), detail.round() != null)));
     }
     return views;
+  }
+
+  /**
+   * The configuration in force of a channel this node runs consensus for (members with their
+   * certificates' expiry, updates waiting for approvals), for the console's governance view; null
+   * for a channel of this node alone or one it does not run.
+   */
+  private LedgerService.ConfigView governance(String channelId, boolean running) {
+    if (!running) {
+      return null;
+    }
+    try {
+      return ledger.configuration(channelId);
+    } catch (org.careledger.domain.CareLedgerException e) {
+      return null;
+    }
   }
 
   @Override

@@ -124,7 +124,7 @@ public class DefaultLedgerService implements LedgerService {
   public UpdateStatus proposeUpdate(
       String channelId, Map<String, Object> request, Duration commitWait) {
     ChannelConfig config = governed(channelId);
-    NodeIdentity identity = keys.identity();
+    NodeIdentity identity = signingIdentity(channelId);
     Map<String, Object> body = GovernanceRequests.body(config, request);
     String problem =
         config.problem(ChannelConfig.Update.of(NO_ID_YET, identity.institutionId(), body));
@@ -149,7 +149,7 @@ public class DefaultLedgerService implements LedgerService {
   @Override
   public UpdateStatus approveUpdate(String channelId, String proposalId, Duration commitWait) {
     ChannelConfig config = governed(channelId);
-    NodeIdentity identity = keys.identity();
+    NodeIdentity identity = signingIdentity(channelId);
     CareLedgerException refused = config.approvalProblem(proposalId, identity.institutionId());
     long deadline =
         System.nanoTime()
@@ -301,7 +301,7 @@ public class DefaultLedgerService implements LedgerService {
   public java.util.concurrent.CompletionStage<Committed> submitAsync(
       String channelId, String type, Map<String, Object> body, Duration commitWait) {
     if (consensus.manages(channelId)) {
-      NodeIdentity identity = keys.identity();
+      NodeIdentity identity = signingIdentity(channelId);
       SignedTransaction tx =
           sign(
               identity,
@@ -330,7 +330,7 @@ public class DefaultLedgerService implements LedgerService {
   public Committed submit(
       String channelId, String type, Map<String, Object> body, Duration commitWait) {
     TransactionType txType = transactionType(type);
-    NodeIdentity identity = keys.identity();
+    NodeIdentity identity = signingIdentity(channelId);
     if (consensus.manages(channelId)) {
       // A federated channel: the members order it by consensus; the answer comes once the block
       // holding the transaction is committed and durable here. No lock is taken here: the
@@ -464,6 +464,15 @@ public class DefaultLedgerService implements LedgerService {
         header,
         txs,
         new CommitCertificate(List.of(CommitCertificate.sign(header, self, signingKey(identity)))));
+  }
+
+  /**
+   * The identity whose signing key the channel has in force for this node: after a key renewal the
+   * channel applied, the new one; elsewhere (and on a channel of this node alone) the current one.
+   */
+  private NodeIdentity signingIdentity(String channelId) {
+    NodeIdentity current = keys.identity();
+    return consensus.ownKey(channelId).flatMap(keys::identity).orElse(current);
   }
 
   private static Ed25519PrivateKeyParameters signingKey(NodeIdentity identity) {

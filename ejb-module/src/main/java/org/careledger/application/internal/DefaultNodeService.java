@@ -75,6 +75,8 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
       NodeStatus.starting(ErrorCode.NODE_NOT_READY, "start-up has not run yet");
   private volatile NodeInfo info;
   private volatile NodeIdentity identity;
+  private volatile NodeIdentity next;
+  private volatile NodeIdentityStore identityStore;
   private volatile String lastLoggedProblem;
 
   @PostConstruct
@@ -113,6 +115,8 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
                 new SecureRandom());
         NodeIdentityStore.Loaded loaded =
             store.loadOrCreate(institution, Instant.now(), settings.tlsHostNames());
+        next = store.loadNext().orElse(null);
+        identityStore = store;
         identity = loaded.identity();
         LOG.info(
             (loaded.created() ? "Generated new" : "Loaded")
@@ -202,6 +206,40 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
   }
 
   @Override
+  public java.util.Optional<NodeIdentity> identity(
+      org.careledger.domain.identity.Fingerprint signing) {
+    NodeIdentity current = identity();
+    if (current.signingFingerprint().equals(signing)) {
+      return java.util.Optional.of(current);
+    }
+    NodeIdentity renewed = next;
+    return renewed != null && renewed.signingFingerprint().equals(signing)
+        ? java.util.Optional.of(renewed)
+        : java.util.Optional.empty();
+  }
+
+  @Override
+  public java.util.Optional<NodeIdentity> nextIdentity() {
+    identity();
+    return java.util.Optional.ofNullable(next);
+  }
+
+  @Override
+  public synchronized NodeCertificates nextCertificates() {
+    NodeIdentity current = identity();
+    if (next == null) {
+      next = identityStore.loadOrCreateNext(current, Instant.now());
+      LOG.info(
+          "Generated the next signing key of institution "
+              + current.institutionId()
+              + ", SHA-256 "
+              + next.signingFingerprint()
+              + ": each channel signs with it once its members apply the renewal");
+    }
+    return certificatesOf(next);
+  }
+
+  @Override
   public Readiness readiness() {
     NodeStatus current = status;
     return new Readiness(
@@ -224,7 +262,10 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
 
   @Override
   public NodeCertificates certificates() {
-    NodeIdentity current = identity();
+    return certificatesOf(identity());
+  }
+
+  private static NodeCertificates certificatesOf(NodeIdentity current) {
     return new NodeCertificates(
         current.institutionId().value(),
         der(current.signingCertificate()),

@@ -17,4 +17,21 @@ public interface ConsensusSigner {
   Fingerprint key();
 
   byte[] sign(byte[] message);
+
+  /**
+   * Whether this signer holds the private key of the signing certificate with fingerprint {@code
+   * key}. A member renewing its key holds the old and the new one for a while: each channel names
+   * the one in force there.
+   */
+  default boolean holds(Fingerprint key) {
+    return key.equals(key());
+  }
+
+  /** This signer signing with the key of fingerprint {@code key}, one it {@link #holds}. */
+  default ConsensusSigner using(Fingerprint key) {
+    if (!holds(key)) {
+      throw new IllegalArgumentException("this signer does not hold key " + key);
+    }
+    return this;
+  }
 }

@@ -22,21 +22,77 @@ public final class Ed25519Signatures {
 
   public static ConsensusSigner signer(Member self, Ed25519PrivateKeyParameters key) {
     Objects.requireNonNull(self, "self");
+    return signer(self.institution(), self.signingFingerprint(), key);
+  }
+
+  private static ConsensusSigner signer(
+      InstitutionId self, Fingerprint fingerprint, Ed25519PrivateKeyParameters key) {
     Objects.requireNonNull(key, "key");
     return new ConsensusSigner() {
       @Override
       public InstitutionId member() {
-        return self.institution();
+        return self;
       }
 
       @Override
       public Fingerprint key() {
-        return self.signingFingerprint();
+        return fingerprint;
       }
 
       @Override
       public byte[] sign(byte[] message) {
         return Ed25519.sign(key, message);
+      }
+    };
+  }
+
+  /**
+   * A signer over the keys a node holds, by fingerprint ({@code keys}: its current key and, during
+   * a renewal, the next one): {@link ConsensusSigner#using} signs with whichever a channel has in
+   * force for this member; unswitched, it signs with {@code current}'s key.
+   */
+  public static ConsensusSigner keyRing(
+      Member current,
+      java.util.function.Function<Fingerprint, java.util.Optional<Ed25519PrivateKeyParameters>>
+          keys) {
+    Objects.requireNonNull(keys, "keys");
+    InstitutionId self = current.institution();
+    ConsensusSigner base =
+        signer(
+            current,
+            keys.apply(current.signingFingerprint())
+                .orElseThrow(() -> new IllegalArgumentException("the current key is not held")));
+    return new ConsensusSigner() {
+      @Override
+      public InstitutionId member() {
+        return self;
+      }
+
+      @Override
+      public Fingerprint key() {
+        return base.key();
+      }
+
+      @Override
+      public byte[] sign(byte[] message) {
+        return base.sign(message);
+      }
+
+      @Override
+      public boolean holds(Fingerprint key) {
+        return keys.apply(key).isPresent();
+      }
+
+      @Override
+      public ConsensusSigner using(Fingerprint key) {
+        if (key.equals(base.key())) {
+          return base;
+        }
+        Ed25519PrivateKeyParameters held =
+            keys.apply(key)
+                .orElseThrow(
+                    () -> new IllegalArgumentException("this signer does not hold key " + key));
+        return signer(self, key, held);
       }
     };
   }

@@ -114,6 +114,10 @@ public class QbftEngine {
   private final ChannelId channel;
   private final InstitutionId self;
   private final ConsensusSigner signer;
+
+  /** {@link #signer} using the key the configuration in force names for this member. */
+  private ConsensusSigner active;
+
   private final EngineConfig config;
   private final Services services;
   private final Fault fault;
@@ -221,7 +225,7 @@ public class QbftEngine {
     Member me = channelConfig.membership().listed(self).orElse(null);
     if (me != null
         && channelConfig.membership().byInstitution(self).isPresent()
-        && !me.signingFingerprint().equals(signer.key())) {
+        && !signer.holds(me.signingFingerprint())) {
       throw new CareLedgerException(
           ErrorCode.CONSENSUS_CONFIG_INVALID,
           "the signer's key is not " + self + "'s signing key in channel " + channel);
@@ -282,11 +286,10 @@ public class QbftEngine {
     members = membership.members();
     quorum = membership.quorum();
     weakQuorum = membership.size() - quorum + 1;
-    voter =
-        membership
-            .byInstitution(self)
-            .map(m -> m.signingFingerprint().equals(signer.key()))
-            .orElse(false);
+    Member me = membership.byInstitution(self).orElse(null);
+    voter = me != null && signer.holds(me.signingFingerprint());
+    // The key in force for this member here: after a renew-certificate update, the new one.
+    active = voter ? signer.using(me.signingFingerprint()) : signer;
     verified.clear();
   }
 
@@ -699,7 +702,7 @@ public class QbftEngine {
     byte[] digest = block.digest();
     CommitCertificate.Signature seal =
         new CommitCertificate.Signature(
-            self, signer.key(), signer.sign(BlockChecks.sealMessage(digest)));
+            self, active.key(), active.sign(BlockChecks.sealMessage(digest)));
     SignedPayload commit =
         sign(
             Payload.commit(channel, height, round, self, digest, seal), null, List.of(), List.of());
@@ -949,7 +952,7 @@ public class QbftEngine {
       return null;
     }
     ConsensusMessage message =
-        new ConsensusMessage(SignedPayload.sign(payload, signer), block, roundChanges, prepareCert);
+        new ConsensusMessage(SignedPayload.sign(payload, active), block, roundChanges, prepareCert);
     sent.removeIf(m -> m.round() < round);
     sent.add(message);
     out.add(new Output.Persist(signedState()));
@@ -1005,6 +1008,7 @@ public class QbftEngine {
     boolean reconfigured = next != channelConfig;
     if (reconfigured) {
       applyConfiguration(next);
+      dropTransactionsThatNoLongerVerify(block.header().time());
     }
     head = block.header();
     headHash = block.digest();
@@ -1151,6 +1155,27 @@ public class QbftEngine {
 
   private int commitQuorum() {
     return prepareQuorum();
+  }
+
+  /**
+   * After a configuration change: transactions admitted under the old one whose author can no
+   * longer sign with the key that signed them (removed, revoked, or renewed to another key) are
+   * taken out of the pool. No block may hold them any more, and a proposal that did would be
+   * refused by every member, costing the height a round change each time its proposer had one.
+   */
+  private void dropTransactionsThatNoLongerVerify(long blockTime) {
+    Membership at = membership.atTime(blockTime);
+    for (java.util.Iterator<Pending> it = pool.values().iterator(); it.hasNext(); ) {
+      SignedTransaction tx = it.next().transaction();
+      try {
+        services.transactions().verify(tx, at);
+      } catch (CareLedgerException e) {
+        it.remove();
+        drop(
+            ErrorCode.CONSENSUS_TRANSACTION_REJECTED,
+            tx + " no longer verifies under the channel's new configuration: " + e.getMessage());
+      }
+    }
   }
 
   private void drop(ErrorCode code, String detail) {

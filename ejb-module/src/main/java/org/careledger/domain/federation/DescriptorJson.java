@@ -30,7 +30,7 @@ final class DescriptorJson {
   private static final List<String> ARTEMIS_OPTIONAL = List.of("tlsPort");
   private static final List<String> CHANNEL =
       List.of("id", "members", "consensus", "consentPolicy", "batch");
-  private static final List<String> CHANNEL_OPTIONAL = List.of("joined");
+  private static final List<String> CHANNEL_OPTIONAL = List.of("joined", "left");
   private static final List<String> BATCH = List.of("maxTransactions", "maxDelayMillis");
 
   private DescriptorJson() {}
@@ -107,6 +107,8 @@ final class DescriptorJson {
     List<InstitutionId> members = institutions(json, "members", where);
     List<InstitutionId> joined =
         json.containsKey("joined") ? institutions(json, "joined", where) : List.of();
+    List<InstitutionId> left =
+        json.containsKey("left") ? institutions(json, "left", where) : List.of();
     String mode = string(json, "consensus", where);
     Membership.Mode consensus =
         Membership.Mode.ofWireName(mode)
@@ -126,7 +128,7 @@ final class DescriptorJson {
         new BatchBounds(
             boundedInt(batchJson, "maxTransactions", where + ".batch"),
             boundedInt(batchJson, "maxDelayMillis", where + ".batch"));
-    return new FederationChannel(id, members, consensus, policy, batch, joined);
+    return new FederationChannel(id, members, consensus, policy, batch, joined, left);
   }
 
   private static List<InstitutionId> institutions(
@@ -175,6 +177,9 @@ final class DescriptorJson {
       json.put("batch", batch);
       if (!channel.joined().isEmpty()) {
         json.put("joined", channel.joined().stream().map(m -> (Object) m.value()).toList());
+      }
+      if (!channel.left().isEmpty()) {
+        json.put("left", channel.left().stream().map(m -> (Object) m.value()).toList());
       }
       channels.add(json);
     }

@@ -9,14 +9,22 @@ import org.careledger.domain.ErrorCode;
 import org.careledger.domain.crypto.Ed25519;
 import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.ChannelId;
+import org.careledger.domain.ledger.Member;
+import org.careledger.domain.ledger.Membership;
 
 /**
  * Admits federation envelopes received by this node, against the federation descriptor. In this
  * order, cheapest and least trusting first: the envelope decodes; it is for this federation; its
  * channel is one of the descriptor's; its sender is a member of that channel (of the federation,
- * for a channel-less PING); its signature verifies under the sender's signing certificate from the
- * descriptor; and the {@link ReplayGuard} has not seen it and finds it within the acceptance
- * window. The guard comes last so that only authenticated members can occupy it.
+ * for a channel-less PING); its signature verifies under the sender's signing certificate; and the
+ * {@link ReplayGuard} has not seen it and finds it within the acceptance window. The guard comes
+ * last so that only authenticated members can occupy it.
+ *
+ * <p>Whose certificate: for a channel this node runs, the chain's. Its configuration in force
+ * ({@link ChannelMembers}) says who is a member and under which signing certificate, so a member
+ * admitted by the channel's governance is heard even by a node whose descriptor predates it, and a
+ * member that renewed its key is heard under the new key only. For other envelopes (channels this
+ * node does not run, channel-less pings) the descriptor answers.
  *
  * <p>Thread-safe, as the descriptor and guard are.
  */
@@ -27,18 +35,18 @@ public final class EnvelopeVerifier {
   private final Map<InstitutionId, Ed25519PublicKeyParameters> keys = new HashMap<>();
 
   /**
-   * Whether an institution belongs to a channel now, for channels this node runs (their chain's
-   * configuration in force); null where the node does not run the channel, and the descriptor
-   * answers (its genesis members and those that joined).
+   * A channel's members now, for channels this node runs (their chain's configuration in force);
+   * null where the node does not run the channel, and the descriptor answers (its genesis members
+   * and those that joined, less those that left, under their descriptor certificates).
    */
   public interface ChannelMembers {
-    Boolean contains(ChannelId channel, InstitutionId institution);
+    Membership of(ChannelId channel);
   }
 
   private final ChannelMembers live;
 
   public EnvelopeVerifier(FederationDescriptor descriptor, ReplayGuard guard) {
-    this(descriptor, guard, (channel, institution) -> null);
+    this(descriptor, guard, channel -> null);
   }
 
   public EnvelopeVerifier(FederationDescriptor descriptor, ReplayGuard guard, ChannelMembers live) {
@@ -75,6 +83,7 @@ public final class EnvelopeVerifier {
               + descriptor.federation());
     }
     InstitutionId sender = envelope.sender();
+    Ed25519PublicKeyParameters key = null;
     if (envelope.channel().isPresent()) {
       ChannelId channel = envelope.channel().get();
       FederationChannel spec =
@@ -85,14 +94,22 @@ public final class EnvelopeVerifier {
                       new CareLedgerException(
                           ErrorCode.FEDERATION_ENVELOPE_UNKNOWN_CHANNEL,
                           "envelope for channel " + channel + ", which the federation lacks"));
-      Boolean now = live.contains(channel, sender);
-      if (now == null ? !spec.runsOn(sender) : !now) {
+      Membership now = live.of(channel);
+      if (now != null) {
+        key = now.listed(sender).map(Member::publicKey).orElse(null);
+      } else if (spec.runsOn(sender)) {
+        key = keys.get(sender);
+      }
+      if (key == null) {
         throw unknownSender(sender, "channel " + channel);
       }
-    } else if (!keys.containsKey(sender)) {
-      throw unknownSender(sender, "federation " + descriptor.federation());
+    } else {
+      key = keys.get(sender);
+      if (key == null) {
+        throw unknownSender(sender, "federation " + descriptor.federation());
+      }
     }
-    if (!Ed25519.verify(keys.get(sender), envelope.signedMessage(), envelope.signature())) {
+    if (!Ed25519.verify(key, envelope.signedMessage(), envelope.signature())) {
       throw new CareLedgerException(
           ErrorCode.FEDERATION_ENVELOPE_SIGNATURE_INVALID,
           "envelope from " + sender + " does not verify under its signing certificate");

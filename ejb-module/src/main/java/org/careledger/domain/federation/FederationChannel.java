@@ -24,7 +24,10 @@ import org.careledger.domain.ledger.canonical.CanonicalJson;
  * same genesis block; {@code joined} (optional in the file, empty by default) names institutions
  * admitted later by the channel's own governance ({@code ChannelConfig}): their nodes run the
  * channel, take its chain from genesis by synchronisation and vote from the height the chain admits
- * them. Who may sign at a height is the chain's to say, never the descriptor's.
+ * them. {@code left} (optional, empty by default) names genesis or joined members the channel's
+ * governance removed: their nodes stop running the channel (they keep the chain they hold, and take
+ * nothing new of it). Who may sign at a height is the chain's to say, never the descriptor's: these
+ * two lists only tell each node which channels to run and whom to bridge to.
  */
 public record FederationChannel(
     ChannelId id,
@@ -32,7 +35,18 @@ public record FederationChannel(
     Membership.Mode consensus,
     Map<String, Object> consentPolicy,
     BatchBounds batch,
-    List<InstitutionId> joined) {
+    List<InstitutionId> joined,
+    List<InstitutionId> left) {
+
+  public FederationChannel(
+      ChannelId id,
+      List<InstitutionId> members,
+      Membership.Mode consensus,
+      Map<String, Object> consentPolicy,
+      BatchBounds batch,
+      List<InstitutionId> joined) {
+    this(id, members, consensus, consentPolicy, batch, joined, List.of());
+  }
 
   public FederationChannel(
       ChannelId id,
@@ -40,7 +54,7 @@ public record FederationChannel(
       Membership.Mode consensus,
       Map<String, Object> consentPolicy,
       BatchBounds batch) {
-    this(id, members, consensus, consentPolicy, batch, List.of());
+    this(id, members, consensus, consentPolicy, batch, List.of(), List.of());
   }
 
   @SuppressWarnings("unchecked")
@@ -70,6 +84,20 @@ public record FederationChannel(
       }
     }
     joined = joined.stream().sorted((a, b) -> a.value().compareTo(b.value())).toList();
+    left = left == null ? List.of() : left;
+    Set<InstitutionId> gone = new HashSet<>();
+    for (InstitutionId removed : left) {
+      if (!seen.contains(Objects.requireNonNull(removed, "left")) || !gone.add(removed)) {
+        throw new CareLedgerException(
+            ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED,
+            "channel "
+                + id
+                + " lists "
+                + removed
+                + " as left, which is not one of its members or joined, or is listed twice");
+      }
+    }
+    left = left.stream().sorted((a, b) -> a.value().compareTo(b.value())).toList();
     Membership.Mode expected = Membership.Mode.forSize(members.size());
     if (consensus != expected) {
       throw new CareLedgerException(
@@ -111,15 +139,20 @@ public record FederationChannel(
     return members.contains(institution);
   }
 
-  /** Whether {@code institution}'s node runs the channel: a genesis member or one that joined. */
+  /**
+   * Whether {@code institution}'s node runs the channel: a genesis member or one that joined, and
+   * has not left.
+   */
   public boolean runsOn(InstitutionId institution) {
-    return members.contains(institution) || joined.contains(institution);
+    return (members.contains(institution) || joined.contains(institution))
+        && !left.contains(institution);
   }
 
-  /** Genesis members, then those that joined. */
+  /** Genesis members, then those that joined, less those that left. */
   public List<InstitutionId> participants() {
     List<InstitutionId> all = new java.util.ArrayList<>(members);
     all.addAll(joined);
+    all.removeAll(left);
     return List.copyOf(all);
   }
 }

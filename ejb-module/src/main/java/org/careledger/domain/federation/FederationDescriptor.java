@@ -160,7 +160,10 @@ public final class FederationDescriptor {
         throw new CareLedgerException(
             ErrorCode.FEDERATION_CHANNEL_DUPLICATE, "channel " + channel.id() + " is listed twice");
       }
-      for (InstitutionId member : channel.participants()) {
+      // Every genesis member too, even one that left: the genesis block names its certificates.
+      List<InstitutionId> named = new java.util.ArrayList<>(channel.members());
+      named.addAll(channel.joined());
+      for (InstitutionId member : named) {
         if (!members.containsKey(member)) {
           throw new CareLedgerException(
               ErrorCode.FEDERATION_CHANNEL_MEMBER_UNDECLARED,

@@ -78,18 +78,7 @@ public final class NodeIdentityGenerator {
       KeyPair tls = keyPair("EC", new ECGenParameterSpec("secp256r1"));
 
       X500Name signingName = name(institution, OU_SIGNING);
-      X509Certificate signingCert =
-          certificate(
-              signingName,
-              signingName,
-              signing.getPublic(),
-              signing.getPublic(),
-              signing.getPrivate(),
-              "Ed25519",
-              now,
-              new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign),
-              null,
-              null);
+      X509Certificate signingCert = signingCertificate(signingName, signing, now);
       X509Certificate agreementCert =
           certificate(
               name(institution, OU_AGREEMENT),
@@ -129,6 +118,46 @@ public final class NodeIdentityGenerator {
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot generate node identity", e);
     }
+  }
+
+  /**
+   * The node's next identity for a key renewal: a new Ed25519 signing key with its self-signed
+   * certificate (valid from {@code now}, for the usual validity), the agreement and TLS keys and
+   * certificates of {@code current} unchanged. A channel switches a member to the new key by a
+   * {@code renew-certificate} update; until then the member keeps signing there with the old one.
+   */
+  public NodeIdentity nextSigningKey(NodeIdentity current, Instant now) {
+    try {
+      KeyPair signing = keyPair("Ed25519", null);
+      X509Certificate signingCert =
+          signingCertificate(name(current.institutionId(), OU_SIGNING), signing, now);
+      return new NodeIdentity(
+          current.institutionId(),
+          signing.getPrivate(),
+          signingCert,
+          current.agreementKey(),
+          current.agreementCertificate(),
+          current.tlsKey(),
+          current.tlsCertificate());
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot generate a signing key", e);
+    }
+  }
+
+  /** The self-signed certificate of an Ed25519 signing key. */
+  private X509Certificate signingCertificate(X500Name name, KeyPair signing, Instant now)
+      throws GeneralSecurityException, OperatorCreationException, IOException {
+    return certificate(
+        name,
+        name,
+        signing.getPublic(),
+        signing.getPublic(),
+        signing.getPrivate(),
+        "Ed25519",
+        now,
+        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign),
+        null,
+        null);
   }
 
   private KeyPair keyPair(String algorithm, ECGenParameterSpec spec)

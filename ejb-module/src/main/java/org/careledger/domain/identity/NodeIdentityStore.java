@@ -87,6 +87,63 @@ public final class NodeIdentityStore {
     }
   }
 
+  /** Alias of the next identity's keystore password (a key renewal in progress). */
+  public static final String NEXT_KEYSTORE_PASSWORD_ALIAS = "identity-next-keystore";
+
+  /** Where the next identity is kept: beside the node's keystore, {@code identity-next.p12}. */
+  private Path nextKeystore() {
+    return keystore.resolveSibling("identity-next.p12");
+  }
+
+  /** The next identity (a new signing key not yet in force everywhere), if one was made. */
+  public Optional<NodeIdentity> loadNext() {
+    Path next = nextKeystore();
+    if (!Files.exists(next)) {
+      return Optional.empty();
+    }
+    char[] password =
+        secrets
+            .find(NEXT_KEYSTORE_PASSWORD_ALIAS)
+            .orElseThrow(
+                () ->
+                    new CareLedgerException(
+                        ErrorCode.IDENTITY_PASSWORD_MISSING,
+                        "node keystore "
+                            + next
+                            + " exists but the credential store has no '"
+                            + NEXT_KEYSTORE_PASSWORD_ALIAS
+                            + "' password for it"));
+    try {
+      return Optional.of(NodeKeyStore.read(next, password));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  /**
+   * The next identity, made now if there is none: a new signing key (see {@link
+   * NodeIdentityGenerator#nextSigningKey}), its password stored first, then its keystore written
+   * atomically, as on a first start.
+   */
+  public synchronized NodeIdentity loadOrCreateNext(NodeIdentity current, Instant now) {
+    Optional<NodeIdentity> existing = loadNext();
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Optional<char[]> stored = secrets.find(NEXT_KEYSTORE_PASSWORD_ALIAS);
+    char[] password = stored.orElseGet(this::newPassword);
+    try {
+      if (stored.isEmpty()) {
+        secrets.put(NEXT_KEYSTORE_PASSWORD_ALIAS, password);
+      }
+      NodeIdentity next = generator.nextSigningKey(current, now);
+      NodeKeyStore.write(next, nextKeystore(), password);
+      return next;
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
   private char[] newPassword() {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);

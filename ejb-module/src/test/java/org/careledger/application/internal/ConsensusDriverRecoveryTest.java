@@ -138,6 +138,51 @@ class ConsensusDriverRecoveryTest {
   }
 
   @Test
+  void aChangedDescriptorIsReadWithoutARestartAChannelLeftStopsAndAChannelJoinedStarts()
+      throws Exception {
+    Path file = Path.of(System.getProperty(ConsensusDriver.DESCRIPTOR_PROPERTY));
+    FederationChannel bft = descriptor.channels().get(0);
+    fire(ConsensusDriver.DESCRIPTOR_CHECK);
+    assertThat(driver.manages(CHANNEL.value())).as("unchanged file: nothing happens").isTrue();
+
+    // The channel's governance removed clinic-b: the descriptor names it under "left".
+    Files.write(file, withChannel(bft, List.of(new InstitutionId(SELF))).toJson());
+    fire(ConsensusDriver.DESCRIPTOR_CHECK);
+    assertThat(driver.manages(CHANNEL.value())).as("a channel this node left").isFalse();
+    deliver(PROPOSER, proposal(block()));
+    assertThat(db.state).as("no message of the channel reaches an engine any more").isNull();
+
+    // Admitted again: the channel starts from the chain the node kept.
+    Files.write(file, descriptor.toJson());
+    fire(ConsensusDriver.DESCRIPTOR_CHECK);
+    assertThat(driver.manages(CHANNEL.value())).isTrue();
+    assertThat(engine().height()).isEqualTo(1);
+    deliver(PROPOSER, proposal(block()));
+    assertThat(sent(MessageType.PREPARE)).hasSize(MEMBERS.size() - 1);
+
+    // A descriptor that cannot be read changes nothing.
+    Files.writeString(file, "{ not json");
+    fire(ConsensusDriver.DESCRIPTOR_CHECK);
+    assertThat(driver.manages(CHANNEL.value())).isTrue();
+  }
+
+  private static FederationDescriptor withChannel(FederationChannel bft, List<InstitutionId> left) {
+    return new FederationDescriptor(
+        descriptor.federation(),
+        descriptor.createdAt(),
+        descriptor.members(),
+        List.of(
+            new FederationChannel(
+                bft.id(),
+                bft.members(),
+                bft.consensus(),
+                bft.consentPolicy(),
+                bft.batch(),
+                List.of(),
+                left)));
+  }
+
+  @Test
   void aPrepareTheDatabaseDidNotSaveIsForgottenAndSignedAgainWhenTheProposalComesAgain() {
     ProposedBlock block = block();
     db.failSaves = 1;

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.careledger.domain.ErrorCode;
+import org.careledger.domain.crypto.Ed25519;
+import org.careledger.domain.identity.Fingerprint;
 import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.ChainVerifier;
@@ -47,6 +50,17 @@ class QbftEngineGovernanceTest {
   private long now = ConsensusFixture.T0 + 1_000;
   private long serial = 10_000;
 
+  /** member-b's next signing key (a renewal): its engine holds both keys from the start. */
+  private static final org.careledger.domain.identity.NodeIdentity B_NEXT =
+      new org.careledger.domain.identity.NodeIdentityGenerator()
+          .generate(
+              ConsensusFixture.MEMBERS.get(B).institution(),
+              java.time.Instant.ofEpochMilli(ConsensusFixture.T0),
+              List.of());
+
+  private static final Member B_RENEWED =
+      new Member(ConsensusFixture.MEMBERS.get(B).institution(), B_NEXT.signingCertificate());
+
   QbftEngineGovernanceTest() {
     Block genesis = ConsensusFixture.genesis(4);
     ChannelConfig config = ChannelConfig.genesis(genesis.transactions().get(0));
@@ -54,7 +68,7 @@ class QbftEngineGovernanceTest {
       InstitutionId id = id(i);
       QbftEngine engine =
           new QbftEngine(
-              ConsensusFixture.ed25519Signer(i),
+              i == B ? bKeyRing() : ConsensusFixture.ed25519Signer(i),
               config,
               genesis.header(),
               null,
@@ -185,6 +199,75 @@ class QbftEngineGovernanceTest {
       assertThat(block.transactions()).doesNotContain(late);
     }
     assertIdenticalAndValid();
+  }
+
+  @Test
+  void aMemberThatRenewedWithANewKeyKeepsVotingWithItFromTheRenewalHeight() {
+    assertThat(engine(B).voting()).isTrue();
+    submit(register(A));
+    SignedTransaction renew =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.renewCertificate(engine(A).configuration().id(), B_RENEWED, null));
+    submit(renew);
+    submit(approval(C, renew));
+    // The last approval arrives with more of member-b's transactions, signed with its old key, than
+    // one block takes (8): those left in the pools when the renewal applies can no longer commit.
+    List<SignedTransaction> batch = new ArrayList<>(List.of(approval(D, renew)));
+    for (int i = 0; i < 10; i++) {
+      batch.add(register(B));
+    }
+    for (InstitutionId id : engines.keySet()) {
+      handle(id, engines.get(id).onTransactions(batch, now));
+    }
+    run();
+    assertThat(engine(A).configuration().membership().listed(id(B)).orElseThrow())
+        .isEqualTo(B_RENEWED);
+    long renewedAt = engine(A).configuration().since();
+    assertThat(engine(B).voting()).as("it holds the new key: it keeps voting").isTrue();
+    assertThat(drops.get(id(A)))
+        .as("old-key transactions left in the pool are dropped, not proposed")
+        .anySatisfy(d -> assertThat(d.detail()).contains("no longer verifies"));
+
+    for (int i = 0; i < 4; i++) {
+      submit(register(i % 2 == 0 ? A : C));
+    }
+    List<Block> chain = chains.get(id(A));
+    assertThat(chain.size()).as("blocks after the renewal").isGreaterThan((int) renewedAt + 1);
+    for (Block block : chain.subList((int) renewedAt, chain.size())) {
+      for (SignedTransaction tx : block.transactions()) {
+        assertThat(tx.transaction().author()).isNotEqualTo(id(B));
+      }
+    }
+    assertThat(chain.size()).isGreaterThan((int) renewedAt);
+    Fingerprint oldKey = ConsensusFixture.MEMBERS.get(B).signingFingerprint();
+    boolean sealedWithNewKey = false;
+    for (int h = 1; h < chain.size(); h++) {
+      for (CommitCertificate.Signature seal : chain.get(h).certificate().signatures()) {
+        if (seal.member().equals(id(B))) {
+          assertThat(seal.key())
+              .as("member-b's seal at height " + h)
+              .isEqualTo(h >= renewedAt ? B_RENEWED.signingFingerprint() : oldKey);
+          sealedWithNewKey |= h >= renewedAt;
+        }
+      }
+    }
+    assertThat(sealedWithNewKey).as("member-b seals blocks after its renewal").isTrue();
+    assertIdenticalAndValid();
+  }
+
+  private static ConsensusSigner bKeyRing() {
+    Member current = ConsensusFixture.MEMBERS.get(B);
+    Ed25519PrivateKeyParameters next = Ed25519.privateKey(B_NEXT.signingKey());
+    return Ed25519Signatures.keyRing(
+        current,
+        key ->
+            key.equals(current.signingFingerprint())
+                ? java.util.Optional.of(ConsensusFixture.KEYS.get(B))
+                : key.equals(B_RENEWED.signingFingerprint())
+                    ? java.util.Optional.of(next)
+                    : java.util.Optional.empty());
   }
 
   // ---- the network: every broadcast to every other engine, in order; sync from the chains

@@ -14,6 +14,8 @@ import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.ChannelId;
+import org.careledger.domain.ledger.Member;
+import org.careledger.domain.ledger.Membership;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeVerifierTest {
@@ -43,17 +45,86 @@ class EnvelopeVerifierTest {
   @Test
   void forAChannelTheNodeRunsTheChainsMembershipDecidesNotTheDescriptor() {
     // As the node's channel runs: lab-e admitted by a config update, clinic-b removed by one.
+    Membership chain = members("hospital-a", "pharmacy-c", "insurer-d", "lab-e");
     EnvelopeVerifier live =
-        new EnvelopeVerifier(
-            D,
-            new ReplayGuard(),
-            (channel, institution) ->
-                channel.equals(CARE) ? !institution.value().equals("clinic-b") : null);
+        new EnvelopeVerifier(D, new ReplayGuard(), channel -> channel.equals(CARE) ? chain : null);
 
     assertThat(live.accept(envelope("lab-e", MessageType.CONSENSUS, NOW, id(20)).encoded(), NOW))
         .isNotNull();
     byte[] removed = envelope("clinic-b", MessageType.SYNC_REQUEST, NOW, id(21)).encoded();
     assertRejected(() -> live.accept(removed, NOW), ErrorCode.FEDERATION_ENVELOPE_UNKNOWN_SENDER);
+  }
+
+  @Test
+  void aMemberTheDescriptorDoesNotKnowIsHeardUnderItsChainCertificate() {
+    // A descriptor written before radiology-f was admitted: the node knows it from the chain only.
+    FederationFixture newcomer = new FederationFixture("radiology-f");
+    Membership chain =
+        new Membership(
+            java.util.List.of(
+                member("hospital-a"),
+                new Member(
+                    new InstitutionId("radiology-f"),
+                    newcomer.identities.get("radiology-f").signingCertificate())));
+    EnvelopeVerifier live =
+        new EnvelopeVerifier(D, new ReplayGuard(), channel -> channel.equals(CARE) ? chain : null);
+
+    byte[] wire =
+        FederationEnvelope.sign(
+                D.federation(),
+                CARE,
+                new InstitutionId("radiology-f"),
+                MessageType.SYNC_REQUEST,
+                id(22),
+                NOW,
+                new byte[0],
+                newcomer.signingKey("radiology-f"))
+            .encoded();
+    assertThat(live.accept(wire, NOW).sender().value()).isEqualTo("radiology-f");
+  }
+
+  @Test
+  void aMemberThatRenewedItsKeyIsHeardUnderTheNewKeyOnly() {
+    // clinic-b renewed its signing certificate with a new key on the chain; the descriptor still
+    // holds the old one.
+    FederationFixture renewed = new FederationFixture("clinic-b");
+    Membership chain =
+        new Membership(
+            java.util.List.of(
+                member("hospital-a"),
+                new Member(
+                    new InstitutionId("clinic-b"),
+                    renewed.identities.get("clinic-b").signingCertificate())));
+    EnvelopeVerifier live =
+        new EnvelopeVerifier(D, new ReplayGuard(), channel -> channel.equals(CARE) ? chain : null);
+
+    byte[] oldKey = envelope("clinic-b", MessageType.CONSENSUS, NOW, id(23)).encoded();
+    assertRejected(() -> live.accept(oldKey, NOW), ErrorCode.FEDERATION_ENVELOPE_SIGNATURE_INVALID);
+    byte[] newKey =
+        FederationEnvelope.sign(
+                D.federation(),
+                CARE,
+                new InstitutionId("clinic-b"),
+                MessageType.CONSENSUS,
+                id(24),
+                NOW,
+                new byte[0],
+                renewed.signingKey("clinic-b"))
+            .encoded();
+    assertThat(live.accept(newKey, NOW).sender().value()).isEqualTo("clinic-b");
+  }
+
+  private static Member member(String institution) {
+    return new Member(
+        new InstitutionId(institution), F.identities.get(institution).signingCertificate());
+  }
+
+  private static Membership members(String... institutions) {
+    java.util.List<Member> list = new java.util.ArrayList<>();
+    for (String institution : institutions) {
+      list.add(member(institution));
+    }
+    return new Membership(list);
   }
 
   @Test

@@ -76,6 +76,33 @@ class FederationDescriptorTest {
   }
 
   @Test
+  void aMemberThatLeftStopsRunningTheChannelAndTheGenesisStaysTheSame() {
+    Map<String, Object> json = F.descriptor();
+    Block before = Genesis.of(FederationFixture.parse(json), new ChannelId("care-bft"));
+    at(json, "channels", 0).put("joined", new ArrayList<Object>(List.of("lab-e")));
+    at(json, "channels", 0).put("left", new ArrayList<Object>(List.of("lab-e", "insurer-d")));
+    FederationDescriptor d = FederationFixture.parse(json);
+    InstitutionId insurer = new InstitutionId("insurer-d");
+
+    FederationChannel bft = d.channel(new ChannelId("care-bft")).orElseThrow();
+    assertThat(bft.runsOn(insurer)).isFalse();
+    assertThat(bft.runsOn(LAB)).isFalse();
+    assertThat(bft.hasMember(insurer)).as("still a genesis member").isTrue();
+    assertThat(d.channelsOf(insurer)).isEmpty();
+    assertThat(d.peersOf(new InstitutionId("clinic-b")))
+        .extracting(m -> m.institution().value())
+        .containsExactly("hospital-a", "pharmacy-c");
+    assertThat(Genesis.of(d, new ChannelId("care-bft")).header().hashHex())
+        .isEqualTo(before.header().hashHex());
+    assertThat(FederationDescriptor.parse(d.toJson())).isEqualTo(d);
+
+    at(json, "channels", 0).put("left", new ArrayList<Object>(List.of("radiology-f")));
+    assertThatThrownBy(() -> FederationFixture.parse(json))
+        .isInstanceOf(CareLedgerException.class)
+        .hasMessageContaining("left");
+  }
+
+  @Test
   void anInstitutionThatJoinedAChannelRunsItButTheGenesisIsStillTheGenesisMembers() {
     Map<String, Object> json = F.descriptor();
     Block before = Genesis.of(FederationFixture.parse(json), new ChannelId("care-bft"));

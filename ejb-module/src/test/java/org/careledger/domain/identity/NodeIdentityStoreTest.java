@@ -69,6 +69,31 @@ class NodeIdentityStoreTest {
   }
 
   @Test
+  void theNextSigningKeyIsNewKeptApartAndTheSameOnReload() throws Exception {
+    NodeIdentity current = store().loadOrCreate(ST_MARY, NOW, List.of()).identity();
+    assertThat(store().loadNext()).isEmpty();
+
+    NodeIdentity next = store().loadOrCreateNext(current, NOW.plusSeconds(3600));
+
+    assertThat(next.signingFingerprint()).isNotEqualTo(current.signingFingerprint());
+    assertThat(next.institutionId()).isEqualTo(ST_MARY);
+    assertThat(next.signingCertificate().getSubjectX500Principal())
+        .isEqualTo(current.signingCertificate().getSubjectX500Principal());
+    assertThat(next.agreementCertificate()).isEqualTo(current.agreementCertificate());
+    assertThat(next.tlsCertificate()).isEqualTo(current.tlsCertificate());
+    next.signingCertificate().verify(next.signingCertificate().getPublicKey());
+    assertThat(dir.resolve("identity/identity-next.p12")).exists();
+    assertThat(secrets.find(NodeIdentityStore.NEXT_KEYSTORE_PASSWORD_ALIAS)).isPresent();
+    // The current identity is untouched; a second call and a restart find the same next key.
+    assertThat(store().loadOrCreate(ST_MARY, NOW, List.of()).identity().signingFingerprint())
+        .isEqualTo(current.signingFingerprint());
+    assertThat(store().loadOrCreateNext(current, NOW.plusSeconds(7200)).signingFingerprint())
+        .isEqualTo(next.signingFingerprint());
+    assertThat(store().loadNext().orElseThrow().signingFingerprint())
+        .isEqualTo(next.signingFingerprint());
+  }
+
+  @Test
   void wrongPasswordIsReportedAsSuchAndKeystoreIsLeftAlone() throws IOException {
     store().loadOrCreate(ST_MARY, NOW, List.of());
     Path keystore = dir.resolve("identity/node.p12");

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * <p>Idempotent and additive: every add is guarded by {@code read-resource}, and nothing existing
  * is written, removed or re-created, so a new member's bridges appear without touching the others'.
- * The script runs against the running server; a JMS bridge added at run time starts at once.
+ * The one removal: the bridge, outbound queue and password of a peer this node no longer shares any
+ * channel with (it left them, or this node did: {@code obsolete}), each guarded the same way. The
+ * script runs against the running server; a JMS bridge added at run time starts at once.
  *
  * <p>Bridge settings, and why:
  *
@@ -83,6 +85,20 @@ final class BridgeCli {
       Map<String, String> newSecrets,
       boolean reloadUsers,
       boolean reloadTrust) {
+    return forNode(descriptor, self, newSecrets, reloadUsers, reloadTrust, java.util.List.of());
+  }
+
+  /**
+   * @param obsolete peers this node had bridges to and shares no channel with any more: their
+   *     bridges, outbound queues (with whatever still waits in them) and passwords go
+   */
+  static String forNode(
+      Descriptor descriptor,
+      String self,
+      Map<String, String> newSecrets,
+      boolean reloadUsers,
+      boolean reloadTrust,
+      java.util.List<String> obsolete) {
     descriptor.member(self);
     StringBuilder cli = new StringBuilder();
     cli.append("# CareLedger federation '")
@@ -114,6 +130,17 @@ final class BridgeCli {
           .append(", secret-value=")
           .append(value)
           .append(")\nend-if\n");
+    }
+    for (String gone : obsolete) {
+      guardedRemove(cli, "/subsystem=messaging-activemq/jms-bridge=" + bridgeName(gone));
+      guardedRemove(cli, SERVER + "/jms-queue=" + queueName(gone));
+      cli.append("try\n  ")
+          .append(STORE)
+          .append(":remove-alias(alias=")
+          .append(credentialAlias(gone))
+          .append(")\ncatch\n  ")
+          .append(STORE)
+          .append(":read-aliases\nend-try\n");
     }
     for (Descriptor.Member peer : descriptor.peersOf(self)) {
       String p = peer.institution();
@@ -156,6 +183,14 @@ final class BridgeCli {
       }
     }
     return cli.toString();
+  }
+
+  private static void guardedRemove(StringBuilder cli, String address) {
+    cli.append("if (outcome == success) of ")
+        .append(address)
+        .append(":read-resource\n  ")
+        .append(address)
+        .append(":remove\nend-if\n");
   }
 
   private static void guardedAdd(StringBuilder cli, String address, String add) {

@@ -100,6 +100,39 @@ final class BridgeCredentials {
     list(aliases(), alias);
   }
 
+  /** The aliases this home's credential store is recorded to hold for bridges. */
+  List<String> recordedAliases() throws IOException {
+    return Files.exists(aliases()) ? Files.readAllLines(aliases()) : List.of();
+  }
+
+  void forgetAlias(String alias) throws IOException {
+    List<String> kept = new ArrayList<>(recordedAliases());
+    if (kept.remove(alias)) {
+      writePrivate(aliases(), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+    }
+  }
+
+  /** Removes a bridge user (it shares no channel with this node any more); says whether it was. */
+  boolean removeUser(String user) throws IOException {
+    boolean had = hasUser(user);
+    remove(users(), user);
+    remove(roles(), user);
+    return had;
+  }
+
+  private static void remove(Path file, String key) throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.startsWith(key + "=")) {
+        kept.add(line);
+      }
+    }
+    writePrivate(file, String.join("\n", kept) + "\n");
+  }
+
   /**
    * Channel pseudonym keys are recorded apart from the bridge passwords ({@code
    * <home>/federation/pseudonym-keys}, names only): the launcher's reset of the bridge record after

@@ -46,7 +46,9 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
 
   /**
    * A channel. Its consent policy and batch bounds are the operator's to edit in the written
-   * descriptor; {@link #keepSettingsOf} carries them over when the launcher writes it again.
+   * descriptor; {@link #keepSettingsOf} carries them over when the launcher writes it again, with
+   * the institutions that {@code joined} it or {@code left} it by the channel's governance after
+   * its genesis (which stays derived from {@code members}).
    */
   record Channel(
       String id,
@@ -54,12 +56,115 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       String consensus,
       JsonObject consentPolicy,
       int maxTransactions,
-      int maxDelayMillis) {
+      int maxDelayMillis,
+      List<String> joined,
+      List<String> left) {
+
+    Channel {
+      members = List.copyOf(members);
+      joined = List.copyOf(joined);
+      left = List.copyOf(left);
+    }
+
+    Channel(
+        String id,
+        List<String> members,
+        String consensus,
+        JsonObject consentPolicy,
+        int maxTransactions,
+        int maxDelayMillis) {
+      this(
+          id,
+          members,
+          consensus,
+          consentPolicy,
+          maxTransactions,
+          maxDelayMillis,
+          List.of(),
+          List.of());
+    }
 
     /** Defaults: no consent rules yet, blocks of at most 500 transactions or 50 ms. */
     Channel(String id, List<String> members, String consensus) {
       this(id, members, consensus, JsonValue.EMPTY_JSON_OBJECT, 500, 50);
     }
+
+    /** Whose nodes run the channel: genesis members and those that joined, less those that left. */
+    List<String> participants() {
+      Set<String> all = new LinkedHashSet<>(members);
+      all.addAll(joined);
+      all.removeAll(left);
+      return List.copyOf(all);
+    }
+
+    /**
+     * This channel after {@code institution} joined it by the channel's governance: listed in
+     * {@code joined} unless a genesis member, and no longer in {@code left}.
+     */
+    Channel join(String institution) {
+      List<String> j = new ArrayList<>(joined);
+      if (!members.contains(institution) && !j.contains(institution)) {
+        j.add(institution);
+      }
+      List<String> l = new ArrayList<>(left);
+      l.remove(institution);
+      return new Channel(
+          id, members, consensus, consentPolicy, maxTransactions, maxDelayMillis, j, l);
+    }
+
+    /** This channel after its governance removed {@code institution}: listed in {@code left}. */
+    Channel leave(String institution) {
+      check(
+          participants().contains(institution),
+          institution + " does not take part in channel " + id);
+      List<String> l = new ArrayList<>(left);
+      l.add(institution);
+      return new Channel(
+          id, members, consensus, consentPolicy, maxTransactions, maxDelayMillis, joined, l);
+    }
+
+    Channel withSettings(
+        JsonObject policy, int maxTx, int maxDelay, List<String> j, List<String> l) {
+      return new Channel(id, members, consensus, policy, maxTx, maxDelay, j, l);
+    }
+  }
+
+  /**
+   * This descriptor without {@code institution}, which takes part in no channel any more (it left
+   * those it had joined; it is no genesis member of any: a genesis needs its certificates).
+   */
+  Descriptor without(String institution) {
+    member(institution);
+    List<Channel> kept = new ArrayList<>();
+    for (Channel c : channels) {
+      check(
+          !c.participants().contains(institution) && !c.members().contains(institution),
+          institution
+              + (c.members().contains(institution)
+                  ? " is a genesis member of channel "
+                  : " still takes part in channel ")
+              + c.id());
+      List<String> j = new ArrayList<>(c.joined());
+      List<String> l = new ArrayList<>(c.left());
+      j.remove(institution);
+      l.remove(institution);
+      kept.add(c.withSettings(c.consentPolicy(), c.maxTransactions(), c.maxDelayMillis(), j, l));
+    }
+    return new Descriptor(
+        federation,
+        createdAt,
+        members.stream().filter(m -> !m.institution().equals(institution)).toList(),
+        kept);
+  }
+
+  /** This descriptor with channel {@code id} replaced by what {@code change} makes of it. */
+  Descriptor withChannel(String id, java.util.function.UnaryOperator<Channel> change) {
+    check(channels.stream().anyMatch(c -> c.id().equals(id)), "no channel " + id);
+    return new Descriptor(
+        federation,
+        createdAt,
+        members,
+        channels.stream().map(c -> c.id().equals(id) ? change.apply(c) : c).toList());
   }
 
   /** {@code channels} with the sharing policies given by channel id; the others as they are. */
@@ -70,13 +175,8 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       result.add(
           policy == null
               ? c
-              : new Channel(
-                  c.id(),
-                  c.members(),
-                  c.consensus(),
-                  policy,
-                  c.maxTransactions(),
-                  c.maxDelayMillis()));
+              : c.withSettings(
+                  policy, c.maxTransactions(), c.maxDelayMillis(), c.joined(), c.left()));
     }
     return result;
   }
@@ -85,7 +185,7 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
    * {@code fresh} channels (from the launcher's command line) with the consent policy and batch
    * bounds of the same-named channels of {@code previous}, the descriptor already written: running
    * the launcher again must not undo an operator's edits (and the genesis, which is derived from
-   * them, must not change under the members).
+   * them, must not change under the members), nor who joined or left the channel since.
    */
   static List<Channel> keepSettingsOf(Descriptor previous, List<Channel> fresh) {
     List<Channel> kept = new ArrayList<>();
@@ -95,13 +195,12 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       kept.add(
           old == null
               ? c
-              : new Channel(
-                  c.id(),
-                  c.members(),
-                  c.consensus(),
+              : c.withSettings(
                   old.consentPolicy(),
                   old.maxTransactions(),
-                  old.maxDelayMillis()));
+                  old.maxDelayMillis(),
+                  old.joined(),
+                  old.left()));
     }
     return kept;
   }
@@ -125,6 +224,15 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
       for (String m : c.members()) {
         check(names.contains(m), "channel " + c.id() + " names " + m + ", who is not a member");
       }
+      for (String m : c.joined()) {
+        check(names.contains(m), "channel " + c.id() + " names " + m + ", who is not a member");
+        check(!c.members().contains(m), "channel " + c.id() + " lists " + m + " twice");
+      }
+      for (String m : c.left()) {
+        check(
+            c.members().contains(m) || c.joined().contains(m),
+            "channel " + c.id() + " lists " + m + " as left but never had it");
+      }
     }
   }
 
@@ -139,8 +247,8 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
   List<Member> peersOf(String institution) {
     Set<String> peers = new LinkedHashSet<>();
     for (Channel c : channels) {
-      if (c.members().contains(institution)) {
-        peers.addAll(c.members());
+      if (c.participants().contains(institution)) {
+        peers.addAll(c.participants());
       }
     }
     peers.remove(institution);
@@ -190,7 +298,9 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
                     ? c.getJsonObject("consentPolicy")
                     : JsonValue.EMPTY_JSON_OBJECT,
                 c.containsKey("batch") ? c.getJsonObject("batch").getInt("maxTransactions") : 500,
-                c.containsKey("batch") ? c.getJsonObject("batch").getInt("maxDelayMillis") : 50));
+                c.containsKey("batch") ? c.getJsonObject("batch").getInt("maxDelayMillis") : 50,
+                names(c, "joined"),
+                names(c, "left")));
       }
       return new Descriptor(
           root.getString("federation"),
@@ -200,6 +310,14 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
     } catch (JsonException | NullPointerException | ClassCastException | ArithmeticException e) {
       throw new IllegalArgumentException("not a valid federation descriptor: " + e.getMessage(), e);
     }
+  }
+
+  private static List<String> names(JsonObject channel, String key) {
+    return channel.containsKey(key)
+        ? channel.getJsonArray(key).getValuesAs(JsonString.class).stream()
+            .map(JsonString::getString)
+            .toList()
+        : List.of();
   }
 
   String toJson() {
@@ -231,6 +349,12 @@ record Descriptor(String federation, long createdAt, List<Member> members, List<
                   Json.createObjectBuilder()
                       .add("maxTransactions", c.maxTransactions())
                       .add("maxDelayMillis", c.maxDelayMillis()));
+      if (!c.joined().isEmpty()) {
+        channel.add("joined", Json.createArrayBuilder(c.joined()));
+      }
+      if (!c.left().isEmpty()) {
+        channel.add("left", Json.createArrayBuilder(c.left()));
+      }
       channelArray.add(channel);
     }
     JsonObject root =

@@ -21,7 +21,17 @@ import java.util.Map;
  * bridges --file F --homes DIR
  *     for each member with a node home DIR/INSTITUTION: makes sure the bridge users and passwords
  *     exist, writes its federation truststore (the members' TLS certificates), and writes DIR/INSTITUTION/federation/bridges.cli (private; it may hold passwords)
- *     for federation.sh to apply. Prints the institutions it wrote a script for.
+ *     for federation.sh to apply. Removes the bridges (and bridge users) between members that no
+ *     longer share a channel. Prints the institutions it wrote a script for.
+ * member --file F --channel C (--join INSTITUTION | --leave INSTITUTION)
+ *     records in F that INSTITUTION joined channel C by its governance (its node runs the channel;
+ *     the genesis stays derived from the channel's members) or left it (its node stops running it).
+ * retire --file F --institution INSTITUTION
+ *     removes INSTITUTION from F: it must take part in no channel (it left them) and be no genesis
+ *     member of any.
+ * govern --file F --homes DIR --channel C --change CHANGE [--institution I] [--policy FILE]
+ *     carries out one config update on channel C across the local nodes (see {@link Governance}):
+ *     CHANGE is add-member, remove-member, renew-certificate, revoke-certificate or consent-policy.
  * </pre>
  *
  * Exit status 2 for bad arguments or a bad descriptor, 1 for other failures.
@@ -39,11 +49,17 @@ public final class FederationTool {
       switch (args[0]) {
         case "descriptor" -> descriptor(options);
         case "bridges" -> bridges(options);
+        case "member" -> member(options);
+        case "retire" -> retire(options);
+        case "govern" -> govern(options);
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
       }
     } catch (IllegalArgumentException e) {
       System.err.println("federation-tool: " + e.getMessage());
       System.exit(2);
+    } catch (IllegalStateException e) {
+      System.err.println("federation-tool: " + e.getMessage());
+      System.exit(1);
     } catch (IOException | RuntimeException e) {
       System.err.println("federation-tool: " + e);
       System.exit(1);
@@ -127,6 +143,49 @@ public final class FederationTool {
     }
   }
 
+  static void member(Map<String, List<String>> options) throws IOException {
+    Path file = Path.of(one(options, "file"));
+    String channel = one(options, "channel");
+    boolean join = options.containsKey("join");
+    if (join == options.containsKey("leave")) {
+      throw new IllegalArgumentException("give either --join or --leave");
+    }
+    String institution = one(options, join ? "join" : "leave");
+    Descriptor before = Descriptor.read(file);
+    before.member(institution);
+    Descriptor after =
+        before.withChannel(channel, c -> join ? c.join(institution) : c.leave(institution));
+    String json = after.toJson();
+    if (!json.equals(before.toJson())) {
+      BridgeCredentials.writePrivate(file, json);
+    }
+    System.out.println(
+        institution + (join ? " takes part in " : " no longer takes part in ") + channel);
+  }
+
+  static void retire(Map<String, List<String>> options) throws IOException {
+    Path file = Path.of(one(options, "file"));
+    String institution = one(options, "institution");
+    BridgeCredentials.writePrivate(file, Descriptor.read(file).without(institution).toJson());
+    System.out.println(institution + " is no longer a member of the federation");
+  }
+
+  static void govern(Map<String, List<String>> options) throws IOException, InterruptedException {
+    Descriptor descriptor = Descriptor.read(Path.of(one(options, "file")));
+    Path homes = Path.of(one(options, "homes"));
+    Governance governance =
+        new Governance(descriptor, Governance.passwords(homes.resolve("console-admin.txt")));
+    String change = one(options, "change");
+    String channel = one(options, "channel");
+    jakarta.json.JsonObject request =
+        governance.request(
+            change,
+            options.containsKey("institution") ? one(options, "institution") : null,
+            options.containsKey("policy") ? Path.of(one(options, "policy")) : null);
+    String proposal = governance.carryOut(channel, request);
+    System.out.println(change + " applied on " + channel + " (update " + proposal + ")");
+  }
+
   static void bridges(Map<String, List<String>> options) throws IOException {
     Descriptor descriptor = Descriptor.read(Path.of(one(options, "file")));
     Path homes = Path.of(one(options, "homes"));
@@ -179,6 +238,32 @@ public final class FederationTool {
         senderHome.recordAlias(alias);
       }
     }
+    // Peers a node has a bridge password for but shares no channel with any more (one of them left
+    // the channels they shared): its bridge goes, and its user at a local peer.
+    Map<String, List<String>> obsolete = new LinkedHashMap<>();
+    for (String sender : secrets.keySet()) {
+      BridgeCredentials senderHome = new BridgeCredentials(homes.resolve(sender));
+      List<String> peers =
+          descriptor.peersOf(sender).stream().map(Descriptor.Member::institution).toList();
+      List<String> gone = new ArrayList<>();
+      for (String alias : senderHome.recordedAliases()) {
+        if (!alias.startsWith(BridgeCli.credentialAlias(""))) {
+          continue;
+        }
+        String peer = alias.substring(BridgeCli.credentialAlias("").length());
+        if (peers.contains(peer)) {
+          continue;
+        }
+        gone.add(peer);
+        senderHome.forgetAlias(alias);
+        if (secrets.containsKey(peer)
+            && new BridgeCredentials(homes.resolve(peer))
+                .removeUser(BridgeCli.bridgeUser(sender))) {
+          usersChanged.put(peer, true);
+        }
+      }
+      obsolete.put(sender, gone);
+    }
     provisionPseudonymKeys(descriptor, homes, secrets);
     List<String> written = new ArrayList<>();
     for (String institution : secrets.keySet()) {
@@ -189,7 +274,8 @@ public final class FederationTool {
               institution,
               secrets.get(institution),
               usersChanged.get(institution),
-              trustChanged);
+              trustChanged,
+              obsolete.get(institution));
       BridgeCredentials.writePrivate(
           homes.resolve(institution).resolve("federation/bridges.cli"), cli);
       written.add(institution);
@@ -212,7 +298,7 @@ public final class FederationTool {
       String alias = PSEUDONYM_KEY_PREFIX + channel.id();
       List<String> holders = new ArrayList<>();
       List<String> lacking = new ArrayList<>();
-      for (String member : channel.members()) {
+      for (String member : channel.participants()) {
         if (!secrets.containsKey(member)) {
           continue; // not run from these homes: its operator receives the key out of band
         }
@@ -220,6 +306,20 @@ public final class FederationTool {
             .add(member);
       }
       if (lacking.isEmpty()) {
+        continue;
+      }
+      if (!holders.isEmpty() && lacking.stream().allMatch(channel.joined()::contains)) {
+        // Institutions admitted later: the key is in the members' credential stores only, never
+        // on the chain nor in a message, so it reaches a newcomer out of band. Until then its node
+        // takes part in consensus but cannot derive the channel's patient pseudonyms.
+        System.err.println(
+            "federation-tool: channel "
+                + channel.id()
+                + ": "
+                + lacking
+                + " joined after its pseudonym key was made; copy alias "
+                + alias
+                + " into their credential stores out of band before they register records");
         continue;
       }
       if (!holders.isEmpty()) {

@@ -148,6 +148,73 @@ class FederationToolTest {
   }
 
   @Test
+  void aJoinedInstitutionGetsBridgesAndLosesThemWhenItLeavesWhileOthersStay() throws Exception {
+    Descriptor four = BridgeCliTest.fourMembers();
+    List<Descriptor.Member> five = new ArrayList<>(four.members());
+    five.add(BridgeCliTest.member("lab-e", 9480));
+    Descriptor d =
+        localHomesFor(
+                withRealTlsCertificates(
+                    new Descriptor(four.federation(), four.createdAt(), five, four.channels())))
+            .withChannel("care-bft", c -> c.join("lab-e"));
+    Descriptor.Channel bft = d.channels().get(0);
+    assertThat(bft.members()).as("the genesis members stay").hasSize(4);
+    assertThat(bft.joined()).containsExactly("lab-e");
+    assertThat(Descriptor.parse(d.toJson())).isEqualTo(d);
+    // Written again by the launcher from its command line: who joined is kept.
+    assertThat(
+            Descriptor.keepSettingsOf(
+                    d, List.of(new Descriptor.Channel("care-bft", bft.members(), "bft")))
+                .get(0)
+                .joined())
+        .containsExactly("lab-e");
+
+    FederationTool.plan(d, homes);
+    assertThat(Files.readString(homes.resolve("hospital-a/federation/bridges.cli")))
+        .contains("jms-bridge=careledger-to-lab-e:add(")
+        .doesNotContain(":remove");
+    assertThat(Files.readString(homes.resolve("lab-e/federation/bridges.cli")))
+        .contains("jms-bridge=careledger-to-hospital-a:add(")
+        .contains("jms-bridge=careledger-to-insurer-d:add(");
+    Path usersAtA = homes.resolve("hospital-a/server/configuration/application-users.properties");
+    assertThat(Files.readString(usersAtA)).contains("bridge-lab-e=");
+
+    // lab-e leaves care-bft, and pharmacy-c too: pharmacy-c keeps care-trio with hospital-a and
+    // clinic-b, and shares nothing with insurer-d any more.
+    Descriptor after = d.withChannel("care-bft", c -> c.leave("lab-e").leave("pharmacy-c"));
+    assertThat(after.channels().get(0).participants())
+        .containsExactly("hospital-a", "clinic-b", "insurer-d");
+    FederationTool.plan(after, homes);
+
+    String cliA = Files.readString(homes.resolve("hospital-a/federation/bridges.cli"));
+    assertThat(cliA)
+        .contains("jms-bridge=careledger-to-lab-e:remove")
+        .contains("jms-queue=CareLedgerOutbound.lab-e:remove")
+        .contains("remove-alias(alias=bridge-to-lab-e)")
+        .doesNotContain("careledger-to-clinic-b:remove")
+        .contains("ApplicationRealm:load");
+    assertThat(Files.readString(usersAtA)).doesNotContain("bridge-lab-e=");
+    String cliC = Files.readString(homes.resolve("pharmacy-c/federation/bridges.cli"));
+    assertThat(cliC)
+        .contains("jms-bridge=careledger-to-insurer-d:remove")
+        .doesNotContain("careledger-to-hospital-a:remove");
+    assertThat(Files.readString(homes.resolve("lab-e/federation/bridges.cli")))
+        .contains("jms-bridge=careledger-to-hospital-a:remove");
+    assertThat(
+            Files.readString(
+                homes.resolve("insurer-d/server/configuration/application-users.properties")))
+        .doesNotContain("bridge-pharmacy-c=")
+        .contains("bridge-hospital-a=");
+
+    // Run again: nothing more to remove.
+    FederationTool.plan(after, homes);
+    assertThat(Files.readString(homes.resolve("hospital-a/federation/bridges.cli")))
+        .doesNotContain(":remove");
+    assertThatThrownBy(() -> after.withChannel("care-bft", c -> c.leave("lab-e")))
+        .hasMessageContaining("does not take part");
+  }
+
+  @Test
   void everyLocalMemberOfAChannelGetsTheSameNewPseudonymKeyOnce() throws Exception {
     Descriptor d = localHomesFor(withRealTlsCertificates(BridgeCliTest.fourMembers()));
 

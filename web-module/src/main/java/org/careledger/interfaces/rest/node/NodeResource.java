@@ -38,6 +38,18 @@ public class NodeResource {
     return node.certificates();
   }
 
+  /**
+   * A key renewal's first step: the certificates of the node's next signing key, generated at the
+   * first call (the same afterwards). The channels' members then switch this institution to it with
+   * a {@code renew-certificate} update (README, "Channel governance"). Admin only.
+   */
+  @jakarta.ws.rs.POST
+  @Path("/next-key")
+  @jakarta.annotation.security.RolesAllowed("admin")
+  public NodeCertificates nextKey() {
+    return node.nextCertificates();
+  }
+
   /** The node's recorded starts, most recent first: the identity it ran with each time. */
   @GET
   @Path("/starts")
