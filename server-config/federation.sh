@@ -182,21 +182,31 @@ deliver_descriptor() {
 }
 
 configure_bridges() {
+  # Each node's script is applied by its own jboss-cli, all at once (a CLI JVM's start is most of
+  # the time, and the scripts are independent: each touches its own node only).
   local configured
   configured=$(tool bridges --file "$descriptor" --homes "$fed_home") ||
     die "the federation tool could not plan the bridges"
-  local institution i script
+  local institution i pids=() names=() k failed=()
   for institution in $configured; do
     for i in "${!members[@]}"; do [ "${members[$i]}" = "$institution" ] && break; done
     [ "${members[$i]}" = "$institution" ] || continue # a member this script does not run
-    script="$fed_home/$institution/federation/bridges.cli"
-    if ! node "$i" cli --file="$script" >"$fed_home/logs/$institution-bridges.log" 2>&1; then
-      rm -f "$script" "$fed_home/$institution/federation/bridge-credentials"
-      cat "$fed_home/logs/$institution-bridges.log" >&2
-      die "configuring the bridges of $institution failed; run 'federation.sh up' again to retry"
-    fi
-    rm -f "$script" # it may hold passwords
+    node "$i" cli --file="$fed_home/$institution/federation/bridges.cli" \
+      >"$fed_home/logs/$institution-bridges.log" 2>&1 &
+    pids+=("$!")
+    names+=("$institution")
   done
+  for k in "${!pids[@]}"; do
+    institution=${names[$k]}
+    if ! wait "${pids[$k]}"; then
+      failed+=("$institution")
+      rm -f "$fed_home/$institution/federation/bridge-credentials"
+      cat "$fed_home/logs/$institution-bridges.log" >&2
+    fi
+    rm -f "$fed_home/$institution/federation/bridges.cli" # it may hold passwords
+  done
+  [ ${#failed[@]} -eq 0 ] ||
+    die "configuring the bridges of ${failed[*]} failed; run 'federation.sh up' again to retry"
 }
 
 console_admins() {

@@ -23,7 +23,7 @@ import java.util.Properties;
  * can make its database unreachable; the others run on H2.
  *
  * <p>{@link ResilienceIT} stops it at its end; should a run end earlier (one suite alone, a
- * failure), a shutdown hook of the test JVM kills every process of it by PID. Ports +2000..+2300
+ * failure), a shutdown hook of the test JVM kills every process of it by PID. Ports +2000..+2400
  * ({@code -Dit.protocol.offset=N}); all on 127.0.0.1.
  */
 final class SharedFederation {
