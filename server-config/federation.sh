@@ -18,9 +18,12 @@
 #   federation.sh leave INSTITUTION CHANNEL    remove it; its node stops running the channel and
 #                                              bridges no longer needed are removed
 #   federation.sh revoke INSTITUTION CHANNEL   revoke its signing certificate on CHANNEL
-#   federation.sh renew INSTITUTION CHANNEL    its node makes its next signing key (once) and the
-#                                              channel's other members switch it to that key; the
-#                                              node signs there with the new key from that height
+#   federation.sh renew INSTITUTION CHANNEL [--same-key]
+#                                              its node gives the channel a new signing key (the
+#                                              newest made after the one the channel has: channels
+#                                              renewed in turn share it) or, with --same-key, a new
+#                                              certificate for the key it has; the channel's other
+#                                              members switch it; it signs there with that from then
 #   federation.sh consent-policy CHANNEL FILE  replace CHANNEL's consent policy by FILE's (JSON)
 #   federation.sh retire INSTITUTION           an institution added by 'join' that left every
 #                                              channel: its node is stopped, its bridges removed,
@@ -342,9 +345,13 @@ cmd_revoke() {
   govern "$2" revoke-certificate --institution "$1"
 }
 
-cmd_renew() {
+cmd_renew() { # cmd_renew INSTITUTION CHANNEL [--same-key]
   check_names "$1" "$2"
-  govern "$2" renew-certificate --institution "$1"
+  case "${3:-}" in
+  "") govern "$2" renew-certificate --institution "$1" ;;
+  --same-key) govern "$2" renew-certificate --institution "$1" --same-key true ;;
+  *) die "renew INSTITUTION CHANNEL [--same-key]: unknown option '$3'" ;;
+  esac
 }
 
 cmd_consent_policy() {
@@ -415,8 +422,11 @@ revoke)
   cmd_revoke "$2" "$3"
   ;;
 renew)
-  two_args "$@"
-  cmd_renew "$2" "$3"
+  [ $# -eq 3 ] || [ $# -eq 4 ] || {
+    echo "usage: $0 renew INSTITUTION CHANNEL [--same-key]" >&2
+    exit 2
+  }
+  cmd_renew "$2" "$3" "${4:-}"
   ;;
 consent-policy) cmd_consent_policy "${2:-}" "${3:-}" ;;
 retire) cmd_retire "${2:-}" ;;

@@ -713,18 +713,198 @@
       f.summary,
     );
     f.governance = el('div', { class: 'governance' });
-    f.section.append(f.governance);
+    f.propose = proposeForm(channel.channelId);
+    f.section.append(f.governance, f.propose.form);
     return f;
+  }
+
+  /** The config changes an admin may propose (LedgerService#proposeUpdate), with their fields. */
+  const CHANGES = [
+    ['remove-member', 'Remove a member', ['institution']],
+    ['revoke-certificate', 'Revoke a signing certificate', ['institution', 'key']],
+    ['renew-certificate', 'Renew a certificate (new key)', ['institution', 'certificates']],
+    ['add-member', 'Add a member', ['institution', 'certificates', 'bridge']],
+    ['consent-policy', 'Change the consent policy', ['policy']],
+  ];
+
+  /**
+   * "Propose a change": built once per channel (the governance part above it is rebuilt on every
+   * refresh, which would wipe what the admin typed), shown to admins of a member institution while
+   * the channel is federated. Proposes with POST .../config-updates (signed by this node); the
+   * other deciding members approve on their own consoles or with federation.sh. Certificates are
+   * pasted as GET /api/v1/node/certificates serves them at the subject's node.
+   */
+  function proposeForm(channelId) {
+    const id = (name) => `propose-${token(channelId)}-${name}`;
+    const field = (name, label, control) =>
+      el(
+        'div',
+        { class: `field field-${name}`, dataset: { field: name } },
+        el('label', { for: id(name), text: label }),
+        control,
+      );
+    const change = el(
+      'select',
+      { id: id('change'), name: 'change' },
+      ...CHANGES.map(([value, text]) => el('option', { value, text })),
+    );
+    const institution = el('input', {
+      id: id('institution'),
+      name: 'institution',
+      autocomplete: 'off',
+      list: id('members'),
+    });
+    const members = el('datalist', { id: id('members') });
+    const key = el('input', {
+      id: id('key'),
+      name: 'key',
+      placeholder: 'all of its keys',
+      autocomplete: 'off',
+    });
+    const certificates = el('textarea', {
+      id: id('certificates'),
+      name: 'certificates',
+      rows: 4,
+      placeholder: '{"signingCertificate":"…","agreementCertificate":"…"}',
+    });
+    const host = el('input', { id: id('bridge-host'), name: 'bridge-host', value: '127.0.0.1' });
+    const portInput = (name) =>
+      el('input', { id: id(name), name, type: 'number', min: 1, max: 65535 });
+    const port = portInput('bridge-port');
+    const tlsPort = portInput('bridge-tls-port');
+    const policy = el('textarea', {
+      id: id('policy'),
+      name: 'policy',
+      rows: 4,
+      placeholder: '{"rules":[…]}',
+    });
+    const submit = el('button', { type: 'submit', class: 'propose-submit', text: 'Propose' });
+    const result = el('p', { class: 'propose-result', role: 'status' });
+    const fields = el(
+      'div',
+      { class: 'fields' },
+      field('change', 'Change', change),
+      field('institution', 'Institution', institution),
+      field('key', 'Key fingerprint (optional)', key),
+      field('bridge', 'Bridge host', host),
+      field('bridge', 'Bridge port', port),
+      field('bridge', 'Bridge TLS port', tlsPort),
+    );
+    const wide = el(
+      'div',
+      {},
+      field('certificates', 'Certificates (JSON of the node’s /api/v1/node/certificates)', certificates),
+      field('policy', 'Consent policy (JSON)', policy),
+    );
+    const form = el(
+      'form',
+      { class: 'propose', hidden: true, novalidate: true },
+      el('h3', { text: 'Propose a change' }),
+      fields,
+      wide,
+      members,
+      el('div', { class: 'form-actions' }, submit, result),
+    );
+    const shown = () => {
+      const wanted = CHANGES.find(([value]) => value === change.value)[2];
+      for (const node of form.querySelectorAll('[data-field]')) {
+        node.hidden = !wanted.includes(node.dataset.field);
+      }
+    };
+    change.addEventListener('change', shown);
+    shown();
+    const json = (text, what) => {
+      try {
+        const value = JSON.parse(text);
+        if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+      } catch (e) {
+        // reported below
+      }
+      throw new InputError(`${what} must be a JSON object.`);
+    };
+    const request = () => {
+      const body = { change: change.value };
+      const wanted = CHANGES.find(([value]) => value === change.value)[2];
+      if (wanted.includes('institution')) {
+        if (!institution.value.trim()) throw new InputError('Enter the institution.');
+        body.institution = institution.value.trim();
+      }
+      if (wanted.includes('key') && key.value.trim()) body.key = key.value.trim();
+      if (wanted.includes('certificates')) {
+        const pasted = json(certificates.value, 'The certificates');
+        body.signingCertificate = pasted.signingCertificate;
+        if (pasted.agreementCertificate) body.agreementCertificate = pasted.agreementCertificate;
+        if (!body.signingCertificate) {
+          throw new InputError('The certificates lack signingCertificate.');
+        }
+      }
+      if (wanted.includes('bridge')) {
+        body.bridge = {
+          host: host.value.trim(),
+          port: Number(port.value),
+          tlsPort: Number(tlsPort.value),
+        };
+        if (!body.bridge.host || !body.bridge.port || !body.bridge.tlsPort) {
+          throw new InputError('Enter the bridge host, port and TLS port.');
+        }
+      }
+      if (wanted.includes('policy')) body.consentPolicy = json(policy.value, 'The consent policy');
+      return body;
+    };
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      result.className = 'propose-result';
+      let body;
+      try {
+        body = request();
+      } catch (e) {
+        result.classList.add('error');
+        result.textContent = e.message;
+        return;
+      }
+      submit.disabled = true;
+      result.textContent = 'Proposing… (waits for the block)';
+      try {
+        const status = await api(`/channels/${seg(channelId)}/config-updates?wait=60`, body);
+        result.classList.add(status.state === 'void' ? 'error' : 'ok');
+        result.dataset.state = status.state;
+        result.dataset.proposal = status.proposal;
+        result.textContent =
+          status.state === 'applied'
+            ? `Applied: ${body.change} in force from height ${status.configuration?.since}.`
+            : `${body.change} proposed (${status.proposal.slice(0, 16)}…): ${status.state}, ` +
+              `${(status.approvals || []).length} of ${status.needed} approvals ` +
+              `(${(status.approvals || []).join(', ')}).`;
+      } catch (e) {
+        if (e instanceof Expired) return;
+        result.classList.add('error');
+        delete result.dataset.state;
+        result.textContent = e.message;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    /** Shown to an admin of a member institution of a federated channel; members suggested. */
+    const update = (config) => {
+      const inForce = (config && config.members) || [];
+      const admin = session && (session.roles || []).includes('admin');
+      const member = inForce.some((m) => session && m.institution === session.institution);
+      form.hidden = !(admin && member);
+      members.replaceChildren(...inForce.map((m) => el('option', { value: m.institution })));
+    };
+    return { form, update };
   }
 
   /**
    * Channel governance: the members in force with their signing certificates (expired, revoked or
    * expiring within 30 days marked), and the config updates waiting for approvals; an admin of a
-   * deciding institution approves one here (POST .../config-updates/{id}/approvals). Proposing a
-   * change is the REST API's or federation.sh's (README, "Channel governance").
+   * deciding institution approves one here (POST .../config-updates/{id}/approvals) and proposes
+   * one in the form below (proposeForm); federation.sh does both for every member at once (README,
+   * "Channel governance").
    */
   function updateGovernance(f, channel) {
     const config = channel.configuration;
+    f.propose.update(config);
     if (!config) {
       f.governance.replaceChildren();
       return;

@@ -59,7 +59,7 @@ public interface LedgerService {
   /**
    * A member as the channel's configuration in force names it: its signing certificate's
    * fingerprint and expiry, whether it can sign now (not revoked, not expired) and whether its
-   * certificate expires within {@value #EXPIRY_WARNING_DAYS} days.
+   * certificate expires within {@link org.careledger.domain.ledger.CertificateExpiry#WARNING}.
    */
   record ConfigMember(
       String institution,
@@ -68,9 +68,6 @@ public interface LedgerService {
       boolean canSign,
       boolean revoked,
       boolean expiresSoon) {}
-
-  /** How many days before a member certificate expires the node warns. */
-  int EXPIRY_WARNING_DAYS = 30;
 
   /** A config update waiting for approvals: who approved, who decides, how many are needed. */
   record PendingUpdate(
@@ -112,6 +109,15 @@ public interface LedgerService {
 
   /** The channel's configuration in force, folded from its chain. */
   ConfigView configuration(String channelId);
+
+  /**
+   * The signing certificate {@code channelId}'s configuration in force names for this node (what a
+   * renewal there renews).
+   *
+   * @throws org.careledger.domain.CareLedgerException CHANNEL_UNKNOWN when this node runs no
+   *     consensus for the channel (not a member, left it, or not started yet)
+   */
+  org.careledger.domain.identity.Fingerprint signingKeyInForce(String channelId);
 
   /**
    * Proposes a change of a federated channel's configuration, signed by this node, and waits for

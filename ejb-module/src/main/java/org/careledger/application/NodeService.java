@@ -34,6 +34,15 @@ public interface NodeService {
    */
   NodeCertificates nextCertificates();
 
+  /**
+   * The certificates for a {@code renew-certificate} update of a channel that names {@code inForce}
+   * for this node: with {@code sameKey} a new certificate for that key, otherwise the newest key
+   * made after it (made now if there is none). Kept with the node's other renewals; the node signs
+   * in each channel with what the channel names.
+   */
+  NodeCertificates renewalCertificates(
+      org.careledger.domain.identity.Fingerprint inForce, boolean sameKey);
+
   /** Most recent first, at most {@code limit}. */
   List<NodeStart> startHistory(int limit);
 }

@@ -273,6 +273,86 @@ final class ConsoleBrowser implements AutoCloseable {
         });
   }
 
+  /** What the console said to a proposal: its state (null when refused), id and text. */
+  record Proposal(String state, String proposal, String text) {}
+
+  /**
+   * Proposes a config change of {@code channel} in the Channels page's "Propose a change" form as
+   * the signed-in admin: chooses {@code change}, enters {@code institution}, submits and waits (≤90
+   * s: the proposal is committed by consensus before the API answers) for the form's answer;
+   * screenshot "03b-proposed-<change>.png". A refusal is returned (state null), not thrown.
+   */
+  Proposal propose(String channel, String change, String institution) {
+    return step(
+        "propose-" + change,
+        () -> {
+          if (!onPage("channels")) {
+            navigate("channels");
+          }
+          String form = "section[data-channel='" + cssString(channel) + "'] form.propose";
+          await(
+              "the propose form of " + channel,
+              PAGE_TIMEOUT,
+              d ->
+                  present(By.cssSelector(form))
+                      && driver.findElement(By.cssSelector(form)).isDisplayed());
+          WebElement propose = driver.findElement(By.cssSelector(form));
+          new Select(propose.findElement(By.name("change"))).selectByValue(change);
+          assertThat(propose.findElement(By.name("certificates")).isDisplayed())
+              .as("certificates asked for %s", change)
+              .isEqualTo(change.equals("add-member") || change.equals("renew-certificate"));
+          WebElement subject = propose.findElement(By.name("institution"));
+          subject.clear();
+          subject.sendKeys(institution);
+          // Forget the last answer so that the next one shown is this proposal's.
+          script(
+              "const r = arguments[0].querySelector('.propose-result');"
+                  + " r.textContent = ''; r.className = 'propose-result'; delete r.dataset.state;",
+              propose);
+          propose.findElement(By.cssSelector("button.propose-submit")).click();
+          By result = By.cssSelector(form + " .propose-result");
+          await(
+              "the answer to proposing " + change + " " + institution,
+              Duration.ofSeconds(90),
+              d -> {
+                WebElement r = driver.findElement(result);
+                String cls = r.getAttribute("class");
+                return cls.contains("ok") || cls.contains("error");
+              });
+          WebElement answer = driver.findElement(result);
+          screenshot("03b-proposed-" + change + ".png");
+          return new Proposal(
+              answer.getAttribute("data-state"),
+              answer.getAttribute("data-proposal"),
+              answer.getText().trim());
+        });
+  }
+
+  /** A pending config update as the Channels page lists it. */
+  record Pending(String text, boolean approvable) {}
+
+  /**
+   * Waits (≤20 s) for the Channels page to list {@code proposal} among {@code channel}'s pending
+   * config updates; its text (change, subject, proposer, approvals) and whether it offers Approve.
+   */
+  Pending pendingUpdate(String channel, String proposal) {
+    return step(
+        "pending-update",
+        () -> {
+          By entry =
+              By.cssSelector(
+                  "section[data-channel='"
+                      + cssString(channel)
+                      + "'] li.pending-update[data-proposal='"
+                      + cssString(proposal)
+                      + "']");
+          await("proposal " + proposal + " listed as pending", PAGE_TIMEOUT, d -> present(entry));
+          WebElement li = driver.findElement(entry);
+          return new Pending(
+              li.getText().trim(), !li.findElements(By.cssSelector("button.approve")).isEmpty());
+        });
+  }
+
   /**
    * Runs verification of {@code channel}, waits (≤120 s) for the progress bar to complete and the
    * result to be OK with blocksVerified >= 1; screenshot "04-verify.png". Returns the result text.

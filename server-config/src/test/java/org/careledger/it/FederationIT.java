@@ -1302,12 +1302,7 @@ class FederationIT {
   @Test
   @Order(6)
   void theAdminConsoleInARealBrowser() throws Exception {
-    String[] admin =
-        Files.readAllLines(HOME.resolve("console-admin.txt")).stream()
-            .filter(line -> line.startsWith("hospital-a "))
-            .findFirst()
-            .orElseThrow()
-            .split(" ");
+    String[] admin = consoleAdmin("hospital-a");
     String consoleUrl = admin[1];
     assertThat(consoleUrl)
         .isEqualTo("https://127.0.0.1:" + (FED.httpPort(0) + 363) + "/careledger/console/");
@@ -1805,17 +1800,31 @@ class FederationIT {
     }
 
     // Removed by the other three: its later transactions are refused, blocks need the three.
-    ObjectNode remove = Http.JSON.createObjectNode();
-    remove.put("change", "remove-member");
-    remove.put("institution", "insurer-d");
-    HttpResponse<String> removal =
-        FED.post(1, "/channels/care-trio/config-updates?wait=90", remove.toString());
-    assertThat(removal.statusCode()).as(removal.body()).isEqualTo(201);
-    String removalId = Http.json(removal).path("proposal").asText();
+    // hospital-a's admin proposes the removal in the console (a member it has not is refused).
+    String[] admin = consoleAdmin("hospital-a");
+    String removalId;
+    Path screenshots =
+        Path.of(System.getProperty("it.nodes")).resolveSibling("console-screenshots");
+    try (ConsoleBrowser browser = new ConsoleBrowser(screenshots.resolve("governance"))) {
+      browser.signInAndCheckNode(admin[1], admin[2], admin[3], "hospital-a");
+      ConsoleBrowser.Proposal stranger = browser.propose("care-trio", "remove-member", "lab-z");
+      assertThat(stranger.state()).as(stranger.text()).isNull();
+      assertThat(stranger.text()).startsWith("CL-1450").contains("lab-z");
+      ConsoleBrowser.Proposal removal = browser.propose("care-trio", "remove-member", "insurer-d");
+      assertThat(removal.state()).as(removal.text()).isEqualTo("pending");
+      assertThat(removal.text()).contains("1 of 3 approvals").contains("hospital-a");
+      removalId = removal.proposal();
+      ConsoleBrowser.Pending listed = browser.pendingUpdate("care-trio", removalId);
+      assertThat(listed.text()).contains("remove-member").contains("insurer-d");
+      assertThat(listed.approvable()).as("the proposer has approved already").isFalse();
+    }
+    assertThat(Http.json(FED.get(1, "/channels/care-trio/config")).path("pending"))
+        .as("clinic-b holds the console's proposal")
+        .anyMatch(u -> u.path("proposal").asText().equals(removalId));
     HttpResponse<String> byInsurer =
         FED.post(insurer, "/channels/care-trio/config-updates/" + removalId + "/approvals");
     assertThat(byInsurer.statusCode()).as(byInsurer.body()).isEqualTo(409);
-    assertThat(Http.json(approve(0, removalId)).path("state").asText()).isEqualTo("pending");
+    assertThat(Http.json(approve(1, removalId)).path("state").asText()).isEqualTo("pending");
     JsonNode removed = Http.json(approve(2, removalId));
     assertThat(removed.path("state").asText()).isEqualTo("applied");
     assertThat(removed.path("configuration").path("mode").asText()).isEqualTo("unanimity");
@@ -1846,6 +1855,17 @@ class FederationIT {
       JsonNode verified = Http.json(FED.post(node, "/channels/care-trio/verify"));
       assertThat(verified.path("ok").asBoolean()).as(MEMBERS.get(node) + ": " + verified).isTrue();
     }
+  }
+
+  /**
+   * {@code console-admin.txt}'s line for {@code institution}: name, console URL, user, password.
+   */
+  private static String[] consoleAdmin(String institution) throws IOException {
+    return Files.readAllLines(HOME.resolve("console-admin.txt")).stream()
+        .filter(line -> line.startsWith(institution + " "))
+        .findFirst()
+        .orElseThrow()
+        .split(" ");
   }
 
   @Test

@@ -137,15 +137,15 @@ class LedgerIT {
     tampered[tampered.length / 2] ^= 0x01;
     Path bad = Files.write(dir.resolve("proof-tampered.json"), tampered);
 
-    String[] ok = verifierJar(good);
-    String[] failed = verifierJar(bad);
+    VerifierJar.Result ok = VerifierJar.run(good);
+    VerifierJar.Result failed = VerifierJar.run(bad);
 
-    assertThat(ok[0]).as(ok[1]).isEqualTo("0");
-    assertThat(ok[1])
+    assertThat(ok.exitCode()).as(ok.output()).isZero();
+    assertThat(ok.output())
         .contains("OK transaction " + TX_IDS[2])
         .contains("is in block 2 of channel " + CHANNEL);
-    assertThat(failed[0]).as(failed[1]).isEqualTo("1");
-    assertThat(failed[1]).startsWith("FAILED CL-1161");
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(failed.output()).startsWith("FAILED CL-1161");
   }
 
   @Test
@@ -904,20 +904,5 @@ class LedgerIT {
         Base64.getEncoder()
             .encodeToString((user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     return HttpRequest.newBuilder(URI.create(API + path)).header("Authorization", "Basic " + token);
-  }
-
-  private static String[] verifierJar(Path bundle) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(
-                java.toString(),
-                "-jar",
-                System.getProperty("careledger.verifier.jar"),
-                bundle.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new String[] {String.valueOf(process.exitValue()), output};
   }
 }

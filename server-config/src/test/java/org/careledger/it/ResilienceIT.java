@@ -63,7 +63,7 @@ class ResilienceIT {
       Double.parseDouble(System.getProperty("it.resilience.rate", "3"));
 
   /** Seconds of steady load before each fault and after its recovery. */
-  private static final int STEADY = Integer.getInteger("it.resilience.steady", 15);
+  private static final int STEADY = Integer.getInteger("it.resilience.steady", 10);
 
   private static final Path REPORTS =
       Path.of(System.getProperty("it.resilience.reports", "target/resilience"));

@@ -55,6 +55,14 @@ public interface ConsensusService {
     return Optional.empty();
   }
 
+  /**
+   * Whether this node's institution left the channel (its descriptor names it under {@code left}):
+   * it keeps the chain it holds and takes part in nothing more.
+   */
+  default boolean hasLeft(String channelId) {
+    return false;
+  }
+
   /** The round in progress at the next height, if this node runs consensus for the channel. */
   Optional<Integer> round(String channelId);
 

@@ -13,8 +13,8 @@ import org.careledger.domain.monitoring.CommitMetrics;
 @Local
 public interface ConsoleService {
 
-  /** Certificates within this many days of expiry are flagged. */
-  int EXPIRY_WARNING_DAYS = 30;
+  /** Certificates within this many days of expiry are flagged (the node's one warning period). */
+  int EXPIRY_WARNING_DAYS = (int) org.careledger.domain.ledger.CertificateExpiry.WARNING.toDays();
 
   /** One of the node's certificates: {@code name} is signing, key-agreement or tls. */
   record CertificateView(

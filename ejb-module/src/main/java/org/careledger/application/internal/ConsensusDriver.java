@@ -698,6 +698,22 @@ public class ConsensusDriver
   }
 
   @Override
+  public boolean hasLeft(String channelId) {
+    Federation fed = federation;
+    if (fed == null) {
+      return false;
+    }
+    try {
+      return fed.descriptor()
+          .channel(new ChannelId(channelId))
+          .map(c -> c.hasLeft(fed.self()))
+          .orElse(false);
+    } catch (CareLedgerException e) {
+      return false; // not a channel id at all: the caller reports the unknown channel
+    }
+  }
+
+  @Override
   public Optional<Integer> round(String channelId) {
     ChannelRuntime runtime = channels.get(channelId);
     if (runtime == null) {

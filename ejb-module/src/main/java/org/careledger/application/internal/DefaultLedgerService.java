@@ -224,7 +224,7 @@ public class DefaultLedgerService implements LedgerService {
   private static ConfigView view(String channelId, ChannelConfig config) {
     Membership membership = config.membership();
     long now = Instant.now().toEpochMilli();
-    long soon = now + Duration.ofDays(EXPIRY_WARNING_DAYS).toMillis();
+    long soon = now + org.careledger.domain.ledger.CertificateExpiry.WARNING.toMillis();
     Membership atNow = membership.atTime(now);
     List<ConfigMember> members = new ArrayList<>();
     for (Member m : membership.members()) {
@@ -350,6 +350,14 @@ public class DefaultLedgerService implements LedgerService {
     int members =
         GENESIS_MEMBERS.computeIfAbsent(
             channelId, id -> membership(store.blocks(id, 0, 1).get(0)).size());
+    if (members > 1 && consensus.hasLeft(channelId)) {
+      throw new CareLedgerException(
+          ErrorCode.TX_UNKNOWN_AUTHOR,
+          identity.institutionId()
+              + " left channel "
+              + channelId
+              + ": its node keeps the chain it holds and submits nothing there");
+    }
     if (members > 1) {
       throw new CareLedgerException(
           ErrorCode.NODE_NOT_READY,
@@ -471,8 +479,20 @@ public class DefaultLedgerService implements LedgerService {
    * channel applied, the new one; elsewhere (and on a channel of this node alone) the current one.
    */
   private NodeIdentity signingIdentity(String channelId) {
-    NodeIdentity current = keys.identity();
-    return consensus.ownKey(channelId).flatMap(keys::identity).orElse(current);
+    return consensus.ownKey(channelId).flatMap(keys::identity).orElseGet(keys::identity);
+  }
+
+  @Override
+  public org.careledger.domain.identity.Fingerprint signingKeyInForce(String channelId) {
+    return consensus
+        .ownKey(channelId)
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.CHANNEL_UNKNOWN,
+                    "this node runs no consensus for channel "
+                        + channelId
+                        + " (not a member, left it, or not started yet)"));
   }
 
   private static Ed25519PrivateKeyParameters signingKey(NodeIdentity identity) {

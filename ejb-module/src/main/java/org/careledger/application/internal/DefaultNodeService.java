@@ -43,6 +43,7 @@ import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.identity.NodeIdentity;
 import org.careledger.domain.identity.NodeIdentityGenerator;
 import org.careledger.domain.identity.NodeIdentityStore;
+import org.careledger.domain.identity.NodeKeyRing;
 import org.careledger.infrastructure.identity.ElytronSecretStore;
 import org.careledger.infrastructure.migration.SchemaMigrator;
 
@@ -75,7 +76,10 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
       NodeStatus.starting(ErrorCode.NODE_NOT_READY, "start-up has not run yet");
   private volatile NodeInfo info;
   private volatile NodeIdentity identity;
-  private volatile NodeIdentity next;
+
+  /** The renewals the node made (new keys, new certificates), in the order it made them. */
+  private volatile List<NodeIdentity> renewals = List.of();
+
   private volatile NodeIdentityStore identityStore;
   private volatile String lastLoggedProblem;
 
@@ -115,7 +119,7 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
                 new SecureRandom());
         NodeIdentityStore.Loaded loaded =
             store.loadOrCreate(institution, Instant.now(), settings.tlsHostNames());
-        next = store.loadNext().orElse(null);
+        renewals = store.loadRenewals();
         identityStore = store;
         identity = loaded.identity();
         LOG.info(
@@ -208,35 +212,67 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
   @Override
   public java.util.Optional<NodeIdentity> identity(
       org.careledger.domain.identity.Fingerprint signing) {
-    NodeIdentity current = identity();
-    if (current.signingFingerprint().equals(signing)) {
-      return java.util.Optional.of(current);
-    }
-    NodeIdentity renewed = next;
-    return renewed != null && renewed.signingFingerprint().equals(signing)
-        ? java.util.Optional.of(renewed)
-        : java.util.Optional.empty();
+    return ring().find(signing);
   }
 
   @Override
   public java.util.Optional<NodeIdentity> nextIdentity() {
-    identity();
-    return java.util.Optional.ofNullable(next);
+    return ring().newest();
+  }
+
+  private NodeKeyRing ring() {
+    return new NodeKeyRing(identity(), renewals);
   }
 
   @Override
   public synchronized NodeCertificates nextCertificates() {
     NodeIdentity current = identity();
-    if (next == null) {
-      next = identityStore.loadOrCreateNext(current, Instant.now());
-      LOG.info(
-          "Generated the next signing key of institution "
-              + current.institutionId()
-              + ", SHA-256 "
-              + next.signingFingerprint()
-              + ": each channel signs with it once its members apply the renewal");
+    NodeIdentity next = identityStore.loadOrCreateNext(current, Instant.now());
+    if (ring().find(next.signingFingerprint()).isEmpty()) {
+      added(next, "the next signing key");
     }
     return certificatesOf(next);
+  }
+
+  /**
+   * For a channel that names {@code inForce} for this node: with {@code sameKey} a new certificate
+   * for that key (made now), otherwise the newest key made after it, made now if there is none — so
+   * renewing channel after channel gives each the same new key, and renewing a channel again gives
+   * it a newer one.
+   */
+  @Override
+  public synchronized NodeCertificates renewalCertificates(
+      org.careledger.domain.identity.Fingerprint inForce, boolean sameKey) {
+    NodeIdentity current = identity();
+    NodeKeyRing ring = ring();
+    NodeIdentity named =
+        ring.find(inForce)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the channel names signing key " + inForce + ", which this node lacks"));
+    java.util.Optional<NodeIdentity> newer =
+        sameKey ? java.util.Optional.empty() : ring.newerKeyThan(named);
+    if (newer.isPresent()) {
+      return certificatesOf(newer.get());
+    }
+    NodeIdentity made = identityStore.createRenewal(named, current, sameKey, Instant.now());
+    added(made, sameKey ? "a new certificate for its signing key" : "a new signing key");
+    return certificatesOf(made);
+  }
+
+  private void added(NodeIdentity renewal, String what) {
+    List<NodeIdentity> more = new java.util.ArrayList<>(renewals);
+    more.add(renewal);
+    renewals = List.copyOf(more);
+    LOG.info(
+        "Made "
+            + what
+            + " of institution "
+            + renewal.institutionId()
+            + ", certificate SHA-256 "
+            + renewal.signingFingerprint()
+            + ": each channel signs with it once its members apply the renewal");
   }
 
   @Override

@@ -148,6 +148,11 @@ public record FederationChannel(
         && !left.contains(institution);
   }
 
+  /** Whether {@code institution} took part in the channel and left it (descriptor {@code left}). */
+  public boolean hasLeft(InstitutionId institution) {
+    return left.contains(institution);
+  }
+
   /** Genesis members, then those that joined, less those that left. */
   public List<InstitutionId> participants() {
     List<InstitutionId> all = new java.util.ArrayList<>(members);

@@ -144,6 +144,31 @@ public final class NodeIdentityGenerator {
     }
   }
 
+  /**
+   * A certificate renewal that keeps the key: a new self-signed certificate (valid from {@code
+   * now}, for the usual validity) for {@code renewed}'s signing key, with {@code current}'s
+   * agreement and TLS keys. Its fingerprint is new (it names the certificate), its signatures
+   * verify under the same public key.
+   */
+  public NodeIdentity recertify(NodeIdentity renewed, NodeIdentity current, Instant now) {
+    try {
+      KeyPair signing =
+          new KeyPair(renewed.signingCertificate().getPublicKey(), renewed.signingKey());
+      X509Certificate signingCert =
+          signingCertificate(name(current.institutionId(), OU_SIGNING), signing, now);
+      return new NodeIdentity(
+          current.institutionId(),
+          renewed.signingKey(),
+          signingCert,
+          current.agreementKey(),
+          current.agreementCertificate(),
+          current.tlsKey(),
+          current.tlsCertificate());
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot certify the signing key", e);
+    }
+  }
+
   /** The self-signed certificate of an Ed25519 signing key. */
   private X509Certificate signingCertificate(X500Name name, KeyPair signing, Instant now)
       throws GeneralSecurityException, OperatorCreationException, IOException {

@@ -1,14 +1,19 @@
 package org.careledger.domain.identity;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.careledger.domain.CareLedgerException;
 import org.careledger.domain.ErrorCode;
 
@@ -87,61 +92,114 @@ public final class NodeIdentityStore {
     }
   }
 
-  /** Alias of the next identity's keystore password (a key renewal in progress). */
+  /** Alias of the renewal keystores' password (one password for all of them). */
   public static final String NEXT_KEYSTORE_PASSWORD_ALIAS = "identity-next-keystore";
 
-  /** Where the next identity is kept: beside the node's keystore, {@code identity-next.p12}. */
-  private Path nextKeystore() {
+  /** Where renewals are kept: {@code renewals/} beside the node's keystore, a keystore each. */
+  private Path renewalsDirectory() {
+    return keystore.resolveSibling("renewals");
+  }
+
+  /** A renewal made by the first version of key renewal (one next key only), still read. */
+  private Path legacyNextKeystore() {
     return keystore.resolveSibling("identity-next.p12");
   }
 
-  /** The next identity (a new signing key not yet in force everywhere), if one was made. */
-  public Optional<NodeIdentity> loadNext() {
-    Path next = nextKeystore();
-    if (!Files.exists(next)) {
-      return Optional.empty();
+  /**
+   * The node's renewals (new signing keys, new certificates for a key), oldest first by their
+   * certificate's notBefore: what {@link NodeKeyRing} takes beside the node's identity. None is
+   * ever deleted here: a channel that has not applied a renewal yet still names an older one.
+   */
+  public List<NodeIdentity> loadRenewals() {
+    List<Path> files = new ArrayList<>();
+    if (Files.exists(legacyNextKeystore())) {
+      files.add(legacyNextKeystore());
     }
-    char[] password =
-        secrets
-            .find(NEXT_KEYSTORE_PASSWORD_ALIAS)
-            .orElseThrow(
-                () ->
-                    new CareLedgerException(
-                        ErrorCode.IDENTITY_PASSWORD_MISSING,
-                        "node keystore "
-                            + next
-                            + " exists but the credential store has no '"
-                            + NEXT_KEYSTORE_PASSWORD_ALIAS
-                            + "' password for it"));
+    if (Files.isDirectory(renewalsDirectory())) {
+      try (Stream<Path> listed = Files.list(renewalsDirectory())) {
+        listed
+            .filter(f -> f.getFileName().toString().endsWith(".p12"))
+            .sorted()
+            .forEach(files::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    char[] password = renewalPassword(files.get(0));
     try {
-      return Optional.of(NodeKeyStore.read(next, password));
+      List<NodeIdentity> renewals = new ArrayList<>();
+      for (Path file : files) {
+        renewals.add(NodeKeyStore.read(file, password));
+      }
+      renewals.sort(Comparator.comparing(r -> r.signingCertificate().getNotBefore()));
+      return renewals;
     } finally {
       Arrays.fill(password, '\0');
     }
   }
 
+  /** The newest renewal, if one was made (a renewal in progress, or the last one). */
+  public Optional<NodeIdentity> loadNext() {
+    List<NodeIdentity> renewals = loadRenewals();
+    return renewals.isEmpty() ? Optional.empty() : Optional.of(renewals.get(renewals.size() - 1));
+  }
+
   /**
-   * The next identity, made now if there is none: a new signing key (see {@link
-   * NodeIdentityGenerator#nextSigningKey}), its password stored first, then its keystore written
-   * atomically, as on a first start.
+   * The newest renewal with a key other than {@code current}'s, made now if there is none: a new
+   * signing key (see {@link NodeIdentityGenerator#nextSigningKey}).
    */
   public synchronized NodeIdentity loadOrCreateNext(NodeIdentity current, Instant now) {
-    Optional<NodeIdentity> existing = loadNext();
-    if (existing.isPresent()) {
-      return existing.get();
-    }
+    NodeKeyRing ring = new NodeKeyRing(current, loadRenewals());
+    Optional<NodeIdentity> newer = ring.newerKeyThan(current);
+    return newer.isPresent() ? newer.get() : createRenewal(current, current, false, now);
+  }
+
+  /**
+   * Makes and keeps a renewal of {@code renewed} (an identity the node holds): a new signing key,
+   * or with {@code sameKey} a new certificate for {@code renewed}'s key; agreement and TLS keys are
+   * {@code current}'s. The password is stored first, then the keystore written atomically, as on a
+   * first start.
+   */
+  public synchronized NodeIdentity createRenewal(
+      NodeIdentity renewed, NodeIdentity current, boolean sameKey, Instant now) {
     Optional<char[]> stored = secrets.find(NEXT_KEYSTORE_PASSWORD_ALIAS);
     char[] password = stored.orElseGet(this::newPassword);
     try {
       if (stored.isEmpty()) {
         secrets.put(NEXT_KEYSTORE_PASSWORD_ALIAS, password);
       }
-      NodeIdentity next = generator.nextSigningKey(current, now);
-      NodeKeyStore.write(next, nextKeystore(), password);
-      return next;
+      NodeIdentity renewal =
+          sameKey
+              ? generator.recertify(renewed, current, now)
+              : generator.nextSigningKey(current, now);
+      Files.createDirectories(renewalsDirectory());
+      NodeKeyStore.write(
+          renewal,
+          renewalsDirectory().resolve(renewal.signingFingerprint().hex() + ".p12"),
+          password);
+      return renewal;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  private char[] renewalPassword(Path file) {
+    return secrets
+        .find(NEXT_KEYSTORE_PASSWORD_ALIAS)
+        .orElseThrow(
+            () ->
+                new CareLedgerException(
+                    ErrorCode.IDENTITY_PASSWORD_MISSING,
+                    "renewal keystore "
+                        + file
+                        + " exists but the credential store has no '"
+                        + NEXT_KEYSTORE_PASSWORD_ALIAS
+                        + "' password for it"));
   }
 
   private char[] newPassword() {

@@ -149,6 +149,7 @@ class ConsensusDriverRecoveryTest {
     Files.write(file, withChannel(bft, List.of(new InstitutionId(SELF))).toJson());
     fire(ConsensusDriver.DESCRIPTOR_CHECK);
     assertThat(driver.manages(CHANNEL.value())).as("a channel this node left").isFalse();
+    assertThat(driver.hasLeft(CHANNEL.value())).as("said so to a submitter").isTrue();
     deliver(PROPOSER, proposal(block()));
     assertThat(db.state).as("no message of the channel reaches an engine any more").isNull();
 
@@ -156,6 +157,7 @@ class ConsensusDriverRecoveryTest {
     Files.write(file, descriptor.toJson());
     fire(ConsensusDriver.DESCRIPTOR_CHECK);
     assertThat(driver.manages(CHANNEL.value())).isTrue();
+    assertThat(driver.hasLeft(CHANNEL.value())).isFalse();
     assertThat(engine().height()).isEqualTo(1);
     deliver(PROPOSER, proposal(block()));
     assertThat(sent(MessageType.PREPARE)).hasSize(MEMBERS.size() - 1);

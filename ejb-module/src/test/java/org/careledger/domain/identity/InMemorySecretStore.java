@@ -23,4 +23,9 @@ final class InMemorySecretStore implements SecretStore {
     }
     secrets.put(alias, secret.clone());
   }
+
+  /** Forgets {@code alias} (a credential store restored without it). */
+  void remove(String alias) {
+    secrets.remove(alias);
+  }
 }

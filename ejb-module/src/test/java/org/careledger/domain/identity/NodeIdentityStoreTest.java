@@ -82,7 +82,8 @@ class NodeIdentityStoreTest {
     assertThat(next.agreementCertificate()).isEqualTo(current.agreementCertificate());
     assertThat(next.tlsCertificate()).isEqualTo(current.tlsCertificate());
     next.signingCertificate().verify(next.signingCertificate().getPublicKey());
-    assertThat(dir.resolve("identity/identity-next.p12")).exists();
+    assertThat(dir.resolve("identity/renewals/" + next.signingFingerprint().hex() + ".p12"))
+        .exists();
     assertThat(secrets.find(NodeIdentityStore.NEXT_KEYSTORE_PASSWORD_ALIAS)).isPresent();
     // The current identity is untouched; a second call and a restart find the same next key.
     assertThat(store().loadOrCreate(ST_MARY, NOW, List.of()).identity().signingFingerprint())
@@ -91,6 +92,55 @@ class NodeIdentityStoreTest {
         .isEqualTo(next.signingFingerprint());
     assertThat(store().loadNext().orElseThrow().signingFingerprint())
         .isEqualTo(next.signingFingerprint());
+  }
+
+  @Test
+  void renewalsAreKeptApartInTheOrderMadeAndASameKeyRenewalSignsUnderItsNewCertificate()
+      throws Exception {
+    NodeIdentity current = store().loadOrCreate(ST_MARY, NOW, List.of()).identity();
+    NodeIdentity second = store().createRenewal(current, current, false, NOW.plusSeconds(3600));
+    NodeIdentity third = store().createRenewal(second, current, false, NOW.plusSeconds(7200));
+    NodeIdentity recertified = store().createRenewal(second, current, true, NOW.plusSeconds(9000));
+
+    assertThat(store().loadRenewals())
+        .extracting(NodeIdentity::signingFingerprint)
+        .containsExactly(
+            second.signingFingerprint(),
+            third.signingFingerprint(),
+            recertified.signingFingerprint());
+    assertThat(recertified.signingFingerprint()).isNotEqualTo(second.signingFingerprint());
+    assertThat(NodeKeyRing.sameKey(recertified, second)).isTrue();
+    assertThat(NodeKeyRing.sameKey(third, second)).isFalse();
+    assertThat(recertified.signingCertificate().getNotBefore())
+        .isAfter(second.signingCertificate().getNotBefore());
+    // What the renewed key signs verifies under its new certificate.
+    byte[] message = "seal".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    java.security.Signature signer = java.security.Signature.getInstance("Ed25519", bc);
+    signer.initSign(second.signingKey());
+    signer.update(message);
+    java.security.Signature verifier = java.security.Signature.getInstance("Ed25519", bc);
+    verifier.initVerify(recertified.signingCertificate());
+    verifier.update(message);
+    assertThat(verifier.verify(signer.sign())).isTrue();
+    // Agreement and TLS stay the node's; the node's own keystore is untouched.
+    assertThat(recertified.agreementCertificate()).isEqualTo(current.agreementCertificate());
+    assertThat(store().loadOrCreate(ST_MARY, NOW, List.of()).identity().signingFingerprint())
+        .isEqualTo(current.signingFingerprint());
+    // The newest new key is what a renewal without a channel gets.
+    assertThat(store().loadOrCreateNext(current, NOW.plusSeconds(10_000)).signingFingerprint())
+        .isEqualTo(third.signingFingerprint());
+  }
+
+  @Test
+  void aRenewalKeystoreWithoutItsPasswordIsReportedWithItsCode() throws Exception {
+    NodeIdentity current = store().loadOrCreate(ST_MARY, NOW, List.of()).identity();
+    store().createRenewal(current, current, false, NOW.plusSeconds(60));
+    secrets.remove(NodeIdentityStore.NEXT_KEYSTORE_PASSWORD_ALIAS);
+
+    assertThatThrownBy(() -> store().loadRenewals())
+        .isInstanceOf(CareLedgerException.class)
+        .satisfies(e -> assertCode(e, ErrorCode.IDENTITY_PASSWORD_MISSING));
   }
 
   @Test

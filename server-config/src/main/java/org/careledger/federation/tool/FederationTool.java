@@ -30,6 +30,7 @@ import java.util.Map;
  *     removes INSTITUTION from F: it must take part in no channel (it left them) and be no genesis
  *     member of any.
  * govern --file F --homes DIR --channel C --change CHANGE [--institution I] [--policy FILE]
+ *        [--same-key true]
  *     carries out one config update on channel C across the local nodes (see {@link Governance}):
  *     CHANGE is add-member, remove-member, renew-certificate, revoke-certificate or consent-policy.
  * </pre>
@@ -179,9 +180,11 @@ public final class FederationTool {
     String channel = one(options, "channel");
     jakarta.json.JsonObject request =
         governance.request(
+            channel,
             change,
             options.containsKey("institution") ? one(options, "institution") : null,
-            options.containsKey("policy") ? Path.of(one(options, "policy")) : null);
+            options.containsKey("policy") ? Path.of(one(options, "policy")) : null,
+            options.containsKey("same-key") && Boolean.parseBoolean(one(options, "same-key")));
     String proposal = governance.carryOut(channel, request);
     System.out.println(change + " applied on " + channel + " (update " + proposal + ")");
   }

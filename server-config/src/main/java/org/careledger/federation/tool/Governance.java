@@ -69,8 +69,12 @@ final class Governance {
     return passwords;
   }
 
-  /** The request body of a config update; see the REST API (README, "Channel governance"). */
-  JsonObject request(String change, String institution, Path policy)
+  /**
+   * The request body of a config update of {@code channel}; see the REST API (README, "Channel
+   * governance"). {@code sameKey}: a renewal keeps the key (a new certificate for it).
+   */
+  JsonObject request(
+      String channel, String change, String institution, Path policy, boolean sameKey)
       throws IOException, InterruptedException {
     JsonObjectBuilder body = Json.createObjectBuilder().add("change", change);
     switch (change) {
@@ -88,9 +92,15 @@ final class Governance {
                     .add("tlsPort", member.tlsPort()));
       }
       case "renew-certificate" -> {
-        // The subject's node makes its next signing key (once; the same for every channel) and
-        // keeps signing with the old one wherever the renewal has not applied yet.
-        Answer next = call(institution, "POST", "/node/next-key", null);
+        // The subject's node makes the certificate for this channel (a new key: the newest made
+        // after the one the channel names, so every channel renewed in turn gets the same one; or
+        // a new certificate for that key) and keeps signing with the old one until it applies.
+        Answer next =
+            call(
+                institution,
+                "POST",
+                "/node/next-key?channel=" + channel + (sameKey ? "&sameKey=true" : ""),
+                null);
         if (next.status() != 200) {
           throw new IllegalStateException(
               institution + " could not make its next key: " + next.status() + " " + next.body());

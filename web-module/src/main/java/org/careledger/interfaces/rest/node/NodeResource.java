@@ -8,10 +8,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.careledger.application.LedgerService;
 import org.careledger.application.NodeCertificates;
 import org.careledger.application.NodeInfo;
 import org.careledger.application.NodeService;
 import org.careledger.application.NodeStart;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
 
 /**
  * What this node is. Public: it names the institution and its signing-key fingerprint, which peers
@@ -22,6 +25,7 @@ import org.careledger.application.NodeStart;
 public class NodeResource {
 
   @EJB private NodeService node;
+  @EJB private LedgerService ledger;
 
   @GET
   public NodeInfo node() {
@@ -39,15 +43,26 @@ public class NodeResource {
   }
 
   /**
-   * A key renewal's first step: the certificates of the node's next signing key, generated at the
-   * first call (the same afterwards). The channels' members then switch this institution to it with
-   * a {@code renew-certificate} update (README, "Channel governance"). Admin only.
+   * A renewal's first step: the certificates the channels' members then switch this institution to
+   * with a {@code renew-certificate} update (README, "Channel governance"). With {@code
+   * ?channel=C}: for the key C names for this node, the newest key made after it (made now if there
+   * is none: renewing channel after channel gives each the same new key, renewing C again a newer
+   * one), or with {@code &sameKey=true} a new certificate for that key. Without a channel: the
+   * newest new key (made at the first call). Admin only.
    */
   @jakarta.ws.rs.POST
   @Path("/next-key")
   @jakarta.annotation.security.RolesAllowed("admin")
-  public NodeCertificates nextKey() {
-    return node.nextCertificates();
+  public NodeCertificates nextKey(
+      @QueryParam("channel") String channel, @QueryParam("sameKey") boolean sameKey) {
+    if (channel == null || channel.isBlank()) {
+      if (sameKey) {
+        throw new CareLedgerException(
+            ErrorCode.TX_MALFORMED, "sameKey renews the key of one channel: give 'channel'");
+      }
+      return node.nextCertificates();
+    }
+    return node.renewalCertificates(ledger.signingKeyInForce(channel), sameKey);
   }
 
   /** The node's recorded starts, most recent first: the identity it ran with each time. */
