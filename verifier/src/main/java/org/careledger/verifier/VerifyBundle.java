@@ -39,15 +39,23 @@ public final class VerifyBundle {
       ProofBundle.Verified v = ProofBundle.verify(bundle);
       out.printf(
           "OK transaction %s (%s by %s) is in block %d of channel %s; blocks %d..%d each committed"
-              + " by a quorum of the %d members named in genesis%n",
+              + " by a quorum of %s%n",
           v.transactionId(),
           v.type(),
           v.author(),
           v.height(),
           v.channel(),
-          v.height(),
+          v.from(),
           v.head(),
-          v.members());
+          v.configTransactions() == 0
+              ? "the " + v.members() + " members named in genesis"
+              : "the members in force at its height, folded from genesis and "
+                  + v.configTransactions()
+                  + " config transactions ("
+                  + v.members()
+                  + " members at block "
+                  + v.height()
+                  + ")");
       return 0;
     } catch (CareLedgerException e) {
       out.println("FAILED " + e.getMessage());

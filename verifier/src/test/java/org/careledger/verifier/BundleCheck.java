@@ -34,13 +34,19 @@ final class BundleCheck {
 
   private BundleCheck() {}
 
-  /** A valid bundle of block 1 of a four-member chain, and one of the genesis configuration. */
+  /**
+   * A valid bundle of block 1 of a four-member chain, one of the genesis configuration, and one
+   * across a membership change (config transactions, headers from the first config block).
+   */
   static List<byte[]> validBundles() {
     LedgerFixture f = new LedgerFixture("st-mary", "city-clinic", "pharma-one", "insurer-x");
     f.genesis();
     f.commit(List.of(f.register(1, "r1"), f.register(2, "r2")), 0, 1, 2, 3);
     f.commit(List.of(), 0, 1, 3);
-    return List.of(ProofBundle.create(f.blocks, 1, 1, 2), ProofBundle.create(f.blocks, 0, 0, 0));
+    return List.of(
+        ProofBundle.create(f.blocks, 1, 1, 2),
+        ProofBundle.create(f.blocks, 0, 0, 0),
+        VerifyBundleTest.governedBundle());
   }
 
   /** The exit code, after checking the contract. */

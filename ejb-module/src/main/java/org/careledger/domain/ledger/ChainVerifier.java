@@ -114,7 +114,7 @@ public final class ChainVerifier {
             transactions);
       }
       if (config != null) {
-        membership = config.membership().atTime(header.time());
+        membership = signers(config, header);
       }
       List<SignedTransaction> decoded = new ArrayList<>(stored.transactions().size());
       byte[][] leaves = new byte[stored.transactions().size()][];
@@ -156,7 +156,7 @@ public final class ChainVerifier {
           } catch (CareLedgerException e) {
             return failed(0, 0, Check.GENESIS_CONFIG, e, h, transactions);
           }
-          membership = config.membership().atTime(header.time());
+          membership = signers(config, header);
           if (!tx.isSigned()) {
             String problem =
                 FederatedGenesis.problem(
@@ -213,6 +213,17 @@ public final class ChainVerifier {
       progress.accept(h + 1L);
     }
     return new Report(chain.size(), transactions, null);
+  }
+
+  /**
+   * Who signs in the block of {@code header}: the members of {@code config}, the configuration in
+   * force at its height (folded from the chain by {@link ChannelConfig#next}), as seen at the
+   * block's time, so that a revoked or expired certificate signs nothing in it. Its transactions'
+   * signatures and its commit certificate are checked under this membership, here and in {@link
+   * ProofBundle}.
+   */
+  static Membership signers(ChannelConfig config, BlockHeader header) {
+    return config.membership().atTime(header.time());
   }
 
   /**

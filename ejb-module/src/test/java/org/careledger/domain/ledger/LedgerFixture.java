@@ -134,6 +134,20 @@ public final class LedgerFixture {
     return all;
   }
 
+  /** The channel configuration in force after the last block, folded as the chain verifier does. */
+  public ChannelConfig config() {
+    ChannelConfig config = ChannelConfig.genesis(blocks.get(0).transactions().get(0));
+    for (int h = 0; h < blocks.size(); h++) {
+      config = config.next(h, blocks.get(h).transactions());
+    }
+    return config;
+  }
+
+  /** Member {@code member}'s approval of the config update {@code update}. */
+  public SignedTransaction approve(int member, SignedTransaction update) {
+    return tx(member, TransactionType.CONFIG_APPROVAL, ChannelConfig.approval(update.idHex()));
+  }
+
   public List<ChainVerifier.StoredBlock> stored() {
     return blocks.stream().map(Block::stored).toList();
   }
