@@ -128,18 +128,8 @@ public final class NodeIdentityGenerator {
    */
   public NodeIdentity nextSigningKey(NodeIdentity current, Instant now) {
     try {
-      KeyPair signing = keyPair("Ed25519", null);
-      X509Certificate signingCert =
-          signingCertificate(name(current.institutionId(), OU_SIGNING), signing, now);
-      return new NodeIdentity(
-          current.institutionId(),
-          signing.getPrivate(),
-          signingCert,
-          current.agreementKey(),
-          current.agreementCertificate(),
-          current.tlsKey(),
-          current.tlsCertificate());
-    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      return withSigningKey(current, keyPair("Ed25519", null), now);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate a signing key", e);
     }
   }
@@ -151,14 +141,20 @@ public final class NodeIdentityGenerator {
    * verify under the same public key.
    */
   public NodeIdentity recertify(NodeIdentity renewed, NodeIdentity current, Instant now) {
+    return withSigningKey(
+        current,
+        new KeyPair(renewed.signingCertificate().getPublicKey(), renewed.signingKey()),
+        now);
+  }
+
+  /** {@code current} with {@code signing} and its new self-signed certificate, valid from now. */
+  private NodeIdentity withSigningKey(NodeIdentity current, KeyPair signing, Instant now) {
     try {
-      KeyPair signing =
-          new KeyPair(renewed.signingCertificate().getPublicKey(), renewed.signingKey());
       X509Certificate signingCert =
           signingCertificate(name(current.institutionId(), OU_SIGNING), signing, now);
       return new NodeIdentity(
           current.institutionId(),
-          renewed.signingKey(),
+          signing.getPrivate(),
           signingCert,
           current.agreementKey(),
           current.agreementCertificate(),
