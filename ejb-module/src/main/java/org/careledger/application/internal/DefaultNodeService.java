@@ -224,14 +224,10 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
     return new NodeKeyRing(identity(), renewals);
   }
 
+  /** A renewal of the node's own key: what a channel that never renewed it is renewed to. */
   @Override
-  public synchronized NodeCertificates nextCertificates() {
-    NodeIdentity current = identity();
-    NodeIdentity next = identityStore.loadOrCreateNext(current, Instant.now());
-    if (ring().find(next.signingFingerprint()).isEmpty()) {
-      added(next, "the next signing key");
-    }
-    return certificatesOf(next);
+  public NodeCertificates nextCertificates() {
+    return renewalCertificates(identity().signingFingerprint(), false);
   }
 
   /**
@@ -249,8 +245,12 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
         ring.find(inForce)
             .orElseThrow(
                 () ->
-                    new IllegalStateException(
-                        "the channel names signing key " + inForce + ", which this node lacks"));
+                    new CareLedgerException(
+                        ErrorCode.IDENTITY_INCOMPLETE,
+                        "the channel names signing certificate "
+                            + inForce
+                            + ", whose key this node does not hold: restore its keystore under"
+                            + " identity/renewals"));
     java.util.Optional<NodeIdentity> newer =
         sameKey ? java.util.Optional.empty() : ring.newerKeyThan(named);
     if (newer.isPresent()) {

@@ -141,22 +141,6 @@ public final class NodeIdentityStore {
     }
   }
 
-  /** The newest renewal, if one was made (a renewal in progress, or the last one). */
-  public Optional<NodeIdentity> loadNext() {
-    List<NodeIdentity> renewals = loadRenewals();
-    return renewals.isEmpty() ? Optional.empty() : Optional.of(renewals.get(renewals.size() - 1));
-  }
-
-  /**
-   * The newest renewal with a key other than {@code current}'s, made now if there is none: a new
-   * signing key (see {@link NodeIdentityGenerator#nextSigningKey}).
-   */
-  public synchronized NodeIdentity loadOrCreateNext(NodeIdentity current, Instant now) {
-    NodeKeyRing ring = new NodeKeyRing(current, loadRenewals());
-    Optional<NodeIdentity> newer = ring.newerKeyThan(current);
-    return newer.isPresent() ? newer.get() : createRenewal(current, current, false, now);
-  }
-
   /**
    * Makes and keeps a renewal of {@code renewed} (an identity the node holds): a new signing key,
    * or with {@code sameKey} a new certificate for {@code renewed}'s key; agreement and TLS keys are

@@ -20,12 +20,34 @@ public final class NodeKeyRing {
 
   private final List<NodeIdentity> identities;
 
+  /** Each identity's key's age rank (oldest 0), by position in {@link #identities}. */
+  private final int[] ages;
+
   /** {@code current} first, then the renewals in the order they were made. */
   public NodeKeyRing(NodeIdentity current, List<NodeIdentity> renewals) {
     List<NodeIdentity> all = new ArrayList<>();
     all.add(current);
     all.addAll(renewals);
     this.identities = List.copyOf(all);
+    // A key's first certificate stands for it; keys ranked by its notBefore, then by position.
+    List<NodeIdentity> firsts = new ArrayList<>();
+    for (NodeIdentity i : identities) {
+      if (firsts.stream().noneMatch(f -> sameKey(f, i))) {
+        firsts.add(i);
+      }
+    }
+    List<NodeIdentity> byAge = new ArrayList<>(firsts);
+    byAge.sort(
+        Comparator.comparing((NodeIdentity i) -> i.signingCertificate().getNotBefore())
+            .thenComparingInt(firsts::indexOf));
+    this.ages = new int[identities.size()];
+    for (int n = 0; n < identities.size(); n++) {
+      for (int rank = 0; rank < byAge.size(); rank++) {
+        if (sameKey(byAge.get(rank), identities.get(n))) {
+          ages[n] = rank;
+        }
+      }
+    }
   }
 
   public List<NodeIdentity> identities() {
@@ -42,13 +64,25 @@ public final class NodeKeyRing {
    * key a channel naming {@code inForce} is renewed to.
    */
   public Optional<NodeIdentity> newerKeyThan(NodeIdentity inForce) {
-    int age = age(inForce);
-    return identities.stream()
-        .filter(i -> age(i) > age)
-        .max(
-            Comparator.comparingInt(this::age)
-                .thenComparing(i -> i.signingCertificate().getNotBefore())
-                .thenComparingInt(identities::indexOf));
+    int index = identities.indexOf(inForce);
+    if (index < 0) {
+      throw new IllegalArgumentException("not an identity of this node: " + inForce);
+    }
+    int newest = -1;
+    for (int n = 0; n < identities.size(); n++) {
+      if (ages[n] > ages[index]
+          && (newest < 0
+              || ages[n] > ages[newest]
+              || (ages[n] == ages[newest]
+                  && !identities
+                      .get(n)
+                      .signingCertificate()
+                      .getNotBefore()
+                      .before(identities.get(newest).signingCertificate().getNotBefore())))) {
+        newest = n;
+      }
+    }
+    return newest < 0 ? Optional.empty() : Optional.of(identities.get(newest));
   }
 
   /** The newest renewal (the last made), if any. */
@@ -56,29 +90,6 @@ public final class NodeKeyRing {
     return identities.size() > 1
         ? Optional.of(identities.get(identities.size() - 1))
         : Optional.empty();
-  }
-
-  /**
-   * The rank of {@code identity}'s key among the keys held, oldest 0: by its first certificate's
-   * notBefore, then by position.
-   */
-  private int age(NodeIdentity identity) {
-    List<NodeIdentity> firsts = new ArrayList<>();
-    for (NodeIdentity i : identities) {
-      if (firsts.stream().noneMatch(f -> sameKey(f, i))) {
-        firsts.add(i);
-      }
-    }
-    List<NodeIdentity> ordered = new ArrayList<>(firsts);
-    ordered.sort(
-        Comparator.comparing((NodeIdentity i) -> i.signingCertificate().getNotBefore())
-            .thenComparingInt(firsts::indexOf));
-    for (int rank = 0; rank < ordered.size(); rank++) {
-      if (sameKey(ordered.get(rank), identity)) {
-        return rank;
-      }
-    }
-    throw new IllegalArgumentException("not a key of this node: " + identity);
   }
 
   /** Whether two identities sign with the same key (their certificates' public keys). */
