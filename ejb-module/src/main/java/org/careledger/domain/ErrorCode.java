@@ -174,6 +174,11 @@ public enum ErrorCode {
    * A transaction offered to the pool that is for another channel, unsigned or already committed.
    */
   CONSENSUS_TRANSACTION_REJECTED(1411),
+  /**
+   * Another node of this institution took the consensus member over (its lease epoch is newer):
+   * this node signs nothing more and stands by (an institution run as a cluster casts one vote).
+   */
+  CONSENSUS_MEMBER_FENCED(1412),
   // --- Channel governance (1450-1469): channel-config updates and their approvals --------------
   /**
    * A channel-config update that cannot apply to the configuration in force (stale base, unknown or

@@ -39,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.careledger.application.ClusterRole;
 import org.careledger.application.LedgerService.Committed;
 import org.careledger.application.NodeKeys;
 import org.careledger.application.NodeSettings;
@@ -253,7 +254,112 @@ public class ConsensusDriver
 
   @PostConstruct
   void scheduleInit() {
-    timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
+    if (ClusterRole.clustered()) {
+      // A cluster node: the role check starts the member when this node is elected and stops it
+      // when it no longer is (see ClusterRole).
+      timers.createIntervalTimer(
+          ROLE_CHECK_MILLIS, ROLE_CHECK_MILLIS, new TimerConfig(ROLE_CHECK, false));
+    } else {
+      timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
+    }
+  }
+
+  /** Timer info of a cluster node's look at whether it is (still) the elected member. */
+  static final String ROLE_CHECK = "careledger-cluster-role";
+
+  /**
+   * How often a cluster node looks at its election: part of the takeover time after the elected
+   * node fails (the rest is the cluster noticing, and the engines starting from the database).
+   */
+  static final long ROLE_CHECK_MILLIS = 250;
+
+  /**
+   * How long a node that found the lease taken by another node waits before it takes it back: two
+   * nodes that both believe they are elected (a partition between them, not with the database) take
+   * turns slowly instead of fencing each other on every step.
+   */
+  static final long FENCED_BACKOFF_MILLIS = 30_000;
+
+  /** The member lease's epoch this node holds (see ConsensusTransactions.takeLease). */
+  private volatile long leaseEpoch;
+
+  /** Until when this node does not take the lease again, after it was fenced. */
+  private volatile long fencedUntil;
+
+  /** Whether the daily certificate and descriptor checks are scheduled (once per node life). */
+  private final java.util.concurrent.atomic.AtomicBoolean checksScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The role check: start the member when elected, stop it when no longer (see ClusterRole). */
+  private void checkRole() {
+    if (federation == null) {
+      if (ClusterRole.mayRunConsensus() && initialise()) {
+        handleForwarded();
+      }
+    } else if (!ClusterRole.mayRunConsensus()) {
+      stepDown("the HA singleton service moved to another node of the institution");
+    } else {
+      handleForwarded();
+    }
+  }
+
+  /** Most forwarded messages the member's node takes out of the cluster inbox per role check. */
+  static final int FORWARDED_BATCH = 500;
+
+  /**
+   * The member's node: handles what the institution's standby nodes received (see {@link #handle}),
+   * with every check a message arriving here gets.
+   */
+  private void handleForwarded() {
+    List<org.careledger.persistence.consensus.ClusterInboxEntity> taken;
+    do {
+      taken = tx.takeForwarded(FORWARDED_BATCH);
+      for (var message : taken) {
+        try {
+          handle(
+              new InboundFederationMessage(
+                  message.getSender(), message.getPayload(), message.getReceivedAt()));
+        } catch (RuntimeException e) {
+          LOG.warning(
+              "a federation message forwarded by a standby node was not handled: "
+                  + rootMessage(e));
+        }
+      }
+    } while (taken.size() == FORWARDED_BATCH && federation != null);
+  }
+
+  /**
+   * Stops running the consensus member: every channel's engine is dropped (the chains and the
+   * signed state stay in the database for whichever node runs the member next), and submitters
+   * still waiting are told that this node no longer runs it. Their transactions may still commit:
+   * they were relayed to the peers.
+   */
+  synchronized void stepDown(String reason) {
+    if (federation == null) {
+      return;
+    }
+    federation = null;
+    List<ChannelRuntime> stopped = List.copyOf(channels.values());
+    channels.clear();
+    for (ChannelRuntime runtime : stopped) {
+      CareLedgerException gone =
+          new CareLedgerException(
+              ErrorCode.CONSENSUS_MEMBER_FENCED,
+              "this node stopped running the consensus member of channel "
+                  + runtime.id
+                  + " ("
+                  + reason
+                  + "); the transaction was relayed to the peers and may still commit");
+      runtime.waiting.values().forEach(waiter -> waiter.completeExceptionally(gone));
+    }
+    LOG.warning(
+        "consensus member stopped on "
+            + ClusterRole.nodeName()
+            + " ("
+            + reason
+            + "); channels "
+            + stopped.stream().map(r -> r.id.value()).toList()
+            + " run elsewhere");
   }
 
   @Timeout
@@ -264,6 +370,8 @@ public class ConsensusDriver
         if (!initialise()) {
           timers.createSingleActionTimer(INIT_RETRY_MILLIS, new TimerConfig(INIT, false));
         }
+      } else if (ROLE_CHECK.equals(info)) {
+        checkRole();
       } else if (info instanceof Rebuild rebuild) {
         ChannelRuntime runtime = channels.get(rebuild.channel());
         if (runtime != null) {
@@ -334,6 +442,9 @@ public class ConsensusDriver
     if (federation != null) {
       return true;
     }
+    if (!ClusterRole.mayRunConsensus() || System.currentTimeMillis() < fencedUntil) {
+      return false; // another node of the institution runs the member
+    }
     NodeIdentity identity;
     try {
       identity = keys.identity();
@@ -344,14 +455,19 @@ public class ConsensusDriver
     if (file == null || !Files.isRegularFile(file)) {
       return false; // a launcher may still write it; look again
     }
+    // The lease first: the engines are built from the database after it, so from everything the
+    // previous holder saved (takeLease waits for its last save to commit).
+    leaseEpoch = tx.takeLease(ClusterRole.nodeName());
     if (!load(file, identity)) {
       return false;
     }
     logExpiringCertificates();
-    long day = java.time.Duration.ofDays(1).toMillis();
-    timers.createIntervalTimer(day, day, new TimerConfig(CERTIFICATE_CHECK, false));
-    timers.createIntervalTimer(
-        RELOAD_MILLIS, RELOAD_MILLIS, new TimerConfig(DESCRIPTOR_CHECK, false));
+    if (checksScheduled.compareAndSet(false, true)) {
+      long day = java.time.Duration.ofDays(1).toMillis();
+      timers.createIntervalTimer(day, day, new TimerConfig(CERTIFICATE_CHECK, false));
+      timers.createIntervalTimer(
+          RELOAD_MILLIS, RELOAD_MILLIS, new TimerConfig(DESCRIPTOR_CHECK, false));
+    }
     return true;
   }
 
@@ -909,6 +1025,12 @@ public class ConsensusDriver
 
   @Override
   public void handle(InboundFederationMessage message) {
+    if (!ClusterRole.mayRunConsensus()) {
+      // A standby node of an institution run as a cluster: the member runs on another node. The
+      // message goes to it through the shared database, unread here (it checks everything).
+      tx.forward(message.declaredSender(), message.payload());
+      return;
+    }
     Federation fed = federation;
     if (fed == null && !initialise()) {
       Path file = descriptorFile();
@@ -1071,6 +1193,17 @@ public class ConsensusDriver
    * persisted before the messages go out).
    */
   private void recover(ChannelRuntime runtime, RuntimeException cause) {
+    if (fenced(cause)) {
+      // Another node of the institution took the member over: rebuilding would take the lease
+      // back and fence that node in turn. Stand by instead (the role check or INIT tries again
+      // after the back-off, should this node still be elected then).
+      fencedUntil = System.currentTimeMillis() + FENCED_BACKOFF_MILLIS;
+      stepDown(rootMessage(cause));
+      if (!ClusterRole.clustered()) {
+        timers.createSingleActionTimer(FENCED_BACKOFF_MILLIS, new TimerConfig(INIT, false));
+      }
+      return;
+    }
     runtime.broken = true;
     LOG.warning(
         runtime.id
@@ -1170,7 +1303,7 @@ public class ConsensusDriver
       }
     }
     if (state != null) {
-      tx.saveState(channel, state.height(), state.round(), state.encoded());
+      tx.saveState(channel, state.height(), state.round(), state.encoded(), leaseEpoch);
     }
     if (!commits.isEmpty()) {
       // A committed config update changes whom this node talks to from the next height on.
@@ -1317,6 +1450,17 @@ public class ConsensusDriver
       return Optional.empty();
     }
     return runtime.membership.listed(fed.self()).map(Member::signingFingerprint);
+  }
+
+  /** Whether the failure is the lease check's: another node holds the member lease. */
+  static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CareLedgerException c
+          && c.errorCode() == ErrorCode.CONSENSUS_MEMBER_FENCED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable e) {

@@ -5,16 +5,21 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.careledger.application.LedgerStore;
 import org.careledger.application.federation.FederationTransport;
+import org.careledger.domain.CareLedgerException;
+import org.careledger.domain.ErrorCode;
 import org.careledger.domain.identity.InstitutionId;
 import org.careledger.domain.ledger.Block;
 import org.careledger.domain.ledger.BlockHeader;
 import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
+import org.careledger.persistence.consensus.ClusterInboxEntity;
+import org.careledger.persistence.consensus.ConsensusLeaseEntity;
 import org.careledger.persistence.consensus.ConsensusStateEntity;
 
 /**
@@ -26,6 +31,9 @@ import org.careledger.persistence.consensus.ConsensusStateEntity;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class ConsensusTransactions {
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ConsensusTransactions.class.getName());
 
   /** An outbound message: bytes for one peer. */
   public record Outbound(InstitutionId peer, byte[] bytes) {}
@@ -60,7 +68,53 @@ public class ConsensusTransactions {
     return state == null ? Optional.empty() : Optional.of(state.getStateBytes());
   }
 
-  public void saveState(String channelId, long height, int round, byte[] state) {
+  /**
+   * Takes the institution's consensus-member lease for {@code node}: raises its epoch (waiting for
+   * any save under the previous epoch to commit first, by the row's lock) and returns the new one.
+   * Whatever the previous holder saved is committed before this returns, so an engine built from
+   * the database afterwards starts from everything it signed.
+   */
+  public long takeLease(String node) {
+    ConsensusLeaseEntity lease =
+        em.find(
+            ConsensusLeaseEntity.class, ConsensusLeaseEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+    if (lease == null) {
+      throw new CareLedgerException(
+          ErrorCode.DATABASE_MIGRATION_FAILED,
+          "the consensus lease row is missing (migration V6__cluster_member)");
+    }
+    long previous = lease.getEpoch();
+    String before = lease.getHolder();
+    long epoch = lease.take(node, Instant.now());
+    LOG.info(
+        "consensus member lease taken by "
+            + node
+            + ": epoch "
+            + epoch
+            + (before.isEmpty() ? "" : " (was " + previous + ", held by " + before + ")"));
+    return epoch;
+  }
+
+  /**
+   * Saves what the member signed in a channel, if the lease is still at {@code epoch}: checked
+   * under the lease row's lock in the same transaction, so no other node can take the lease between
+   * the check and the commit.
+   *
+   * @throws CareLedgerException {@code CONSENSUS_MEMBER_FENCED} when another node took the lease
+   */
+  public void saveState(String channelId, long height, int round, byte[] state, long epoch) {
+    ConsensusLeaseEntity lease =
+        em.find(
+            ConsensusLeaseEntity.class, ConsensusLeaseEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+    if (lease == null || lease.getEpoch() != epoch) {
+      throw new CareLedgerException(
+          ErrorCode.CONSENSUS_MEMBER_FENCED,
+          "the consensus member lease is at epoch "
+              + (lease == null ? "?" : lease.getEpoch() + " (" + lease.getHolder() + ")")
+              + ", not this node's "
+              + epoch
+              + ": another node of the institution runs the member; nothing was signed here");
+    }
     ConsensusStateEntity entity = em.find(ConsensusStateEntity.class, channelId);
     if (entity == null) {
       entity = new ConsensusStateEntity(channelId);
@@ -69,6 +123,23 @@ public class ConsensusTransactions {
     } else {
       entity.replace(height, round, state, Instant.now());
     }
+  }
+
+  /** A standby node's: keeps a federation message it received for the node that runs the member. */
+  public void forward(String declaredSender, byte[] payload) {
+    em.persist(new ClusterInboxEntity(declaredSender, payload, Instant.now()));
+  }
+
+  /** The member's node: takes out (deletes and returns) up to {@code max} forwarded messages. */
+  public List<ClusterInboxEntity> takeForwarded(int max) {
+    List<ClusterInboxEntity> taken =
+        em.createQuery("SELECT m FROM ClusterInboxEntity m ORDER BY m.id", ClusterInboxEntity.class)
+            .setMaxResults(max)
+            .getResultList();
+    for (ClusterInboxEntity message : taken) {
+      em.remove(message);
+    }
+    return taken;
   }
 
   /** Appends committed blocks, in order, as one unit. */

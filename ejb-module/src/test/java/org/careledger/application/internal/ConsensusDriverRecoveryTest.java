@@ -185,6 +185,82 @@ class ConsensusDriverRecoveryTest {
   }
 
   @Test
+  void aNodeWhoseLeaseAnotherNodeTookSignsNothingMoreAndStopsRunningTheMember() {
+    assertThat(db.leaseEpoch).as("the member took the lease as it started").isEqualTo(1);
+    // Another node of the institution takes the member over (the HA singleton moved while this
+    // node still ran: a partition between the nodes, not with the database).
+    db.takeLease("clinic-b-n2");
+
+    assertThatThrownBy(() -> deliver(PROPOSER, proposal(block())))
+        .satisfies(e -> assertThat(ConsensusDriver.fenced(e)).isTrue());
+
+    assertThat(db.state).as("nothing saved under the old epoch").isNull();
+    assertThat(sent(MessageType.PREPARE)).as("so nothing signed left the node").isEmpty();
+    assertThat(driver.manages(CHANNEL.value())).as("it stopped running the member").isFalse();
+    assertThat(db.leaseEpoch).as("and did not take the lease back").isEqualTo(2);
+    fire("init");
+    assertThat(db.leaseEpoch).as("not even when its start timer fires").isEqualTo(2);
+    assertThat(driver.manages(CHANNEL.value())).isFalse();
+  }
+
+  @Test
+  void aStandbyClusterNodeRunsNoMemberForwardsWhatItReceivesAndTheElectedNodeHandlesIt() {
+    String previous =
+        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, "n1");
+    try {
+      org.careledger.application.ClusterRole.elected(false);
+      ConsensusDriver standby =
+          new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
+      standby.scheduleInit();
+      fire("init");
+      fire(ConsensusDriver.ROLE_CHECK);
+      assertThat(standby.manages(CHANNEL.value())).as("not elected: no member here").isFalse();
+      long epoch = db.leaseEpoch;
+
+      ProposedBlock block = block();
+      byte[] messageId = new byte[FederationEnvelope.MESSAGE_ID_BYTES];
+      random.nextBytes(messageId);
+      FederationEnvelope envelope =
+          FederationEnvelope.sign(
+              FEDERATION,
+              CHANNEL,
+              new InstitutionId(PROPOSER),
+              org.careledger.domain.federation.MessageType.CONSENSUS,
+              messageId,
+              System.currentTimeMillis(),
+              MessageCodec.encode(proposal(block)),
+              Ed25519.privateKey(IDENTITIES.get(PROPOSER).signingKey()));
+      standby.handle(new InboundFederationMessage(PROPOSER, envelope.encoded(), Instant.now()));
+      assertThat(db.inbox).as("kept for the elected node").hasSize(1);
+      assertThat(db.leaseEpoch).as("the standby took no lease").isEqualTo(epoch);
+
+      // Elected (the node that ran the member left the cluster view): the role check starts the
+      // member from the database, with a lease of its own, and handles what was forwarded.
+      org.careledger.application.ClusterRole.elected(true);
+      db.sent.clear();
+      standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+      assertThat(standby.manages(CHANNEL.value())).isTrue();
+      assertThat(db.leaseEpoch).isEqualTo(epoch + 1);
+      assertThat(db.inbox).isEmpty();
+      assertThat(sent(MessageType.PREPARE))
+          .as("the forwarded proposal reached the engine: it prepared it")
+          .hasSize(MEMBERS.size() - 1);
+
+      // No longer elected: it stops at the next role check.
+      org.careledger.application.ClusterRole.elected(false);
+      standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+      assertThat(standby.manages(CHANNEL.value())).isFalse();
+    } finally {
+      org.careledger.application.ClusterRole.elected(false);
+      if (previous == null) {
+        System.clearProperty(org.careledger.application.ClusterRole.NODE_PROPERTY);
+      } else {
+        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, previous);
+      }
+    }
+  }
+
+  @Test
   void aPrepareTheDatabaseDidNotSaveIsForgottenAndSignedAgainWhenTheProposalComesAgain() {
     ProposedBlock block = block();
     db.failSaves = 1;
@@ -454,9 +530,43 @@ class ConsensusDriverRecoveryTest {
       return Optional.ofNullable(state);
     }
 
+    /** The member lease: its epoch, and who took it last. */
+    long leaseEpoch;
+
+    String leaseHolder = "";
+    final List<org.careledger.persistence.consensus.ClusterInboxEntity> inbox = new ArrayList<>();
+
     @Override
-    public void saveState(String channelId, long height, int round, byte[] bytes) {
+    public long takeLease(String node) {
       reachable();
+      leaseHolder = node;
+      return ++leaseEpoch;
+    }
+
+    @Override
+    public void forward(String declaredSender, byte[] payload) {
+      inbox.add(
+          new org.careledger.persistence.consensus.ClusterInboxEntity(
+              declaredSender, payload, Instant.now()));
+    }
+
+    @Override
+    public List<org.careledger.persistence.consensus.ClusterInboxEntity> takeForwarded(int max) {
+      List<org.careledger.persistence.consensus.ClusterInboxEntity> taken =
+          new ArrayList<>(inbox.subList(0, Math.min(max, inbox.size())));
+      inbox.subList(0, taken.size()).clear();
+      return taken;
+    }
+
+    @Override
+    public void saveState(String channelId, long height, int round, byte[] bytes, long epoch) {
+      reachable();
+      if (epoch != leaseEpoch) {
+        throw new EJBException(
+            new org.careledger.domain.CareLedgerException(
+                org.careledger.domain.ErrorCode.CONSENSUS_MEMBER_FENCED,
+                "lease at " + leaseEpoch + ", not " + epoch));
+      }
       if (failSaves > 0) {
         failSaves--;
         throw new EJBException("saving the consensus state rolled back");

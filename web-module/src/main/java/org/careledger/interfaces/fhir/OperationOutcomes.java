@@ -67,7 +67,7 @@ public final class OperationOutcomes {
   /** The OperationOutcome issue type that fits a code best (never null). */
   public static IssueType issueType(ErrorCode code) {
     return switch (code) {
-      case NODE_NOT_READY, DATABASE_UNREACHABLE -> IssueType.TRANSIENT;
+      case NODE_NOT_READY, DATABASE_UNREACHABLE, CONSENSUS_MEMBER_FENCED -> IssueType.TRANSIENT;
       case TRANSFER_TIMEOUT, FEDERATION_COMMIT_TIMEOUT -> IssueType.TIMEOUT;
       case CHANNEL_UNKNOWN,
           TX_UNKNOWN,

@@ -69,7 +69,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
 
   public static Response.Status statusOf(ErrorCode code) {
     return switch (code) {
-      case NODE_NOT_READY, DATABASE_UNREACHABLE -> Response.Status.SERVICE_UNAVAILABLE;
+      case NODE_NOT_READY, DATABASE_UNREACHABLE, CONSENSUS_MEMBER_FENCED ->
+          Response.Status.SERVICE_UNAVAILABLE;
       case CHANNEL_UNKNOWN, TX_UNKNOWN, BLOCK_UNKNOWN, BLOB_NOT_FOUND, FEDERATION_PEER_UNKNOWN ->
           Response.Status.NOT_FOUND;
       case CHANNEL_EXISTS,

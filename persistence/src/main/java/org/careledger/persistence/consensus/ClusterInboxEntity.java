@@ -1,0 +1,56 @@
+package org.careledger.persistence.consensus;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A federation message a standby node of the institution received, waiting for the node that runs
+ * the consensus member (see V6__cluster_member.sql).
+ */
+@Entity
+@Table(name = "cl_cluster_inbox")
+public class ClusterInboxEntity {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  @Column(name = "inbox_id", nullable = false, updatable = false)
+  private Long id;
+
+  @Column(name = "sender", length = 200, nullable = false, updatable = false)
+  private String sender;
+
+  @Column(name = "payload", nullable = false, updatable = false)
+  private byte[] payload;
+
+  @Column(name = "received_at", nullable = false, updatable = false)
+  private Instant receivedAt;
+
+  protected ClusterInboxEntity() {}
+
+  public ClusterInboxEntity(String sender, byte[] payload, Instant receivedAt) {
+    this.sender = sender.length() > 200 ? sender.substring(0, 200) : sender;
+    this.payload = payload.clone();
+    this.receivedAt = receivedAt;
+  }
+
+  public Long getId() {
+    return id;
+  }
+
+  public String getSender() {
+    return sender;
+  }
+
+  public byte[] getPayload() {
+    return payload.clone();
+  }
+
+  public Instant getReceivedAt() {
+    return receivedAt;
+  }
+}
