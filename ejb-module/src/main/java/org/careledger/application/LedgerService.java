@@ -35,7 +35,9 @@ public interface LedgerService {
       List<MemberView> members,
       long height,
       String headHash,
-      Integer round) {}
+      Integer round,
+      boolean consensusHere,
+      java.util.Map<String, Long> equivocations) {}
 
   /**
    * A committed block as stored: its decoded header fields, the ids of its transactions, who signed

@@ -250,6 +250,22 @@ class ResilienceIT {
       load.sleep(2 * STEADY);
       load.finishAndCheck();
     }
+    // The honest members' equivocation watches: insurer-d's conflicting votes are evidence against
+    // it, and its forged copies (other members named as authors, signed with its own key) are
+    // evidence against nobody: no honest member is ever accused.
+    long againstInsurer = 0;
+    for (int node = 0; node < 3; node++) {
+      var channel = Http.json(fed.get(node, "/channels/care-bft"));
+      var counts = channel.path("equivocations");
+      for (String member : honest) {
+        assertThat(counts.path(member).asLong())
+            .as(member + " accused at " + LocalFederation.MEMBERS.get(node) + ": " + counts)
+            .isZero();
+      }
+      againstInsurer += counts.path("insurer-d").asLong();
+    }
+    System.out.println(
+        "[ResilienceIT] equivocations by insurer-d seen at the honest members: " + againstInsurer);
     // The switch did take effect on insurer-d (and on no other member).
     for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
       Path log =

@@ -63,6 +63,15 @@ public interface ConsensusService {
     return false;
   }
 
+  /**
+   * Validly signed consensus payloads that contradict an earlier one of the same member (same kind,
+   * height and round), counted per member since this node started: evidence of equivocation (see
+   * {@link org.careledger.domain.consensus.EquivocationWatch}). Members with none are absent.
+   */
+  default java.util.Map<String, Long> equivocations(String channelId) {
+    return java.util.Map.of();
+  }
+
   /** The round in progress at the next height, if this node runs consensus for the channel. */
   Optional<Integer> round(String channelId);
 

@@ -58,11 +58,13 @@ import org.careledger.domain.consensus.ConsensusMessage;
 import org.careledger.domain.consensus.ConsensusSigner;
 import org.careledger.domain.consensus.Ed25519Signatures;
 import org.careledger.domain.consensus.EngineConfig;
+import org.careledger.domain.consensus.EquivocationWatch;
 import org.careledger.domain.consensus.LedgerView;
 import org.careledger.domain.consensus.MessageCodec;
 import org.careledger.domain.consensus.Output;
 import org.careledger.domain.consensus.ProposedBlock;
 import org.careledger.domain.consensus.QbftEngine;
+import org.careledger.domain.consensus.SignedPayload;
 import org.careledger.domain.consensus.SignedState;
 import org.careledger.domain.consensus.TimerEvent;
 import org.careledger.domain.consensus.TransactionVerifier;
@@ -829,6 +831,58 @@ public class ConsensusDriver
     }
   }
 
+  /** Heights of signed payloads each channel's {@link EquivocationWatch} keeps. */
+  static final int WATCHED_HEIGHTS = 64;
+
+  /** Evidence of equivocation per channel, for this node's life (outlives stand-downs). */
+  private final Map<String, EquivocationWatch> watches = new ConcurrentHashMap<>();
+
+  @Override
+  public Map<String, Long> equivocations(String channelId) {
+    EquivocationWatch watch = watches.get(channelId);
+    return watch == null ? Map.of() : watch.counts();
+  }
+
+  /**
+   * Shows the watch every validly signed payload of a received consensus message (its own and its
+   * justifications'; their signatures are in the cache the precheck filled), and logs each
+   * contradiction with both payloads: an auditor's evidence that a member equivocated.
+   */
+  private void watch(ChannelRuntime runtime, ConsensusMessage message) {
+    EquivocationWatch watch =
+        watches.computeIfAbsent(runtime.id.value(), k -> new EquivocationWatch(WATCHED_HEIGHTS));
+    observe(runtime, watch, message.signed());
+    for (List<SignedPayload> justification :
+        java.util.Arrays.asList(message.roundChanges(), message.prepares())) {
+      if (justification != null) {
+        justification.forEach(signed -> observe(runtime, watch, signed));
+      }
+    }
+  }
+
+  private void observe(ChannelRuntime runtime, EquivocationWatch watch, SignedPayload signed) {
+    watch
+        .observe(signed, runtime.membership, runtime.signatures)
+        .ifPresent(
+            c ->
+                LOG.warning(
+                    ErrorCode.CONSENSUS_CONFLICTING_SIGNATURE
+                        + ": "
+                        + c.member()
+                        + " equivocated on channel "
+                        + runtime.id
+                        + " (two signed "
+                        + c.type()
+                        + " at height "
+                        + c.height()
+                        + ", round "
+                        + c.round()
+                        + "): "
+                        + c.first()
+                        + " and "
+                        + c.second()));
+  }
+
   @Override
   public Optional<Integer> round(String channelId) {
     ChannelRuntime runtime = channels.get(channelId);
@@ -1099,6 +1153,7 @@ public class ConsensusDriver
         // Signatures are checked here, in parallel on the delivering threads; under the
         // channel's lock the engine finds them in the caches.
         runtime.signatures.precheck(message, runtime.membership, runtime.verifier);
+        watch(runtime, message);
         call(runtime, () -> runtime.engine.onMessage(message, now()));
         ByzantineMode byzantine = byzantine();
         if (byzantine.active()) {

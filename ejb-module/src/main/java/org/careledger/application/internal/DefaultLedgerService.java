@@ -107,7 +107,9 @@ public class DefaultLedgerService implements LedgerService {
             .toList(),
         head.height(),
         head.hashHex(),
-        consensus.round(channelId).orElse(null));
+        consensus.round(channelId).orElse(null),
+        consensus.manages(channelId),
+        consensus.equivocations(channelId));
   }
 
   // ---- channel governance

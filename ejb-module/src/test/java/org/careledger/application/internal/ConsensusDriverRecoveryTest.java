@@ -185,6 +185,28 @@ class ConsensusDriverRecoveryTest {
   }
 
   @Test
+  void twoValidlySignedPreparesOfOneMemberForDifferentBlocksAreCountedAsEquivocation() {
+    ProposedBlock block = block();
+    deliver(PROPOSER, proposal(block));
+    deliver(OTHER, prepare(OTHER, block));
+    deliver(OTHER, prepare(OTHER, block)); // a bridge's duplicate: no evidence
+    assertThat(driver.equivocations(CHANNEL.value())).isEmpty();
+
+    ProposedBlock other =
+        new ProposedBlock(
+            Block.header(
+                CHANNEL,
+                genesis.header(),
+                List.of(),
+                System.currentTimeMillis() + 1,
+                new InstitutionId(PROPOSER)),
+            List.of());
+    deliver(OTHER, prepare(OTHER, other));
+
+    assertThat(driver.equivocations(CHANNEL.value())).containsExactly(Map.entry(OTHER, 1L));
+  }
+
+  @Test
   void aNodeWhoseLeaseAnotherNodeTookSignsNothingMoreAndStopsRunningTheMember() {
     assertThat(db.leaseEpoch).as("the member took the lease as it started").isEqualTo(1);
     // Another node of the institution takes the member over (the HA singleton moved while this

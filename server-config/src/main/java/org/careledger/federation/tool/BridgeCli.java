@@ -32,6 +32,13 @@ import java.util.Map;
  *       remote+https}) and its {@code jms/careledger/RemoteConnectionFactoryTls} (Artemis over an
  *       HTTP upgrade of the HTTPS listener). This node's default SSL context trusts exactly the
  *       members' TLS certificates from the descriptor (see {@link Truststore}).
+ *   <li>An institution run as a cluster of nodes (federation.sh's {@code
+ *       CARELEDGER_FEDERATION_CLUSTER}): the provider URL names each of its nodes ({@code
+ *       remote+https://a:p1,remote+https://b:p2}); the naming client takes one that answers, and
+ *       the bridge, whenever its connection fails (the node died), connects anew through the list.
+ *       Whichever node the bridge reaches, the member gets the messages: a standby node forwards
+ *       them (ConsensusDriver, the cluster inbox). Between real institutions the descriptor's
+ *       address is the institution's load balancer instead.
  *   <li>The bridge authenticates as {@code bridge-<this node>}, a user in the peer's
  *       ApplicationRealm whose password this node keeps in its credential store under {@code
  *       bridge-to-<peer>}.
@@ -99,6 +106,21 @@ final class BridgeCli {
       boolean reloadUsers,
       boolean reloadTrust,
       java.util.List<String> obsolete) {
+    return forNode(descriptor, self, newSecrets, reloadUsers, reloadTrust, obsolete, Map.of());
+  }
+
+  /**
+   * @param also more nodes (HOST:HTTPS_PORT) of peers run as clusters, by institution: each bridge
+   *     to such a peer names all of its nodes
+   */
+  static String forNode(
+      Descriptor descriptor,
+      String self,
+      Map<String, String> newSecrets,
+      boolean reloadUsers,
+      boolean reloadTrust,
+      java.util.List<String> obsolete,
+      Map<String, java.util.List<String>> also) {
     descriptor.member(self);
     StringBuilder cli = new StringBuilder();
     cli.append("# CareLedger federation '")
@@ -166,10 +188,8 @@ final class BridgeCli {
               + credentialAlias(p)
               + "}"
               + ", target-context={java.naming.factory.initial=org.wildfly.naming.client.WildFlyInitialContextFactory"
-              + ", java.naming.provider.url=\"remote+https://"
-              + peer.host()
-              + ":"
-              + httpsPort(peer)
+              + ", java.naming.provider.url=\""
+              + providerUrl(peer, also.getOrDefault(p, java.util.List.of()))
               + "\"})");
       if (newSecrets.containsKey(credentialAlias(p))) {
         // A bridge that existed before its password changed reads the new one only on (re)start.
@@ -183,6 +203,19 @@ final class BridgeCli {
       }
     }
     return cli.toString();
+  }
+
+  /** The peer's remote JNDI URL: its descriptor address, then any more nodes of its cluster. */
+  static String providerUrl(Descriptor.Member peer, java.util.List<String> also) {
+    StringBuilder url =
+        new StringBuilder("remote+https://")
+            .append(peer.host())
+            .append(':')
+            .append(httpsPort(peer));
+    for (String node : also) {
+      url.append(",remote+https://").append(node);
+    }
+    return url.toString();
   }
 
   private static void guardedRemove(StringBuilder cli, String address) {

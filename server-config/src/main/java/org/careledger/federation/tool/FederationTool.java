@@ -18,11 +18,12 @@ import java.util.Map;
  *            --channel ID:CONSENSUS:MEMBER,MEMBER,... ...
  *     fetches each member's certificates and writes the descriptor F; an existing F of the same
  *     federation keeps its createdAt. Rewrites F only if its content changes.
- * bridges --file F --homes DIR
+ * bridges --file F --homes DIR [--also INSTITUTION=HOST:HTTPS_PORT ...]
  *     for each member with a node home DIR/INSTITUTION: makes sure the bridge users and passwords
  *     exist, writes its federation truststore (the members' TLS certificates), and writes DIR/INSTITUTION/federation/bridges.cli (private; it may hold passwords)
  *     for federation.sh to apply. Removes the bridges (and bridge users) between members that no
- *     longer share a channel. Prints the institutions it wrote a script for.
+ *     longer share a channel. Prints the institutions it wrote a script for. --also names another
+ *     node of an institution run as a cluster: bridges to it try that node too (see BridgeCli).
  * member --file F --channel C (--join INSTITUTION | --leave INSTITUTION)
  *     records in F that INSTITUTION joined channel C by its governance (its node runs the channel;
  *     the genesis stays derived from the channel's members) or left it (its node stops running it).
@@ -192,7 +193,17 @@ public final class FederationTool {
   static void bridges(Map<String, List<String>> options) throws IOException {
     Descriptor descriptor = Descriptor.read(Path.of(one(options, "file")));
     Path homes = Path.of(one(options, "homes"));
-    for (String line : plan(descriptor, homes)) {
+    Map<String, List<String>> also = new LinkedHashMap<>();
+    for (String entry : options.getOrDefault("also", List.of())) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || !entry.substring(eq + 1).matches("[A-Za-z0-9.-]+:[0-9]{1,5}")) {
+        throw new IllegalArgumentException(
+            "--also wants INSTITUTION=HOST:HTTPS_PORT, not " + entry);
+      }
+      also.computeIfAbsent(entry.substring(0, eq), k -> new ArrayList<>())
+          .add(entry.substring(eq + 1));
+    }
+    for (String line : plan(descriptor, homes, also)) {
       System.out.println(line);
     }
   }
@@ -205,6 +216,14 @@ public final class FederationTool {
   static final String PSEUDONYM_KEY_PREFIX = "pseudonym-key-";
 
   static List<String> plan(Descriptor descriptor, Path homes) throws IOException {
+    return plan(descriptor, homes, Map.of());
+  }
+
+  /**
+   * @param also more nodes of institutions run as clusters (HOST:HTTPS_PORT), by institution
+   */
+  static List<String> plan(Descriptor descriptor, Path homes, Map<String, List<String>> also)
+      throws IOException {
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     Map<String, Boolean> usersChanged = new LinkedHashMap<>();
     for (Descriptor.Member member : descriptor.members()) {
@@ -278,7 +297,8 @@ public final class FederationTool {
               secrets.get(institution),
               usersChanged.get(institution),
               trustChanged,
-              obsolete.get(institution));
+              obsolete.get(institution),
+              also);
       BridgeCredentials.writePrivate(
           homes.resolve(institution).resolve("federation/bridges.cli"), cli);
       written.add(institution);

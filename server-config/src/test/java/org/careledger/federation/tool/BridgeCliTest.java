@@ -74,6 +74,24 @@ class BridgeCliTest {
   }
 
   @Test
+  void aBridgeToAnInstitutionRunAsAClusterNamesEveryNodeOfIt() {
+    String cli =
+        BridgeCli.forNode(
+            fourMembers(),
+            "hospital-a",
+            Map.of(),
+            false,
+            false,
+            List.of(),
+            Map.of("clinic-b", List.of("127.0.0.1:9593")));
+
+    assertThat(cli)
+        .contains(
+            "java.naming.provider.url=\"remote+https://127.0.0.1:9543,remote+https://127.0.0.1:9593\"")
+        .contains("java.naming.provider.url=\"remote+https://127.0.0.1:9643\"");
+  }
+
+  @Test
   void aDescriptorWrittenWithoutTlsPortsMeansWildFlysLayout() {
     String json = fourMembers().toJson().replaceAll(",\\s*\"tlsPort\":\\s*[0-9]+", "");
     assertThat(json).doesNotContain("tlsPort");
