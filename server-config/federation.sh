@@ -37,6 +37,14 @@
 #                                      of 100 (default 1000: 1000, 1100, 1200, 1300)
 #   CARELEDGER_FEDERATION_PARALLEL     how many nodes boot at once (default 4)
 #   CARELEDGER_READY_TIMEOUT           seconds each node may take to become ready (default 600)
+#   CARELEDGER_FEDERATION_CLUSTER      one member run as a cluster of two WildFly nodes (README "An
+#                                      institution as a cluster"): n1 at the member's port offset,
+#                                      n2 at offset + 50, both on the PostgreSQL database below and
+#                                      one institution home; bridges to it name both nodes
+#   CARELEDGER_FEDERATION_CLUSTER_DB_URL, CARELEDGER_FEDERATION_CLUSTER_DB_USER
+#                                      that member's database (jdbc:postgresql://HOST:PORT/DB; user
+#                                      default postgres); the three are remembered in
+#                                      federation.properties
 #   CARELEDGER_FEDERATION_EXTRA_CHANNELS
 #                                      more channels, space-separated, each id:mode:member,member...
 #                                      (mode bft or unanimity), e.g. for tests that want a channel
@@ -72,6 +80,27 @@ if [ -f "$fed_home/federation.properties" ]; then
     members+=("$extra_member")
   done
 fi
+saved_setting() { # saved_setting KEY: a value remembered in federation.properties
+  [ -f "$fed_home/federation.properties" ] || return 0
+  sed -n "s/^$1=//p" "$fed_home/federation.properties" | tail -1
+}
+cluster=${CARELEDGER_FEDERATION_CLUSTER-$(saved_setting cluster.member)}
+cluster_db_url=${CARELEDGER_FEDERATION_CLUSTER_DB_URL-$(saved_setting cluster.db.url)}
+cluster_db_user=${CARELEDGER_FEDERATION_CLUSTER_DB_USER-$(saved_setting cluster.db.user)}
+cluster_db_user=${cluster_db_user:-postgres}
+if [ -n "$cluster" ]; then
+  [[ " ${members[*]} " == *" $cluster "* ]] || {
+    echo "federation.sh: CARELEDGER_FEDERATION_CLUSTER names '$cluster', not a member (${members[*]})" >&2
+    exit 2
+  }
+  [[ "$cluster_db_url" == jdbc:postgresql://* ]] || {
+    echo "federation.sh: $cluster runs as a cluster: give its database as CARELEDGER_FEDERATION_CLUSTER_DB_URL=jdbc:postgresql://HOST:PORT/DATABASE" >&2
+    exit 2
+  }
+fi
+# The nodes of the member run as a cluster, and how far each one's port offset is from the member's.
+cluster_nodes=(n1 n2)
+cluster_node_step=50
 channels=(
   "care-bft:bft:hospital-a,clinic-b,pharmacy-c,insurer-d"
   "care-trio:unanimity:hospital-a,clinic-b,pharmacy-c"
@@ -118,12 +147,71 @@ offset_of() { # offset_of INDEX
 
 node() { # node INDEX COMMAND [ARGS]: node.sh for one member, with only this federation's settings
   local i=$1
+  if [ "${members[$i]}" = "$cluster" ]; then
+    shift
+    cluster_member "$i" "$@"
+    return
+  fi
   shift
   env -u CARELEDGER_HOME -u CARELEDGER_INSTITUTION -u CARELEDGER_PORT_OFFSET -u CARELEDGER_DB \
     -u CARELEDGER_DB_URL -u CARELEDGER_DB_USER -u CARELEDGER_DB_PASSWORD -u CARELEDGER_BIND \
+    -u CARELEDGER_CLUSTER_NODE -u CARELEDGER_CLUSTER_PEERS \
     CARELEDGER_HOME="$fed_home/${members[$i]}" CARELEDGER_INSTITUTION="${members[$i]}" \
     CARELEDGER_PORT_OFFSET="$(offset_of "$i")" CARELEDGER_BIND=127.0.0.1 \
     bash "$node_sh" "$@"
+}
+
+cluster_offset() { # cluster_offset INDEX NODE_NUMBER (0, 1): a cluster node's port offset
+  echo $(($(offset_of "$1") + cluster_node_step * $2))
+}
+
+cluster_node() { # cluster_node INDEX NODE_NUMBER COMMAND [ARGS]: node.sh for one node of the cluster
+  local i=$1 k=$2 peers="" n
+  shift 2
+  for n in "${!cluster_nodes[@]}"; do
+    peers+="${peers:+,}127.0.0.1[$((7600 + $(cluster_offset "$i" "$n")))]"
+  done
+  env -u CARELEDGER_HOME -u CARELEDGER_INSTITUTION -u CARELEDGER_PORT_OFFSET -u CARELEDGER_DB \
+    -u CARELEDGER_DB_URL -u CARELEDGER_DB_USER -u CARELEDGER_DB_PASSWORD -u CARELEDGER_BIND \
+    CARELEDGER_HOME="$fed_home/${members[$i]}" CARELEDGER_INSTITUTION="${members[$i]}" \
+    CARELEDGER_PORT_OFFSET="$(cluster_offset "$i" "$k")" CARELEDGER_BIND=127.0.0.1 \
+    CARELEDGER_CLUSTER_NODE="${cluster_nodes[$k]}" CARELEDGER_CLUSTER_PEERS="$peers" \
+    CARELEDGER_DB=postgresql CARELEDGER_DB_URL="$cluster_db_url" CARELEDGER_DB_USER="$cluster_db_user" \
+    bash "$node_sh" "$@"
+}
+
+cluster_member() { # cluster_member INDEX COMMAND [ARGS]: a command for the member run as a cluster
+  local i=$1 k rc=0
+  shift
+  case "$1" in
+  up | cli)
+    # In order: n1 first, so that it is the oldest member of the cluster view, which the singleton
+    # policy elects to run the consensus member; the bridges script applies to every node.
+    for k in "${!cluster_nodes[@]}"; do cluster_node "$i" "$k" "$@" || return 1; done
+    ;;
+  down)
+    for k in "${!cluster_nodes[@]}"; do cluster_node "$i" "$k" "$@" || rc=1; done
+    return $rc
+    ;;
+  status | user)
+    # Running if any node runs; a user goes into the realm all nodes share, through a running one.
+    for k in "${!cluster_nodes[@]}"; do cluster_node "$i" "$k" "$@" && return 0; done
+    return 1
+    ;;
+  *) cluster_node "$i" 0 "$@" ;;
+  esac
+}
+
+cluster_pid() { # cluster_pid INDEX: the PIDs of a member's nodes (one, or each of its cluster's)
+  local i=$1 k pids=""
+  if [ "${members[$i]}" = "$cluster" ]; then
+    for k in "${cluster_nodes[@]}"; do
+      pids+="${pids:+,}$(cat "$fed_home/${members[$i]}/cluster/$k/node.pid" 2>/dev/null)"
+    done
+    echo "$pids"
+  else
+    cat "$fed_home/${members[$i]}/node.pid" 2>/dev/null
+  fi
 }
 
 tool() { # the federation tool (server-config/src/main/java), on WildFly's own JSON-P jars
@@ -188,7 +276,15 @@ configure_bridges() {
   # Each node's script is applied by its own jboss-cli, all at once (a CLI JVM's start is most of
   # the time, and the scripts are independent: each touches its own node only).
   local configured
-  configured=$(tool bridges --file "$descriptor" --homes "$fed_home") ||
+  local also=()
+  if [ -n "$cluster" ]; then
+    local ci k
+    ci=$(index_of "$cluster")
+    for k in "${!cluster_nodes[@]}"; do
+      [ "$k" -eq 0 ] || also+=(--also "$cluster=127.0.0.1:$((8443 + $(cluster_offset "$ci" "$k")))")
+    done
+  fi
+  configured=$(tool bridges --file "$descriptor" --homes "$fed_home" "${also[@]}") ||
     die "the federation tool could not plan the bridges"
   local institution i pids=() names=() k failed=()
   for institution in $configured; do
@@ -251,8 +347,12 @@ cmd_up() {
   for i in "${!members[@]}"; do
     offset=$(offset_of "$i")
     printf '  %-11s https://127.0.0.1:%s/careledger/api/v1/node  (PID %s, home %s)\n' \
-      "${members[$i]}" $((8443 + offset)) "$(cat "$fed_home/${members[$i]}/node.pid" 2>/dev/null)" \
+      "${members[$i]}" $((8443 + offset)) "$(cluster_pid "$i")" \
       "$fed_home/${members[$i]}"
+    if [ "${members[$i]}" = "$cluster" ]; then
+      printf '  %-11s https://127.0.0.1:%s/careledger/api/v1/node  (its second node, same institution)\n' \
+        "" $((8443 + $(cluster_offset "$i" 1)))
+    fi
   done
   echo "  admin console: https://127.0.0.1:$((8443 + $(offset_of 0)))/careledger/console/  (user 'admin'; each node's"
   echo "                 URL and generated password: $fed_home/console-admin.txt)"
@@ -261,6 +361,8 @@ cmd_up() {
 save_properties() { # save_properties BASE_OFFSET EXTRA_CHANNELS
   printf 'federation=%s\nbase.offset=%s\nextra.channels=%s\nextra.members=%s\n' \
     "$federation" "$1" "$2" "${members[*]:4}" >"$fed_home/federation.properties"
+  printf 'cluster.member=%s\ncluster.db.url=%s\ncluster.db.user=%s\n' \
+    "$cluster" "$cluster_db_url" "$cluster_db_user" >>"$fed_home/federation.properties"
 }
 
 index_of() { # index_of INSTITUTION: its index in members, or nothing
@@ -352,6 +454,12 @@ cmd_renew() { # cmd_renew INSTITUTION CHANNEL [--same-key]
   --same-key) govern "$2" renew-certificate --institution "$1" --same-key true ;;
   *) die "renew INSTITUTION CHANNEL [--same-key]: unknown option '$3'" ;;
   esac
+  if [ "$1" = "$cluster" ]; then
+    # The node that made the new key stored its keystore's password in the credential store all
+    # the institution's nodes share: the others read the file again, so they hold it too.
+    node "$(index_of "$1")" cli --command="/subsystem=elytron/credential-store=careledger:reload" ||
+      die "the nodes of $1 could not reload their credential store"
+  fi
 }
 
 cmd_consent_policy() {
@@ -381,7 +489,7 @@ cmd_status() {
     offset=$(offset_of "$i")
     if node "$i" status >/dev/null 2>&1; then
       running=$((running + 1))
-      echo "${members[$i]}: running (PID $(cat "$fed_home/${members[$i]}/node.pid"), https://127.0.0.1:$((8443 + offset)))"
+      echo "${members[$i]}: running (PID $(cluster_pid "$i"), https://127.0.0.1:$((8443 + offset)))"
       node "$i" cli --command="/subsystem=messaging-activemq:read-children-resources(child-type=jms-bridge, include-runtime=true)" |
         awk 'match($0, /"careledger-to-[a-z0-9-]+" => \{/) { name = substr($0, RSTART + 1, RLENGTH - 7) }
              /"started" =>/ { started = $3 }

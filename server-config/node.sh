@@ -32,6 +32,29 @@
 #   CARELEDGER_DB_URL, CARELEDGER_DB_USER   JDBC URL and user for PostgreSQL
 #   CARELEDGER_DB_PASSWORD   PostgreSQL password; kept in the node's credential store, not in files
 #   CARELEDGER_JAVA_OPTS     JVM options for the server (default -Xms128m -Xmx768m)
+#
+# An institution as a cluster of WildFly nodes (high availability; WildFly's HA full profile,
+# standalone-full-ha.xml, configured by configure-node.cli and then configure-cluster.cli):
+#   CARELEDGER_CLUSTER_NODE  this node's name within the institution's cluster, e.g. n1, n2
+#                            (1-16 lower-case letters, digits, inner hyphens). Unset: a single node,
+#                            as above. Set: every command (up, down, status, cli...) acts on this
+#                            node only; WildFly's jboss.node.name is <institution>-<node>.
+#   CARELEDGER_CLUSTER_PEERS the JGroups addresses of all the institution's nodes (the list may name
+#                            this node too): HOST[PORT],HOST[PORT]..., each PORT 7600 + that node's
+#                            CARELEDGER_PORT_OFFSET, e.g. 127.0.0.1[12600],127.0.0.1[12700] for
+#                            offsets 5000 and 5100 (static discovery, TCPPING: nothing multicasts)
+#   A cluster node needs CARELEDGER_DB=postgresql (one database for all nodes) and an offset of at
+#   most 7900; it listens on 7600+N (JGroups) and 57600+N (JGroups failure detection) beside the
+#   ports above, on CARELEDGER_BIND, which must be a concrete address.
+#   All nodes share CARELEDGER_HOME: node.properties (the institution's settings and generated
+#   passwords), credentials/, identity/, users/, federation.json, federation/, the off-chain
+#   documents (documents/, retrieved/), his-clients.p12, bearer-issuer.p12 and the ApplicationRealm
+#   files of peers' bridge users, server/configuration/application-{users,roles}.properties (where
+#   a single node keeps them). Each node has <home>/cluster/<node>/: its WildFly base dir server/
+#   (configuration, Artemis journal, logs), node.pid, cli.log and node.properties (its port offset,
+#   bind address, peers). Shared files are created and changed by one node.sh at a time (flock on
+#   <home>/.cluster.lock); an institution's very first start keeps the lock until its identity
+#   exists, so that two nodes started together cannot make two identities.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,34 +79,55 @@ if [ -z "$node_home" ]; then
 fi
 case "$node_home" in /*) ;; *) node_home="$(pwd)/$node_home" ;; esac
 props="$node_home/node.properties"
-base_dir="$node_home/server"
-pid_file="$node_home/node.pid"
+cluster_node=${CARELEDGER_CLUSTER_NODE:-}
+if [ -z "$cluster_node" ]; then
+  base_dir="$node_home/server"
+  pid_file="$node_home/node.pid"
+  cli_log="$node_home/cli.log"
+  node_props="$props"
+  server_config=standalone-full.xml
+else
+  [[ "$cluster_node" =~ ^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$ ]] ||
+    die "cluster node name '$cluster_node' is not valid: use 1-16 lower-case letters, digits and inner hyphens (CARELEDGER_CLUSTER_NODE)"
+  node_dir="$node_home/cluster/$cluster_node"
+  base_dir="$node_dir/server"
+  pid_file="$node_dir/node.pid"
+  cli_log="$node_dir/cli.log"
+  node_props="$node_dir/node.properties"
+  server_config=standalone-full-ha.xml
+fi
 
-prop() { # prop KEY [DEFAULT]: a value from node.properties
+prop_in() { # prop_in FILE KEY [DEFAULT]: a value from a properties file
   local value=""
-  if [ -f "$props" ]; then
-    value=$(grep -E "^$1=" "$props" | tail -1 | cut -d= -f2- || true)
+  if [ -f "$1" ]; then
+    value=$(grep -E "^$2=" "$1" | tail -1 | cut -d= -f2- || true)
   fi
-  echo "${value:-${2:-}}"
+  echo "${value:-${3:-}}"
 }
+prop() { prop_in "$props" "$@"; }           # prop KEY [DEFAULT]: the institution's node.properties
+node_prop() { prop_in "$node_props" "$@"; } # this node's (a cluster node's own; else the same file)
 
-set_prop() { # set_prop KEY VALUE: write or replace a key in node.properties
+set_prop_in() { # set_prop_in FILE KEY VALUE: write or replace a key in a properties file
   local tmp
-  tmp=$(mktemp "$node_home/.node.properties.XXXX")
-  if [ -f "$props" ]; then grep -vE "^$1=" "$props" >"$tmp" || true; fi
-  printf '%s=%s\n' "$1" "$2" >>"$tmp"
+  tmp=$(mktemp "$(dirname "$1")/.node.properties.XXXX")
+  if [ -f "$1" ]; then grep -vE "^$2=" "$1" >"$tmp" || true; fi
+  printf '%s=%s\n' "$2" "$3" >>"$tmp"
   chmod 600 "$tmp"
-  mv "$tmp" "$props"
+  mv "$tmp" "$1"
 }
+set_prop() { set_prop_in "$props" "$@"; } # set_prop KEY VALUE: in node.properties
 
 load_settings() {
   institution=${institution:-$(prop careledger.institution.id demo-hospital)}
   [[ "$institution" =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])$ ]] ||
     die "institution id '$institution' is not valid: use 2-63 lower-case letters, digits and inner hyphens (CARELEDGER_INSTITUTION)"
-  offset=${CARELEDGER_PORT_OFFSET:-$(prop careledger.port.offset 0)}
+  if [ -z "$cluster_node" ] && [ "$(prop careledger.cluster)" = true ]; then
+    die "$node_home is the home of institution '$institution' run as a cluster (nodes: $(cd "$node_home/cluster" 2>/dev/null && echo *)): set CARELEDGER_CLUSTER_NODE to the node meant"
+  fi
+  offset=${CARELEDGER_PORT_OFFSET:-$(node_prop careledger.port.offset 0)}
   [[ "$offset" =~ ^[0-9]+$ ]] && [ "$offset" -le 50000 ] ||
     die "CARELEDGER_PORT_OFFSET must be a number from 0 to 50000, not '$offset'"
-  bind=${CARELEDGER_BIND:-$(prop careledger.bind 127.0.0.1)}
+  bind=${CARELEDGER_BIND:-$(node_prop careledger.bind 127.0.0.1)}
   db_kind=${CARELEDGER_DB:-$(prop careledger.db.kind h2)}
   case "$db_kind" in
   h2)
@@ -104,6 +148,34 @@ load_settings() {
   http_port=$((8080 + offset))
   https_port=$((8443 + offset))
   mgmt_port=$((9990 + offset))
+  [ -z "$cluster_node" ] || load_cluster_settings
+}
+
+load_cluster_settings() {
+  local shared
+  shared=$(prop careledger.institution.id)
+  [ -z "$shared" ] || [ "$shared" = "$institution" ] ||
+    die "$node_home is the home of institution '$shared', not '$institution': all nodes of a cluster are one institution"
+  [ "$db_kind" = postgresql ] ||
+    die "cluster node '$cluster_node' needs CARELEDGER_DB=postgresql (and CARELEDGER_DB_URL): all nodes of an institution share one database, and H2's files cannot be shared"
+  case "$bind" in
+  0.0.0.0 | :: | "[::]") die "a cluster node needs a concrete CARELEDGER_BIND address (JGroups identifies a node by it), not $bind" ;;
+  esac
+  [ "$offset" -le 7900 ] ||
+    die "a cluster node's CARELEDGER_PORT_OFFSET must be at most 7900 (JGroups failure detection listens on 57600 + offset), not $offset"
+  peers=${CARELEDGER_CLUSTER_PEERS:-$(node_prop careledger.cluster.peers "")}
+  peers=${peers// /}
+  [ -z "$peers" ] || [[ "$peers" =~ ^[A-Za-z0-9.:-]+\[[0-9]{1,5}\](,[A-Za-z0-9.:-]+\[[0-9]{1,5}\])*$ ]] ||
+    die "CARELEDGER_CLUSTER_PEERS must be HOST[PORT],HOST[PORT]... (each node's JGroups port is 7600 + its CARELEDGER_PORT_OFFSET), not '$peers'"
+  jgroups_port=$((7600 + offset))
+  jgroups_fd_port=$((57600 + offset))
+  jboss_node_name="$institution-$cluster_node"
+  # The transaction manager's node identifier: unique per node, at most 23 bytes (WildFly's limit);
+  # a longer name is shortened to its first 14 characters and 8 hex digits of its SHA-256.
+  tx_node_id=$jboss_node_name
+  if [ ${#tx_node_id} -gt 23 ]; then
+    tx_node_id="${institution:0:14}-$(printf '%s' "$jboss_node_name" | sha256sum | cut -c1-8)"
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -152,8 +224,10 @@ init_home() {
   fi
   set_prop careledger.institution.id "$institution"
   set_prop careledger.home "$node_home"
-  set_prop careledger.port.offset "$offset"
-  set_prop careledger.bind "$bind"
+  if [ -z "$cluster_node" ]; then
+    set_prop careledger.port.offset "$offset"
+    set_prop careledger.bind "$bind"
+  fi
   set_prop careledger.db.kind "$db_kind"
   set_prop careledger.db.driver "$db_driver"
   set_prop careledger.db.url "$db_url"
@@ -162,6 +236,146 @@ init_home() {
   # written by federation.sh); not a secret worth a credential store entry.
   [ -n "$(prop careledger.federation.truststore.password)" ] ||
     set_prop careledger.federation.truststore.password "$(head -c 18 /dev/urandom | base64 | tr -d '=+/\n')"
+  [ -z "$cluster_node" ] || init_cluster_node
+}
+
+# ---------------------------------------------------------------------------------------------
+# A node of an institution run as a cluster (CARELEDGER_CLUSTER_NODE)
+# ---------------------------------------------------------------------------------------------
+cluster_lock() { # the institution's shared files are created and changed by one node.sh at a time
+  [ -n "$cluster_node" ] || return 0
+  command -v flock >/dev/null || die "flock (util-linux) is needed to run a cluster node"
+  mkdir -p "$node_home"
+  (umask 077 && : >>"$node_home/.cluster.lock")
+  exec 9>>"$node_home/.cluster.lock"
+  if ! flock -n 9; then
+    info "waiting for another node of '$institution' (it creates or changes the shared files, or makes the institution's identity on its first start)..."
+    flock -w $((2 * ready_timeout + 300)) 9 ||
+      die "another node.sh of '$institution' holds $node_home/.cluster.lock for too long; see its output"
+  fi
+  cluster_locked=yes
+}
+
+cluster_unlock() {
+  [ "${cluster_locked:-}" = yes ] || return 0
+  flock -u 9
+  exec 9>&-
+  cluster_locked=
+}
+
+running_siblings() { # the names of the institution's other cluster nodes that run now
+  local dir pid
+  for dir in "$node_home"/cluster/*/; do
+    dir=${dir%/}
+    if [ "$dir" = "$node_dir" ] || [ ! -f "$dir/node.pid" ]; then continue; fi
+    pid=$(cat "$dir/node.pid")
+    [[ "$pid" =~ ^[0-9]+$ ]] || continue
+    if [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *" -Djboss.server.base.dir=$dir/server "* ]]; then
+      echo "${dir##*/}"
+    fi
+  done
+}
+
+need_peers() { # before up or configure creates anything
+  [ -z "$cluster_node" ] || [ -n "$peers" ] ||
+    die "cluster node '$cluster_node' needs CARELEDGER_CLUSTER_PEERS: the JGroups addresses of the institution's nodes, e.g. 127.0.0.1[$jgroups_port],127.0.0.1[$((jgroups_port + 100))]"
+}
+
+init_cluster_node() { # run by init_home under cluster_lock
+  local pid
+  if [ -f "$node_home/node.pid" ] && pid=$(cat "$node_home/node.pid") && [[ "$pid" =~ ^[0-9]+$ ]] &&
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *" -Djboss.server.base.dir=$node_home/server "* ]]; then
+    die "$node_home runs as a single node (PID $pid): stop it (node.sh down without CARELEDGER_CLUSTER_NODE) before starting it as a cluster"
+  fi
+  set_prop careledger.cluster true
+  # A single node's own port settings do not belong to the institution (each node has its own).
+  local key tmp
+  for key in careledger.port.offset careledger.bind; do
+    if grep -qE "^$key=" "$props"; then
+      tmp=$(mktemp "$node_home/.node.properties.XXXX")
+      grep -vE "^$key=" "$props" >"$tmp" || true
+      mv "$tmp" "$props"
+    fi
+  done
+  # Peers' bridge users (ApplicationRealm, written by federation.sh's tool) are the institution's:
+  # every node reads the files where a single node keeps them (configure-cluster.cli).
+  mkdir -p "$node_home/server/configuration"
+  local file
+  for file in application-users.properties application-roles.properties; do
+    [ -f "$node_home/server/configuration/$file" ] ||
+      cp "$jboss_home/standalone/configuration/$file" "$node_home/server/configuration/$file"
+  done
+  local siblings
+  siblings=$(running_siblings | paste -sd' ' -)
+  if [ -n "${CARELEDGER_DB_PASSWORD:-}" ]; then
+    # A running node holds the credential store in memory and writes all of it back when it stores
+    # a secret: a password written beside it now could be lost again, and it would not see it.
+    if [ -z "$siblings" ]; then
+      store_db_password
+    elif "$jboss_home/bin/elytron-tool.sh" credential-store --location="$node_home/credentials/careledger.cs" \
+      --password="$(cat "$node_home/credentials/master.secret")" --exists db-password >/dev/null 2>&1; then
+      info "kept the database password of the shared credential store (nodes $siblings run and hold it); to change it, stop all nodes first"
+    else
+      die "the shared credential store has no database password, and nodes $siblings run and hold the store: stop them to store it, or start this node without CARELEDGER_DB_PASSWORD"
+    fi
+  fi
+  mkdir -p "$node_dir"
+  set_prop_in "$node_props" careledger.cluster.node "$cluster_node"
+  set_prop_in "$node_props" careledger.port.offset "$offset"
+  set_prop_in "$node_props" careledger.bind "$bind"
+  set_prop_in "$node_props" careledger.cluster.peers "$peers"
+}
+
+cluster_cli_properties() { # what configure-cluster.cli reads beside node.properties
+  cat "$node_props"
+  echo "careledger.cluster.tx-node-id=$tx_node_id"
+  echo "careledger.cluster.peer-bindings=$(peer_bindings | cut -d' ' -f1 | paste -sd, -)"
+}
+
+peer_bindings() { # one line per peer: NAME HOST PORT (NAME: its outbound socket binding)
+  local peer host port
+  for peer in ${peers//,/ }; do
+    host=${peer%%\[*}
+    port=${peer##*\[}
+    port=${port%]}
+    echo "careledger-peer-${host//[^A-Za-z0-9.-]/-}-$port $host $port"
+  done
+}
+
+configure_cluster_wildfly() {
+  # One embedded boot of standalone-full-ha.xml runs configure-node.cli (without its own
+  # embed-server line, which names standalone-full.xml), the peers' outbound socket bindings (one
+  # per CARELEDGER_CLUSTER_PEERS entry: TCPPING's initial hosts), configure-cluster.cli, and removes
+  # the bindings of peers no longer listed. On a node's first run the credential store is
+  # registered first, as for a single node (so the script is private, and deleted after use).
+  local config="$base_dir/configuration/$server_config" script name host port old
+  script=$(mktemp "$node_dir/.configure.XXXX.cli")
+  tmp_files+=("$script")
+  chmod 600 "$script"
+  {
+    echo "embed-server --server-config=$server_config --std-out=discard"
+    if ! grep -q 'credential-store name="careledger"' "$config"; then
+      printf '/subsystem=elytron/credential-store=careledger:add(path="%s", credential-reference={clear-text="%s"})\n' \
+        "$node_home/credentials/careledger.cs" "$(cat "$node_home/credentials/master.secret")"
+    fi
+    grep -v '^embed-server\|^stop-embedded-server' "$here/src/main/cli/configure-node.cli"
+    echo "# --- TCPPING's initial hosts (node.sh, from CARELEDGER_CLUSTER_PEERS) ---"
+    while read -r name host port; do
+      echo "if (outcome != success) of /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=$name:read-resource"
+      echo "  /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=$name:add(host=\"$host\", port=$port)"
+      echo "end-if"
+    done < <(peer_bindings)
+    grep -v '^embed-server\|^stop-embedded-server' "$here/src/main/cli/configure-cluster.cli"
+    while read -r old; do
+      peer_bindings | grep -q "^$old " && continue
+      echo "if (outcome == success) of /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=$old:read-resource"
+      echo "  /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=$old:remove"
+      echo "end-if"
+    done < <(grep -o 'outbound-socket-binding name="careledger-peer-[^"]*"' "$config" | cut -d'"' -f2)
+    echo "stop-embedded-server"
+  } >"$script"
+  run_cli --file="$script"
+  rm -f "$script"
 }
 
 run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node.properties
@@ -170,14 +384,15 @@ run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node
   tmp_files+=("$cli_props")
   cp "$props" "$cli_props"
   echo "careledger.https.port=$https_port" >>"$cli_props" # for configure-tls.cli (no arithmetic in CLI)
+  [ -z "$cluster_node" ] || cluster_cli_properties >>"$cli_props"
   local rc=0
   JAVA_OPTS="-Djboss.server.base.dir=$base_dir -Djava.awt.headless=true" \
     "$jboss_home/bin/jboss-cli.sh" --resolve-parameter-values --properties="$cli_props" "$@" \
-    >"$node_home/cli.log" 2>&1 || rc=$?
+    >"$cli_log" 2>&1 || rc=$?
   rm -f "$cli_props"
-  if [ $rc -ne 0 ] || grep -q '"outcome" => "failed"' "$node_home/cli.log"; then
+  if [ $rc -ne 0 ] || grep -q '"outcome" => "failed"' "$cli_log"; then
     [ -z "${cli_tolerant:-}" ] || return 1
-    die "configuring WildFly failed (jboss-cli $*); the output is above and in $node_home/cli.log"
+    die "configuring WildFly failed (jboss-cli $*); the output is above and in $cli_log"
   fi
 }
 
@@ -186,6 +401,10 @@ configure_wildfly() {
   # registers the credential store (one boot instead of two): its master secret goes straight from
   # the 0600 file into a private CLI script, since WildFly logs every system property at boot, so
   # it must never travel as one (nor on a command line, where ps shows it).
+  if [ -n "$cluster_node" ]; then
+    configure_cluster_wildfly
+    return 0
+  fi
   if grep -q 'credential-store name="careledger"' "$base_dir/configuration/standalone-full.xml"; then
     run_cli --file="$here/src/main/cli/configure-node.cli"
     return 0
@@ -203,16 +422,27 @@ configure_wildfly() {
   run_cli --file="$script"
 }
 
+store_db_password() {
+  "$jboss_home/bin/elytron-tool.sh" credential-store --location="$node_home/credentials/careledger.cs" \
+    --password="$(cat "$node_home/credentials/master.secret")" \
+    --add db-password --secret="$CARELEDGER_DB_PASSWORD" >/dev/null ||
+    die "cannot store the database password in the credential store"
+}
+
 configure() {
   configure_wildfly
   if [ -n "${CARELEDGER_DB_PASSWORD:-}" ]; then
-    "$jboss_home/bin/elytron-tool.sh" credential-store --location="$node_home/credentials/careledger.cs" \
-      --password="$(cat "$node_home/credentials/master.secret")" \
-      --add db-password --secret="$CARELEDGER_DB_PASSWORD" >/dev/null ||
-      die "cannot store the database password in the credential store"
-    run_cli --command="embed-server --server-config=standalone-full.xml --std-out=discard" \
-      --command="/subsystem=datasources/data-source=CareLedgerDS:write-attribute(name=credential-reference, value={store=careledger, alias=db-password})" \
-      --command="stop-embedded-server"
+    # (a cluster node stored it in init_cluster_node, under the cluster lock)
+    [ -n "$cluster_node" ] || store_db_password
+    # (a script: jboss-cli takes one --command only, and --commands splits at the value's comma)
+    local script
+    script=$(mktemp "$node_home/.db-password.XXXX.cli")
+    tmp_files+=("$script")
+    printf '%s\n' "embed-server --server-config=$server_config --std-out=discard" \
+      "/subsystem=datasources/data-source=CareLedgerDS:write-attribute(name=credential-reference, value={store=careledger, alias=db-password})" \
+      "stop-embedded-server" >"$script"
+    run_cli --file="$script"
+    rm -f "$script"
   fi
   if ! cmp -s "$ear" "$base_dir/deployments/careledger.ear" 2>/dev/null; then
     cp "$ear" "$base_dir/deployments/.careledger.ear.tmp"
@@ -227,9 +457,10 @@ configure() {
 port_in_use() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 check_ports() {
-  local name port
+  local name port extra=""
+  [ -z "$cluster_node" ] || extra="jgroups:$jgroups_port jgroups-failure-detection:$jgroups_fd_port"
   for name in http:$http_port https:$https_port management:$mgmt_port management-https:$((9993 + offset)) \
-    iiop:$((3528 + offset)) txn-recovery:$((4712 + offset)) txn-status:$((4713 + offset)); do
+    iiop:$((3528 + offset)) txn-recovery:$((4712 + offset)) txn-status:$((4713 + offset)) $extra; do
     port=${name#*:}
     if port_in_use "$bind" "$port"; then
       die "port $port (${name%%:*}) on $bind is already in use by another program: stop it, or start this node with another CARELEDGER_PORT_OFFSET (now $offset)"
@@ -281,14 +512,19 @@ running_pid() {
 start_server() {
   mkdir -p "$base_dir/log"
   rm -f "$pid_file"
-  local java_opts=${CARELEDGER_JAVA_OPTS:--Xms128m -Xmx768m}
-  # standalone.sh writes the java PID to JBOSS_PIDFILE; setsid detaches it from this shell.
+  local java_opts=${CARELEDGER_JAVA_OPTS:--Xms128m -Xmx768m} cluster_args=()
+  # A cluster node: its own properties (careledger.cluster.node...) after the institution's, its
+  # name in the cluster, JGroups on the bind address (WildFly's "private" interface).
+  [ -z "$cluster_node" ] ||
+    cluster_args=(-P "$node_props" -Djboss.node.name="$jboss_node_name" -Djboss.bind.address.private="$bind")
+  # standalone.sh writes the java PID to JBOSS_PIDFILE; setsid detaches it from this shell. The
+  # server must not inherit the cluster lock (fd 9), or it would hold it as long as it runs.
   JBOSS_PIDFILE="$pid_file" LAUNCH_JBOSS_IN_BACKGROUND=1 \
     JAVA_OPTS="$java_opts -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true -Djboss.modules.system.pkgs=org.jboss.byteman" \
-    setsid nohup "$jboss_home/bin/standalone.sh" -c standalone-full.xml \
-    -Djboss.server.base.dir="$base_dir" -P "$props" \
+    setsid nohup "$jboss_home/bin/standalone.sh" -c "$server_config" \
+    -Djboss.server.base.dir="$base_dir" -P "$props" ${cluster_args[@]+"${cluster_args[@]}"} \
     -b "$bind" -bmanagement "$bind" -Djboss.socket.binding.port-offset="$offset" \
-    >"$base_dir/log/console.log" 2>&1 </dev/null &
+    >"$base_dir/log/console.log" 2>&1 </dev/null 9>&- &
   local i
   for i in $(seq 1 50); do
     [ -s "$pid_file" ] && break
@@ -383,7 +619,7 @@ ensure_tls() { # ensure_tls HAD_KEYSTORE: whether the keystore existed before th
   # The node's own TLS key exists only after the application generated the identity; then HTTPS
   # is switched to it (first start) or re-read (identity regenerated), and the server reloaded.
   local configured=no
-  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/standalone-full.xml" && configured=yes
+  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/$server_config" && configured=yes
   if [ "$configured" = yes ] && [ "$1" = yes ]; then
     return 0
   fi
@@ -407,7 +643,7 @@ reload_server() {
     wait_ready
     if cli_tolerant=1 run_cli --connect --controller="$bind:$mgmt_port" \
       --command=":read-attribute(name=server-state)" &&
-      ! grep -q 'reload-required' "$node_home/cli.log"; then
+      ! grep -q 'reload-required' "$cli_log"; then
       return 0
     fi
   done
@@ -423,18 +659,22 @@ cmd_up() {
     info "already running (PID $pid): https://$bind:$https_port/careledger/api/v1/node"
     return 0
   fi
+  need_peers
   ensure_built
   check_ports
   check_database
+  cluster_lock # (a cluster node only; released once the shared files and the identity exist)
   init_home
   check_identity_files
+  [ ! -f "$node_home/identity/node.p12" ] || cluster_unlock
   configure
   local had_keystore=no
   [ -f "$node_home/identity/node.p12" ] && had_keystore=yes
-  info "starting institution '$institution' (home $node_home, ports +$offset, database $db_kind)..."
+  info "starting institution '$institution'${cluster_node:+ node $cluster_node} (home $node_home, ports +$offset, database $db_kind)..."
   start_server
   wait_ready
   ensure_tls "$had_keystore"
+  cluster_unlock
   local node_json fingerprint
   # Through HTTPS, which also proves the TLS set-up (the node serves no plain HTTP any more).
   if command -v curl >/dev/null; then
@@ -454,7 +694,9 @@ cmd_up() {
   echo "  console:      https://$bind:$https_port/careledger/console/  (for users with the admin or auditor role)"
   echo "  health:       http://$bind:$mgmt_port/health/ready"
   echo "  logs:         $base_dir/log/server.log"
-  echo "  stop with:    ${CARELEDGER_HOME:+CARELEDGER_HOME=$node_home }$0 down"
+  [ -z "$cluster_node" ] ||
+    echo "  cluster:      node $cluster_node ($jboss_node_name), JGroups $bind:$jgroups_port, peers $peers"
+  echo "  stop with:    ${CARELEDGER_HOME:+CARELEDGER_HOME=$node_home }${cluster_node:+CARELEDGER_CLUSTER_NODE=$cluster_node }$0 down"
 }
 
 cmd_down() {
@@ -462,10 +704,10 @@ cmd_down() {
   local pid
   if pid=$(running_pid); then
     stop_server
-    info "stopped institution '$institution' (PID $pid)"
+    info "stopped institution '$institution'${cluster_node:+ node $cluster_node} (PID $pid)"
   else
     rm -f "$pid_file"
-    info "institution '$institution' is not running"
+    info "institution '$institution'${cluster_node:+ node $cluster_node} is not running"
   fi
 }
 
@@ -474,27 +716,32 @@ cmd_status() {
   local pid
   if pid=$(running_pid); then
     echo "running: PID $pid, home $node_home"
+    [ -z "$cluster_node" ] ||
+      echo "cluster node: $cluster_node ($jboss_node_name), JGroups $bind:$jgroups_port, peers $peers"
     echo "readiness: $(readiness)"
   else
-    echo "stopped: home $node_home"
+    echo "stopped: home $node_home${cluster_node:+, cluster node $cluster_node}"
     return 3
   fi
 }
 
 cmd_configure() {
   load_settings
+  need_peers
   ensure_built
+  cluster_lock
   init_home
+  cluster_unlock
   configure
-  info "configured $node_home"
+  info "configured $node_home${cluster_node:+ (cluster node $cluster_node: $node_dir)}"
 }
 
 cmd_cli() { # jboss-cli against the running node; its output goes to stdout
   load_settings
   find_jboss_home
-  running_pid >/dev/null || die "institution '$institution' is not running (home $node_home)"
+  running_pid >/dev/null || die "institution '$institution'${cluster_node:+ node $cluster_node} is not running (home $node_home)"
   run_cli --connect --controller="$bind:$mgmt_port" "$@"
-  cat "$node_home/cli.log"
+  cat "$cli_log"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -504,7 +751,7 @@ realm=/subsystem=elytron/filesystem-realm=careledger-users
 
 need_running() {
   find_jboss_home
-  running_pid >/dev/null || die "institution '$institution' is not running (home $node_home)"
+  running_pid >/dev/null || die "institution '$institution'${cluster_node:+ node $cluster_node} is not running (home $node_home)"
 }
 
 keytool_bin() {
@@ -540,7 +787,7 @@ apply_mechanisms() {
   # The security domain's realms and the HTTP mechanisms, from what is configured: BASIC always;
   # CLIENT_CERT once a hospital system was added; BEARER_TOKEN once an issuer was set. The
   # deployment's own login-config (BASIC) is overridden by this list.
-  local config="$base_dir/configuration/standalone-full.xml"
+  local config="$base_dir/configuration/$server_config"
   local realms="{realm=careledger-users, role-decoder=careledger-roles}" mechs=""
   if grep -q 'aggregate-realm name="careledger-his"' "$config"; then
     realms+=", {realm=careledger-his, role-decoder=careledger-roles}"

@@ -71,9 +71,45 @@ final class LocalFederation implements AutoCloseable {
    *     {@code CARELEDGER_FEDERATION_EXTRA_CHANNELS} ("id:mode:member,member ..."), or ""
    */
   LocalFederation(Path home, int baseOffset, String extraChannels) {
+    this(home, baseOffset, extraChannels, Map.of(), Map.of());
+  }
+
+  /** Settings added to every launcher run, e.g. federation.sh's CARELEDGER_FEDERATION_CLUSTER. */
+  private final Map<String, String> environment;
+
+  /** Settings added to node.sh runs for one member, e.g. CARELEDGER_CLUSTER_NODE, by index. */
+  private final Map<Integer, Map<String, String>> nodeEnvironment;
+
+  /** The HTTPS port requests to a member go to, where not its node's (another cluster node). */
+  private final Map<Integer, Integer> routes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * @param environment settings for every launcher run (federation.sh and node.sh)
+   * @param nodeEnvironment more settings for node.sh runs of one member, by member index
+   */
+  LocalFederation(
+      Path home,
+      int baseOffset,
+      String extraChannels,
+      Map<String, String> environment,
+      Map<Integer, Map<String, String>> nodeEnvironment) {
     this.home = home;
     this.baseOffset = baseOffset;
     this.extraChannels = extraChannels;
+    this.environment = Map.copyOf(environment);
+    this.nodeEnvironment = Map.copyOf(nodeEnvironment);
+  }
+
+  /**
+   * Sends the REST requests for {@code node} to another HTTPS port from now on (another node of an
+   * institution run as a cluster, as a load balancer would), or back to its own with {@code null}.
+   */
+  void route(int node, Integer httpsPort) {
+    if (httpsPort == null) {
+      routes.remove(node);
+    } else {
+      routes.put(node, httpsPort);
+    }
   }
 
   Path home() {
@@ -152,7 +188,7 @@ final class LocalFederation implements AutoCloseable {
   }
 
   int httpsPort(int node) {
-    return 8443 + baseOffset + 100 * node;
+    return routes.getOrDefault(node, 8443 + baseOffset + 100 * node);
   }
 
   /** kill -9 of one node, by the PID its node.pid holds; returns once the process is gone. */
@@ -231,9 +267,19 @@ final class LocalFederation implements AutoCloseable {
   }
 
   HttpRequest.Builder authorized(int node, String path) {
+    return authorizedAt(httpsPort(node), path);
+  }
+
+  /** A GET as the admin user to the node listening on {@code httpsPort} (a cluster's node). */
+  HttpResponse<String> getAt(int httpsPort, String path) throws Exception {
+    return CLIENT.send(
+        authorizedAt(httpsPort, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest.Builder authorizedAt(int httpsPort, String path) {
     String token = ADMIN + ":" + password;
     return HttpRequest.newBuilder(
-            URI.create("https://127.0.0.1:" + httpsPort(node) + "/careledger/api/v1" + path))
+            URI.create("https://127.0.0.1:" + httpsPort + "/careledger/api/v1" + path))
         .timeout(Duration.ofSeconds(30))
         .header(
             "Authorization",
@@ -542,7 +588,8 @@ final class LocalFederation implements AutoCloseable {
   }
 
   private Map<String, String> nodeEnv(int node, Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
+    Map<String, String> env = new java.util.HashMap<>(nodeEnvironment.getOrDefault(node, Map.of()));
+    env.putAll(extra);
     env.put("CARELEDGER_HOME", home.resolve(name(node)).toString());
     env.put("CARELEDGER_INSTITUTION", name(node));
     env.put("CARELEDGER_PORT_OFFSET", String.valueOf(baseOffset + 100 * node));
@@ -558,6 +605,7 @@ final class LocalFederation implements AutoCloseable {
     environment.put("CARELEDGER_FEDERATION_EXTRA_CHANNELS", extraChannels);
     // Four nodes booting at once on a shared 2-core machine can take minutes each.
     environment.put("CARELEDGER_READY_TIMEOUT", "900");
+    environment.putAll(this.environment);
     environment.putAll(env);
     builder.redirectErrorStream(true);
     long started = System.nanoTime();

@@ -136,6 +136,11 @@ final class BridgeCli {
     if (reloadUsers) {
       cli.append("/subsystem=elytron/properties-realm=ApplicationRealm:load\n");
     }
+    if (!newSecrets.isEmpty()) {
+      // The store's file first: another node of an institution run as a cluster shares it and
+      // may have added aliases since this node read it; writing from a stale copy would drop them.
+      cli.append(STORE).append(":reload\n");
+    }
     for (Map.Entry<String, String> secret : newSecrets.entrySet()) {
       String value = quote(secret.getValue());
       String alias = secret.getKey();
