@@ -138,17 +138,12 @@ class ClusterFailoverIT {
     int n1 = n1Port();
     int n2 = n2Port();
 
-    // n1 started first: the singleton policy elected it. n2 stands by: it serves the channels
-    // from the shared database but runs no member, and refuses writes (a retryable 503) rather
-    // than committing anything alone.
+    // n1 started first: the singleton policy elected it. n2 stands by: it runs no member, but
+    // serves REST as well; a transaction submitted there goes to n1's member through the shared
+    // database and is acknowledged once on the chain.
     awaitRole(n1, true);
     awaitRole(n2, false);
-    fed.route(CLINIC_B, n2);
-    HttpResponse<String> atStandby =
-        fed.submitAsync(CLINIC_B, "care-bft", "standby-write", 5).get(60, TimeUnit.SECONDS);
-    assertThat(atStandby.statusCode()).as(atStandby.body()).isEqualTo(503);
-    assertThat(atStandby.body()).contains("CL-1010");
-    fed.route(CLINIC_B, n1);
+    String atStandby = standbyWrite(n2, "standby-write-n2");
 
     Load load = new Load();
     try {
@@ -177,11 +172,13 @@ class ClusterFailoverIT {
       assertThat(restart.exitCode()).as(restart.output()).isZero();
       awaitRole(n1, false);
       assertThat(role(n2)).as("n2 still runs clinic-b's member").isTrue();
+      load.add("care-bft", standbyWrite(n1, "standby-write-n1"));
       long trioAfterRestart = height(HOSPITAL_A, "care-trio");
       awaitHeightAbove(HOSPITAL_A, "care-trio", trioAfterRestart + 2);
     } finally {
       load.stop();
     }
+    load.add("care-bft", atStandby);
     assertThat(load.acknowledged()).hasSizeGreaterThan(40);
     System.out.println(
         "[ClusterFailoverIT] acknowledged: care-bft "
@@ -250,6 +247,18 @@ class ClusterFailoverIT {
 
   private static long height(int member, String channel) throws Exception {
     return fed.channel(member, channel).path("height").asLong();
+  }
+
+  /**
+   * A register submitted at the standby node on {@code port}: acknowledged (201) once the member's
+   * node committed it; answers its transaction id.
+   */
+  private static String standbyWrite(int port, String recordId) throws Exception {
+    HttpResponse<String> response =
+        fed.submitAsyncAt(port, "care-bft", recordId, 60).get(120, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as("at the standby: " + response.body()).isEqualTo(201);
+    assertThat(role(port)).as("the node on " + port + " still stands by").isFalse();
+    return Http.json(response).path("txId").asText();
   }
 
   /** Whether the node at {@code port} runs clinic-b's consensus member (care-trio's view). */
@@ -345,6 +354,10 @@ class ClusterFailoverIT {
           threads.add(submitter);
         }
       }
+    }
+
+    void add(String channel, String txId) {
+      acknowledged.get(channel).add(txId);
     }
 
     int acknowledgedAt(int member) {

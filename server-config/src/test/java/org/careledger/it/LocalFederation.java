@@ -293,6 +293,12 @@ final class LocalFederation implements AutoCloseable {
    */
   CompletableFuture<HttpResponse<String>> submitAsync(
       int node, String channel, String recordId, int waitSeconds) {
+    return submitAsyncAt(httpsPort(node), channel, recordId, waitSeconds);
+  }
+
+  /** {@link #submitAsync} to the node listening on {@code httpsPort} (a cluster's node). */
+  CompletableFuture<HttpResponse<String>> submitAsyncAt(
+      int httpsPort, String channel, String recordId, int waitSeconds) {
     byte[] hash = new byte[32];
     new SecureRandom().nextBytes(hash);
     String hex = HexFormat.of().formatHex(hash);
@@ -306,7 +312,7 @@ final class LocalFederation implements AutoCloseable {
             + hex
             + "\"}}";
     HttpRequest request =
-        authorized(node, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
+        authorizedAt(httpsPort, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
             .timeout(Duration.ofSeconds(waitSeconds + 30L))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))

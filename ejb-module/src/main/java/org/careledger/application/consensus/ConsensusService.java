@@ -64,6 +64,15 @@ public interface ConsensusService {
   }
 
   /**
+   * Whether this node runs the institution's consensus member for the channel. Usually the same as
+   * {@link #manages}; on a standby node of an institution run as a cluster, which takes submissions
+   * for the member's node, it is false while {@code manages} is true.
+   */
+  default boolean runsMember(String channelId) {
+    return manages(channelId);
+  }
+
+  /**
    * Validly signed consensus payloads that contradict an earlier one of the same member (same kind,
    * height and round), counted per member since this node started: evidence of equivocation (see
    * {@link org.careledger.domain.consensus.EquivocationWatch}). Members with none are absent.

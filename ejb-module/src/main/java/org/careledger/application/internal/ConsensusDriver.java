@@ -305,6 +305,9 @@ public class ConsensusDriver
     }
   }
 
+  /** How long the member's node keeps a forwarded submission's (unwatched) waiter. */
+  static final Duration FORWARDED_SUBMISSION_WAIT = Duration.ofMinutes(5);
+
   /** Most forwarded messages the member's node takes out of the cluster inbox per role check. */
   static final int FORWARDED_BATCH = 500;
 
@@ -318,9 +321,18 @@ public class ConsensusDriver
       taken = tx.takeForwarded(FORWARDED_BATCH);
       for (var message : taken) {
         try {
-          handle(
-              new InboundFederationMessage(
-                  message.getSender(), message.getPayload(), message.getReceivedAt()));
+          if (org.careledger.persistence.consensus.ClusterInboxEntity.SUBMISSION.equals(
+              message.getKind())) {
+            // Its submitter waits at the standby node, which watches the chain.
+            submitAsync(
+                message.getChannelId(),
+                SignedTransaction.decode(message.getPayload()),
+                FORWARDED_SUBMISSION_WAIT);
+          } else {
+            handle(
+                new InboundFederationMessage(
+                    message.getSender(), message.getPayload(), message.getReceivedAt()));
+          }
         } catch (RuntimeException e) {
           LOG.warning(
               "a federation message forwarded by a standby node was not handled: "
@@ -792,7 +804,97 @@ public class ConsensusDriver
 
   @Override
   public boolean manages(String channelId) {
+    return channels.containsKey(channelId) || (standingBy() && federatedHere(channelId));
+  }
+
+  @Override
+  public boolean runsMember(String channelId) {
     return channels.containsKey(channelId);
+  }
+
+  /** A node of an institution run as a cluster whose consensus member runs on another node. */
+  private static boolean standingBy() {
+    return !ClusterRole.mayRunConsensus();
+  }
+
+  /** Channels of several members this node holds (a standby node takes submissions for them). */
+  private final Set<String> federatedChannels = ConcurrentHashMap.newKeySet();
+
+  private boolean federatedHere(String channelId) {
+    if (federatedChannels.contains(channelId)) {
+      return true;
+    }
+    List<StoredBlock> first = tx.blocks(channelId, 0, 1);
+    if (first.isEmpty()) {
+      return false;
+    }
+    SignedTransaction genesisConfig = SignedTransaction.decode(first.get(0).transactions().get(0));
+    boolean federated =
+        org.careledger.domain.ledger.ChannelConfig.genesis(genesisConfig)
+                .membership()
+                .members()
+                .size()
+            > 1;
+    if (federated) {
+      federatedChannels.add(channelId);
+    }
+    return federated;
+  }
+
+  /** How often a standby node looks whether a transaction it forwarded is on the chain. */
+  static final long STANDBY_POLL_MILLIS = 100;
+
+  /**
+   * A standby node's submission: checked here as the member's node would (signature under the
+   * membership in force, the channel's sharing rules: a refusal comes at once, with its code), then
+   * handed to the member's node through the cluster inbox, which submits it to the channel; this
+   * node answers once the transaction is on the chain the nodes share, or with {@code
+   * FEDERATION_COMMIT_TIMEOUT} after {@code wait} (it stays pending and may still commit).
+   */
+  private Committed submitAtStandby(
+      String channelId, SignedTransaction transaction, Duration wait) {
+    List<StoredBlock> first = tx.blocks(channelId, 0, 1);
+    if (first.isEmpty()) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "no federated channel " + channelId + " on this node");
+    }
+    org.careledger.domain.ledger.ChannelConfig config =
+        tx.channelConfig(channelId, SignedTransaction.decode(first.get(0).transactions().get(0)));
+    TransactionVerifier.DIRECT.verify(transaction, config.membership());
+    sharingRules(channelId, () -> config).admit(transaction);
+    String txId = transaction.idHex();
+    long deadline = System.nanoTime() + wait.toNanos();
+    if (tx.locate(channelId, txId).isEmpty()) {
+      tx.forwardSubmission(channelId, ClusterRole.nodeName(), transaction.encoded());
+    }
+    while (true) {
+      Optional<long[]> at = tx.locate(channelId, txId);
+      if (at.isPresent()) {
+        long height = at.get()[0];
+        String hash =
+            org.careledger.domain.ledger.BlockHeader.decode(
+                    tx.blocks(channelId, height, 1).get(0).header())
+                .hashHex();
+        return new Committed(channelId, txId, height, (int) at.get()[1], hash);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new CareLedgerException(
+            ErrorCode.FEDERATION_COMMIT_TIMEOUT,
+            "transaction "
+                + txId
+                + " was not committed on channel "
+                + channelId
+                + " within "
+                + wait.toSeconds()
+                + " s; it stays pending and may still commit (ask for its proof later)");
+      }
+      try {
+        Thread.sleep(STANDBY_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EJBException("interrupted while waiting for a commit", e);
+      }
+    }
   }
 
   @Override
@@ -928,6 +1030,9 @@ public class ConsensusDriver
   public CompletionStage<Committed> submitAsync(
       String channelId, SignedTransaction transaction, Duration wait) {
     ChannelRuntime runtime = channels.get(channelId);
+    if (runtime == null && standingBy() && federatedHere(channelId)) {
+      return CompletableFuture.completedFuture(submitAtStandby(channelId, transaction, wait));
+    }
     if (runtime == null) {
       throw new CareLedgerException(
           ErrorCode.CHANNEL_UNKNOWN, "no federated channel " + channelId + " on this node");

@@ -130,6 +130,19 @@ public class ConsensusTransactions {
     em.persist(new ClusterInboxEntity(declaredSender, payload, Instant.now()));
   }
 
+  /** A standby node's: keeps a transaction submitted there for the node that runs the member. */
+  public void forwardSubmission(String channelId, String submitter, byte[] transaction) {
+    em.persist(
+        new ClusterInboxEntity(
+            ClusterInboxEntity.SUBMISSION, channelId, submitter, transaction, Instant.now()));
+  }
+
+  /** Height and index of a committed transaction, if it is on the chain. */
+  @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+  public Optional<long[]> locate(String channelId, String txIdHex) {
+    return store.locate(channelId, txIdHex);
+  }
+
   /** The member's node: takes out (deletes and returns) up to {@code max} forwarded messages. */
   public List<ClusterInboxEntity> takeForwarded(int max) {
     List<ClusterInboxEntity> taken =

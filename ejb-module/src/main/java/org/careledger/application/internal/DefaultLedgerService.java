@@ -108,7 +108,7 @@ public class DefaultLedgerService implements LedgerService {
         head.height(),
         head.hashHex(),
         consensus.round(channelId).orElse(null),
-        consensus.manages(channelId),
+        consensus.runsMember(channelId),
         consensus.equivocations(channelId));
   }
 

@@ -236,7 +236,7 @@ class ConsensusDriverRecoveryTest {
       standby.scheduleInit();
       fire("init");
       fire(ConsensusDriver.ROLE_CHECK);
-      assertThat(standby.manages(CHANNEL.value())).as("not elected: no member here").isFalse();
+      assertThat(standby.runsMember(CHANNEL.value())).as("not elected: no member here").isFalse();
       long epoch = db.leaseEpoch;
 
       ProposedBlock block = block();
@@ -261,7 +261,7 @@ class ConsensusDriverRecoveryTest {
       org.careledger.application.ClusterRole.elected(true);
       db.sent.clear();
       standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
-      assertThat(standby.manages(CHANNEL.value())).isTrue();
+      assertThat(standby.runsMember(CHANNEL.value())).isTrue();
       assertThat(db.leaseEpoch).isEqualTo(epoch + 1);
       assertThat(db.inbox).isEmpty();
       assertThat(sent(MessageType.PREPARE))
@@ -271,7 +271,7 @@ class ConsensusDriverRecoveryTest {
       // No longer elected: it stops at the next role check.
       org.careledger.application.ClusterRole.elected(false);
       standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
-      assertThat(standby.manages(CHANNEL.value())).isFalse();
+      assertThat(standby.runsMember(CHANNEL.value())).isFalse();
     } finally {
       org.careledger.application.ClusterRole.elected(false);
       if (previous == null) {
@@ -280,6 +280,86 @@ class ConsensusDriverRecoveryTest {
         System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, previous);
       }
     }
+  }
+
+  @Test
+  void aStandbyTakesASubmissionForTheMembersNodeAndRefusesABadOneAtOnce() {
+    String previous =
+        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, "n2");
+    try {
+      org.careledger.application.ClusterRole.elected(false);
+      ConsensusDriver standby =
+          new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
+      assertThat(standby.manages(CHANNEL.value())).as("takes submissions").isTrue();
+      assertThat(standby.runsMember(CHANNEL.value())).as("runs no member").isFalse();
+
+      SignedTransaction good = transaction(SELF, 1);
+      assertThatThrownBy(
+              () -> standby.submit(CHANNEL.value(), good, java.time.Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(
+              org.careledger.domain.CareLedgerException.class,
+              e ->
+                  assertThat(e.errorCode())
+                      .isEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
+      assertThat(db.inbox).hasSize(1);
+      assertThat(db.inbox.get(0).getKind()).isEqualTo("submission");
+
+      // Signed by a key the channel does not know: refused here, at once, and not forwarded.
+      NodeIdentity stranger =
+          new NodeIdentityGenerator().generate(new InstitutionId(SELF), Instant.now(), List.of());
+      SignedTransaction forged =
+          SignedTransaction.sign(good.transaction(), Ed25519.privateKey(stranger.signingKey()));
+      assertThatThrownBy(
+              () -> standby.submit(CHANNEL.value(), forged, java.time.Duration.ofMillis(300)))
+          .isInstanceOf(org.careledger.domain.CareLedgerException.class)
+          .satisfies(
+              e ->
+                  assertThat(((org.careledger.domain.CareLedgerException) e).errorCode())
+                      .isNotEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
+      assertThat(db.inbox).hasSize(1);
+
+      // The member's node (the driver of this test, elected) submits it to the channel, and
+      // relays it to the peers.
+      org.careledger.application.ClusterRole.elected(true);
+      db.sent.clear();
+      driver.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+      assertThat(db.inbox).isEmpty();
+      assertThat(db.sent)
+          .extracting(o -> FederationEnvelope.decode(o.bytes()).type())
+          .contains(org.careledger.domain.federation.MessageType.TRANSACTIONS);
+    } finally {
+      org.careledger.application.ClusterRole.elected(false);
+      if (previous == null) {
+        System.clearProperty(org.careledger.application.ClusterRole.NODE_PROPERTY);
+      } else {
+        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, previous);
+      }
+    }
+  }
+
+  /** A register transaction by {@code author} with its own key (made-up record, no patient id). */
+  private static SignedTransaction transaction(String author, int serial) {
+    NodeIdentity identity = IDENTITIES.get(author);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("recordId", "rec-" + serial);
+    body.put("version", 1L);
+    body.put("contentHash", String.format("%064x", serial));
+    body.put("size", 1234L);
+    body.put("mediaType", "application/pdf");
+    body.put("documentClass", "11502-2");
+    body.put("patient", "cd".repeat(32));
+    byte[] nonce = new byte[16];
+    nonce[0] = (byte) serial;
+    return SignedTransaction.sign(
+        new org.careledger.domain.ledger.Transaction(
+            CHANNEL,
+            org.careledger.domain.ledger.TransactionType.REGISTER,
+            identity.institutionId(),
+            identity.signingFingerprint(),
+            java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
+            System.currentTimeMillis(),
+            body),
+        Ed25519.privateKey(identity.signingKey()));
   }
 
   @Test
@@ -608,12 +688,26 @@ class ConsensusDriverRecoveryTest {
 
     @Override
     public List<StoredBlock> blocks(String channelId, long fromHeight, int max) {
-      return List.of();
+      // Only the genesis block is served (a standby node reads the channel's configuration from
+      // it); the engine's block sync gets nothing here.
+      return fromHeight == 0 && !blocks.isEmpty() ? List.of(blocks.get(0).stored()) : List.of();
     }
 
     @Override
     public boolean contains(String channelId, String txIdHex) {
       return false;
+    }
+
+    @Override
+    public Optional<long[]> locate(String channelId, String txIdHex) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void forwardSubmission(String channelId, String submitter, byte[] transaction) {
+      inbox.add(
+          new org.careledger.persistence.consensus.ClusterInboxEntity(
+              "submission", channelId, submitter, transaction, Instant.now()));
     }
 
     @Override
