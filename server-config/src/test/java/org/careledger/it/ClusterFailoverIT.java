@@ -6,16 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,25 +56,12 @@ class ClusterFailoverIT {
   private static final String DATABASE = "careledger_cluster_clinic_b";
 
   private static LocalFederation fed;
-  private static String adminUrl;
-  private static String adminUser;
+  private static ItPostgres postgres;
 
   @BeforeAll
   static void up() throws Exception {
-    Properties pg = new Properties();
-    try (var in =
-        Files.newInputStream(
-            Path.of(System.getProperty("it.nodes"), "postgresql", "postgresql.properties"))) {
-      pg.load(in);
-    }
-    adminUrl = pg.getProperty("url");
-    adminUser = pg.getProperty("user");
-    try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      s.execute("CREATE DATABASE " + DATABASE);
-    }
-    String server = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1);
+    postgres = ItPostgres.server();
+    postgres.recreate(DATABASE);
     fed =
         new LocalFederation(
             HOME,
@@ -88,9 +71,9 @@ class ClusterFailoverIT {
                 "CARELEDGER_FEDERATION_CLUSTER",
                 "clinic-b",
                 "CARELEDGER_FEDERATION_CLUSTER_DB_URL",
-                server + DATABASE,
+                postgres.urlOf(DATABASE),
                 "CARELEDGER_FEDERATION_CLUSTER_DB_USER",
-                adminUser),
+                postgres.user()),
             Map.of(CLINIC_B, Map.of("CARELEDGER_CLUSTER_NODE", "n1")));
     Runtime.getRuntime().addShutdownHook(new Thread(ClusterFailoverIT::kill, "cluster-fed"));
     LocalFederation.Run run = fed.upCold();
@@ -105,10 +88,7 @@ class ClusterFailoverIT {
       }
     } finally {
       fed = null;
-      try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
-          Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      }
+      postgres.drop(DATABASE);
     }
   }
 

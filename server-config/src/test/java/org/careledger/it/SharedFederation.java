@@ -3,14 +3,9 @@ package org.careledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The four-node federation that {@link FederationIT}, {@link JmsConsensusProtocolIT} and {@link
@@ -59,19 +54,10 @@ final class SharedFederation {
     if (federation != null) {
       return federation;
     }
-    Properties pg = new Properties();
-    try (var in =
-        Files.newInputStream(
-            Path.of(System.getProperty("it.nodes"), "postgresql", "postgresql.properties"))) {
-      pg.load(in);
-    }
-    adminUrl = pg.getProperty("url");
-    adminUser = pg.getProperty("user");
-    try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
-      s.execute("CREATE DATABASE " + DATABASE);
-    }
+    ItPostgres postgres = ItPostgres.server();
+    adminUrl = postgres.url();
+    adminUser = postgres.user();
+    postgres.recreate(DATABASE);
     URI server = URI.create(adminUrl.substring("jdbc:".length()));
     database = new TcpProxy(server.getHost(), server.getPort());
     String all = String.join(",", LocalFederation.MEMBERS);
@@ -144,9 +130,8 @@ final class SharedFederation {
     if (adminUrl == null) {
       return;
     }
-    try (Connection c = DriverManager.getConnection(adminUrl, adminUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
+    try {
+      new ItPostgres(adminUrl, adminUser).drop(DATABASE);
     } catch (Exception e) {
       System.out.println("[SharedFederation] could not drop " + DATABASE + ": " + e);
     }

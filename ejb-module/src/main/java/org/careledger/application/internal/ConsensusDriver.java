@@ -878,15 +878,7 @@ public class ConsensusDriver
         return new Committed(channelId, txId, height, (int) at.get()[1], hash);
       }
       if (System.nanoTime() > deadline) {
-        throw new CareLedgerException(
-            ErrorCode.FEDERATION_COMMIT_TIMEOUT,
-            "transaction "
-                + txId
-                + " was not committed on channel "
-                + channelId
-                + " within "
-                + wait.toSeconds()
-                + " s; it stays pending and may still commit (ask for its proof later)");
+        throw commitTimeout(txId, channelId, wait);
       }
       try {
         Thread.sleep(STANDBY_POLL_MILLIS);
@@ -1064,18 +1056,22 @@ public class ConsensusDriver
                       ? failure.getCause()
                       : failure;
               if (cause instanceof TimeoutException) {
-                throw new CareLedgerException(
-                    ErrorCode.FEDERATION_COMMIT_TIMEOUT,
-                    "transaction "
-                        + txId
-                        + " was not committed on channel "
-                        + channelId
-                        + " within "
-                        + wait.toSeconds()
-                        + " s; it stays pending and may still commit (ask for its proof later)");
+                throw commitTimeout(txId, channelId, wait);
               }
               throw cause instanceof RuntimeException r ? r : new EJBException("commit failed");
             });
+  }
+
+  private static CareLedgerException commitTimeout(String txId, String channelId, Duration wait) {
+    return new CareLedgerException(
+        ErrorCode.FEDERATION_COMMIT_TIMEOUT,
+        "transaction "
+            + txId
+            + " was not committed on channel "
+            + channelId
+            + " within "
+            + wait.toSeconds()
+            + " s; it stays pending and may still commit (ask for its proof later)");
   }
 
   /** Most transactions in one relay envelope (about 600 bytes each: stays a small JMS message). */

@@ -226,107 +226,120 @@ class ConsensusDriverRecoveryTest {
   }
 
   @Test
-  void aStandbyClusterNodeRunsNoMemberForwardsWhatItReceivesAndTheElectedNodeHandlesIt() {
-    String previous =
-        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, "n1");
-    try {
-      org.careledger.application.ClusterRole.elected(false);
-      ConsensusDriver standby =
-          new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
-      standby.scheduleInit();
-      fire("init");
-      fire(ConsensusDriver.ROLE_CHECK);
-      assertThat(standby.runsMember(CHANNEL.value())).as("not elected: no member here").isFalse();
-      long epoch = db.leaseEpoch;
+  void aStandbyClusterNodeRunsNoMemberForwardsWhatItReceivesAndTheElectedNodeHandlesIt()
+      throws Exception {
+    asClusterNode(
+        "n1",
+        () -> {
+          org.careledger.application.ClusterRole.elected(false);
+          ConsensusDriver standby =
+              new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
+          standby.scheduleInit();
+          fire("init");
+          fire(ConsensusDriver.ROLE_CHECK);
+          assertThat(standby.runsMember(CHANNEL.value()))
+              .as("not elected: no member here")
+              .isFalse();
+          long epoch = db.leaseEpoch;
 
-      ProposedBlock block = block();
-      byte[] messageId = new byte[FederationEnvelope.MESSAGE_ID_BYTES];
-      random.nextBytes(messageId);
-      FederationEnvelope envelope =
-          FederationEnvelope.sign(
-              FEDERATION,
-              CHANNEL,
-              new InstitutionId(PROPOSER),
-              org.careledger.domain.federation.MessageType.CONSENSUS,
-              messageId,
-              System.currentTimeMillis(),
-              MessageCodec.encode(proposal(block)),
-              Ed25519.privateKey(IDENTITIES.get(PROPOSER).signingKey()));
-      standby.handle(new InboundFederationMessage(PROPOSER, envelope.encoded(), Instant.now()));
-      assertThat(db.inbox).as("kept for the elected node").hasSize(1);
-      assertThat(db.leaseEpoch).as("the standby took no lease").isEqualTo(epoch);
+          ProposedBlock block = block();
+          byte[] messageId = new byte[FederationEnvelope.MESSAGE_ID_BYTES];
+          random.nextBytes(messageId);
+          FederationEnvelope envelope =
+              FederationEnvelope.sign(
+                  FEDERATION,
+                  CHANNEL,
+                  new InstitutionId(PROPOSER),
+                  org.careledger.domain.federation.MessageType.CONSENSUS,
+                  messageId,
+                  System.currentTimeMillis(),
+                  MessageCodec.encode(proposal(block)),
+                  Ed25519.privateKey(IDENTITIES.get(PROPOSER).signingKey()));
+          standby.handle(new InboundFederationMessage(PROPOSER, envelope.encoded(), Instant.now()));
+          assertThat(db.inbox).as("kept for the elected node").hasSize(1);
+          assertThat(db.leaseEpoch).as("the standby took no lease").isEqualTo(epoch);
 
-      // Elected (the node that ran the member left the cluster view): the role check starts the
-      // member from the database, with a lease of its own, and handles what was forwarded.
-      org.careledger.application.ClusterRole.elected(true);
-      db.sent.clear();
-      standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
-      assertThat(standby.runsMember(CHANNEL.value())).isTrue();
-      assertThat(db.leaseEpoch).isEqualTo(epoch + 1);
-      assertThat(db.inbox).isEmpty();
-      assertThat(sent(MessageType.PREPARE))
-          .as("the forwarded proposal reached the engine: it prepared it")
-          .hasSize(MEMBERS.size() - 1);
+          // Elected (the node that ran the member left the cluster view): the role check starts the
+          // member from the database, with a lease of its own, and handles what was forwarded.
+          org.careledger.application.ClusterRole.elected(true);
+          db.sent.clear();
+          standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+          assertThat(standby.runsMember(CHANNEL.value())).isTrue();
+          assertThat(db.leaseEpoch).isEqualTo(epoch + 1);
+          assertThat(db.inbox).isEmpty();
+          assertThat(sent(MessageType.PREPARE))
+              .as("the forwarded proposal reached the engine: it prepared it")
+              .hasSize(MEMBERS.size() - 1);
 
-      // No longer elected: it stops at the next role check.
-      org.careledger.application.ClusterRole.elected(false);
-      standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
-      assertThat(standby.runsMember(CHANNEL.value())).isFalse();
-    } finally {
-      org.careledger.application.ClusterRole.elected(false);
-      if (previous == null) {
-        System.clearProperty(org.careledger.application.ClusterRole.NODE_PROPERTY);
-      } else {
-        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, previous);
-      }
-    }
+          // No longer elected: it stops at the next role check.
+          org.careledger.application.ClusterRole.elected(false);
+          standby.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+          assertThat(standby.runsMember(CHANNEL.value())).isFalse();
+        });
   }
 
   @Test
-  void aStandbyTakesASubmissionForTheMembersNodeAndRefusesABadOneAtOnce() {
+  void aStandbyTakesASubmissionForTheMembersNodeAndRefusesABadOneAtOnce() throws Exception {
+    asClusterNode(
+        "n2",
+        () -> {
+          org.careledger.application.ClusterRole.elected(false);
+          ConsensusDriver standby =
+              new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
+          assertThat(standby.manages(CHANNEL.value())).as("takes submissions").isTrue();
+          assertThat(standby.runsMember(CHANNEL.value())).as("runs no member").isFalse();
+
+          SignedTransaction good = transaction(SELF, 1);
+          assertThatThrownBy(
+                  () -> standby.submit(CHANNEL.value(), good, java.time.Duration.ofMillis(300)))
+              .isInstanceOfSatisfying(
+                  org.careledger.domain.CareLedgerException.class,
+                  e ->
+                      assertThat(e.errorCode())
+                          .isEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
+          assertThat(db.inbox).hasSize(1);
+          assertThat(db.inbox.get(0).getKind()).isEqualTo("submission");
+
+          // Signed by a key the channel does not know: refused here, at once, and not forwarded.
+          NodeIdentity stranger =
+              new NodeIdentityGenerator()
+                  .generate(new InstitutionId(SELF), Instant.now(), List.of());
+          SignedTransaction forged =
+              SignedTransaction.sign(good.transaction(), Ed25519.privateKey(stranger.signingKey()));
+          assertThatThrownBy(
+                  () -> standby.submit(CHANNEL.value(), forged, java.time.Duration.ofMillis(300)))
+              .isInstanceOf(org.careledger.domain.CareLedgerException.class)
+              .satisfies(
+                  e ->
+                      assertThat(((org.careledger.domain.CareLedgerException) e).errorCode())
+                          .isNotEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
+          assertThat(db.inbox).hasSize(1);
+
+          // The member's node (the driver of this test, elected) submits it to the channel, and
+          // relays it to the peers.
+          org.careledger.application.ClusterRole.elected(true);
+          db.sent.clear();
+          driver.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
+          assertThat(db.inbox).isEmpty();
+          assertThat(db.sent)
+              .extracting(o -> FederationEnvelope.decode(o.bytes()).type())
+              .contains(org.careledger.domain.federation.MessageType.TRANSACTIONS);
+        });
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code step} as a node of an institution run as a cluster ({@code careledger.cluster.node}
+   * set, not elected at first); restores both afterwards.
+   */
+  private static void asClusterNode(String node, Step step) throws Exception {
     String previous =
-        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, "n2");
+        System.setProperty(org.careledger.application.ClusterRole.NODE_PROPERTY, node);
     try {
-      org.careledger.application.ClusterRole.elected(false);
-      ConsensusDriver standby =
-          new ConsensusDriver(timers.service(), () -> IDENTITIES.get(SELF), db, null, null);
-      assertThat(standby.manages(CHANNEL.value())).as("takes submissions").isTrue();
-      assertThat(standby.runsMember(CHANNEL.value())).as("runs no member").isFalse();
-
-      SignedTransaction good = transaction(SELF, 1);
-      assertThatThrownBy(
-              () -> standby.submit(CHANNEL.value(), good, java.time.Duration.ofMillis(300)))
-          .isInstanceOfSatisfying(
-              org.careledger.domain.CareLedgerException.class,
-              e ->
-                  assertThat(e.errorCode())
-                      .isEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
-      assertThat(db.inbox).hasSize(1);
-      assertThat(db.inbox.get(0).getKind()).isEqualTo("submission");
-
-      // Signed by a key the channel does not know: refused here, at once, and not forwarded.
-      NodeIdentity stranger =
-          new NodeIdentityGenerator().generate(new InstitutionId(SELF), Instant.now(), List.of());
-      SignedTransaction forged =
-          SignedTransaction.sign(good.transaction(), Ed25519.privateKey(stranger.signingKey()));
-      assertThatThrownBy(
-              () -> standby.submit(CHANNEL.value(), forged, java.time.Duration.ofMillis(300)))
-          .isInstanceOf(org.careledger.domain.CareLedgerException.class)
-          .satisfies(
-              e ->
-                  assertThat(((org.careledger.domain.CareLedgerException) e).errorCode())
-                      .isNotEqualTo(org.careledger.domain.ErrorCode.FEDERATION_COMMIT_TIMEOUT));
-      assertThat(db.inbox).hasSize(1);
-
-      // The member's node (the driver of this test, elected) submits it to the channel, and
-      // relays it to the peers.
-      org.careledger.application.ClusterRole.elected(true);
-      db.sent.clear();
-      driver.onTimer(Timers.timer(ConsensusDriver.ROLE_CHECK));
-      assertThat(db.inbox).isEmpty();
-      assertThat(db.sent)
-          .extracting(o -> FederationEnvelope.decode(o.bytes()).type())
-          .contains(org.careledger.domain.federation.MessageType.TRANSACTIONS);
+      step.run();
     } finally {
       org.careledger.application.ClusterRole.elected(false);
       if (previous == null) {
