@@ -243,19 +243,7 @@ class ConsensusDriverRecoveryTest {
           long epoch = db.leaseEpoch;
 
           ProposedBlock block = block();
-          byte[] messageId = new byte[FederationEnvelope.MESSAGE_ID_BYTES];
-          random.nextBytes(messageId);
-          FederationEnvelope envelope =
-              FederationEnvelope.sign(
-                  FEDERATION,
-                  CHANNEL,
-                  new InstitutionId(PROPOSER),
-                  org.careledger.domain.federation.MessageType.CONSENSUS,
-                  messageId,
-                  System.currentTimeMillis(),
-                  MessageCodec.encode(proposal(block)),
-                  Ed25519.privateKey(IDENTITIES.get(PROPOSER).signingKey()));
-          standby.handle(new InboundFederationMessage(PROPOSER, envelope.encoded(), Instant.now()));
+          deliver(standby, PROPOSER, proposal(block));
           assertThat(db.inbox).as("kept for the elected node").hasSize(1);
           assertThat(db.leaseEpoch).as("the standby took no lease").isEqualTo(epoch);
 
@@ -559,6 +547,10 @@ class ConsensusDriverRecoveryTest {
 
   /** A consensus message from {@code sender}, in a fresh envelope signed by it, as JMS hands it. */
   private void deliver(String sender, ConsensusMessage message) {
+    deliver(driver, sender, message);
+  }
+
+  private void deliver(ConsensusDriver to, String sender, ConsensusMessage message) {
     byte[] messageId = new byte[FederationEnvelope.MESSAGE_ID_BYTES];
     random.nextBytes(messageId);
     FederationEnvelope envelope =
@@ -571,7 +563,7 @@ class ConsensusDriverRecoveryTest {
             System.currentTimeMillis(),
             MessageCodec.encode(message),
             Ed25519.privateKey(IDENTITIES.get(sender).signingKey()));
-    driver.handle(new InboundFederationMessage(sender, envelope.encoded(), Instant.now()));
+    to.handle(new InboundFederationMessage(sender, envelope.encoded(), Instant.now()));
   }
 
   /** The consensus messages of {@code type} this node queued for its peers. */
