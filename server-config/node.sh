@@ -133,7 +133,13 @@ load_settings() {
   h2)
     db_driver=h2
     db_url=${CARELEDGER_DB_URL:-$(prop careledger.db.url "")}
-    [[ "$db_url" == jdbc:h2:* ]] || db_url="jdbc:h2:file:$node_home/db/careledger;DB_CLOSE_ON_EXIT=FALSE"
+    # WRITE_DELAY=0: each commit reaches the file before it returns. H2's default (500 ms) loses
+    # the last commits when the process is killed; a consensus member that forgets what it signed
+    # can sign a conflicting message after its restart. The equivocation watch caught exactly that
+    # in ResilienceIT: pharmacy-c, killed with kill -9, proposed a second block at the height and
+    # round where it had already proposed one. Homes made with the old default URL are upgraded.
+    [[ "$db_url" == jdbc:h2:* ]] && [ "$db_url" != "jdbc:h2:file:$node_home/db/careledger;DB_CLOSE_ON_EXIT=FALSE" ] ||
+      db_url="jdbc:h2:file:$node_home/db/careledger;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
     db_user=${CARELEDGER_DB_USER:-sa}
     ;;
   postgresql)
