@@ -97,6 +97,7 @@ class FederationIT {
     suiteChannels.addAll(SharedFederation.TRIO_CHANNELS);
     suiteChannels.add(SharedFederation.GOVERNANCE_CHANNEL);
     suiteChannels.add(SharedFederation.RENEWAL_CHANNEL);
+    suiteChannels.add(SharedFederation.MEMBERSHIP_CHANNEL);
     assertThat(descriptor.path("channels"))
         .extracting(channel -> channel.path("id").asText())
         .as("the launcher's two channels, then those of the consensus protocol suite")

@@ -127,7 +127,7 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
 
   /**
    * A fifth institution joins the BFT channel under load, with one command ({@code federation.sh
-   * join lab-e suite-gov}): its node is started, its certificates go into the descriptor, bridges
+   * join lab-e suite-join}): its node is started, its certificates go into the descriptor, bridges
    * to and from it are created while the others keep running, and the members' approvals admit it.
    * Its node takes the chain from genesis by block sync, verifies it, and votes: its seal is in
    * blocks after its admission and a transaction it submits commits everywhere. Then it leaves
@@ -139,13 +139,15 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
   @Test
   void aFifthInstitutionJoinsTheBftChannelUnderLoadWithOneCommandVotesAndLeavesAgain()
       throws Exception {
-    String channel = SharedFederation.GOVERNANCE_CHANNEL;
+    String channel = SharedFederation.MEMBERSHIP_CHANNEL;
     int lab = LocalFederation.FIFTH;
     awaitChannel(channel, List.of(0, 1, 2, 3));
     Load load = new Load(channel, List.of(0, 1, 2), "join");
     Thread.sleep(3_000);
 
+    phase("join starts");
     LocalFederation.Run joined = launcher("join", LocalFederation.FIFTH_INSTITUTION, channel);
+    phase("join done");
     long labPid =
         Long.parseLong(
             java.nio.file.Files.readString(
@@ -194,7 +196,9 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
     // carries the channel's configuration changes and the standalone verifier folds them.
     assertProvable(channel, labTx, "lab-e-joined");
 
+    phase("leave starts");
     launcher("leave", LocalFederation.FIFTH_INSTITUTION, channel);
+    phase("leave done");
     JsonNode after = Http.json(federation.get(0, "/channels/" + channel + "/config"));
     assertThat(after.path("members")).hasSize(4);
     long removedAt = after.path("since").asLong();
@@ -242,6 +246,11 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
     assertThat(ProcessHandle.of(labPid).map(ProcessHandle::isAlive).orElse(false))
         .as("lab-e's node is stopped")
         .isFalse();
+  }
+
+  /** Prints when a step of a long scenario starts, to match against the load's failures. */
+  private static void phase(String what) {
+    System.out.println("[JmsConsensusProtocolIT] " + java.time.Instant.now() + " " + what);
   }
 
   /**
@@ -423,8 +432,10 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
         java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.atomic.AtomicBoolean loading =
         new java.util.concurrent.atomic.AtomicBoolean(true);
-    private final java.util.concurrent.atomic.AtomicInteger failures =
-        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Each submission that was not acknowledged: when, where, and what came back. */
+    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private final List<Thread> threads = new ArrayList<>();
 
     Load(String channel, List<Integer> nodes, String prefix) {
@@ -433,20 +444,18 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
             new Thread(
                 () -> {
                   for (int i = 0; loading.get(); i++) {
+                    String record = prefix + "-" + n + "-" + i;
+                    java.time.Instant sent = java.time.Instant.now();
                     try {
                       HttpResponse<String> response =
-                          federation
-                              .submitAsync(n, channel, prefix + "-" + n + "-" + i, 90)
-                              .get(120, TimeUnit.SECONDS);
+                          federation.submitAsync(n, channel, record, 90).get(120, TimeUnit.SECONDS);
                       if (response.statusCode() == 201) {
                         acknowledged.add(Http.json(response).path("txId").asText());
                       } else {
-                        System.out.println(
-                            "[JmsConsensusProtocolIT] not acknowledged: " + response.body());
-                        failures.incrementAndGet();
+                        failed(sent, record, n, response.statusCode() + " " + response.body());
                       }
                     } catch (Exception e) {
-                      failures.incrementAndGet();
+                      failed(sent, record, n, e.toString());
                     }
                   }
                 },
@@ -456,12 +465,27 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
       }
     }
 
+    private void failed(java.time.Instant sent, String record, int node, String what) {
+      String failure =
+          record
+              + " at "
+              + LocalFederation.name(node)
+              + ", sent "
+              + sent
+              + ", answered "
+              + java.time.Instant.now()
+              + ": "
+              + what;
+      System.out.println("[JmsConsensusProtocolIT] not acknowledged: " + failure);
+      failures.add(failure);
+    }
+
     List<String> stop() throws InterruptedException {
       loading.set(false);
       for (Thread submitter : threads) {
         submitter.join(180_000);
       }
-      assertThat(failures.get()).as("submissions that were not acknowledged").isZero();
+      assertThat(failures).as("submissions that were not acknowledged").isEmpty();
       assertThat(acknowledged).hasSizeGreaterThan(10);
       return List.copyOf(acknowledged);
     }

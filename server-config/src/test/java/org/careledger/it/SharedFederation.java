@@ -37,6 +37,14 @@ final class SharedFederation {
   /** A BFT channel of the four where a member renews its signing key under load. */
   static final String RENEWAL_CHANNEL = "suite-renew";
 
+  /**
+   * A BFT channel of the four that a fifth institution joins and leaves under load. Not {@link
+   * #GOVERNANCE_CHANNEL}: a member revoked there still counts in n, so with a newcomer the channel
+   * would need every other member and the newcomer itself to seal each block (4 of 5) while the
+   * newcomer is still taking the chain; the join is to be shown with the four able to sign.
+   */
+  static final String MEMBERSHIP_CHANNEL = "suite-join";
+
   /** The member whose database is reached through {@link #database()}. */
   static final int DATABASE_MEMBER = 1; // clinic-b
 
@@ -66,7 +74,8 @@ final class SharedFederation {
     BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
     TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
     extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all).append(' ');
-    extra.append(RENEWAL_CHANNEL).append(":bft:").append(all);
+    extra.append(RENEWAL_CHANNEL).append(":bft:").append(all).append(' ');
+    extra.append(MEMBERSHIP_CHANNEL).append(":bft:").append(all);
     LocalFederation started = new LocalFederation(HOME, BASE_OFFSET, extra.toString().strip());
     Runtime.getRuntime().addShutdownHook(new Thread(SharedFederation::kill, "shared-federation"));
     LocalFederation.Run up =

@@ -31,14 +31,15 @@ import org.careledger.domain.ledger.SignedTransaction;
  * Consensus Algorithm", arXiv:2002.03613 (2020), Algorithms 1–4, and ConsenSys'
  * qbft-formal-spec-and-verification (Dafny) as implemented by Hyperledger Besu. Per height: the
  * proposer of round r (round-robin over the members in institution-id order, index (height + r) mod
- * n) broadcasts PROPOSAL; a member that accepts it broadcasts PREPARE; on a quorum of PREPAREs for
- * the round's proposal it locks on the block (prepared round, value and prepare certificate) and
- * broadcasts COMMIT with its commit seal; a quorum of COMMITs with valid seals commits the block,
- * the seals forming its {@link CommitCertificate}. When the round timer expires a member moves to
- * the next round and broadcasts ROUND-CHANGE carrying its lock; f+1 ROUND-CHANGEs for higher rounds
- * pull a member up (Moniz Alg. 3 line 5); the next proposer, on a quorum of ROUND-CHANGEs, proposes
- * the value of the highest prepared round among them with that round's prepare certificate, or a
- * fresh block if none is prepared (JustifyRoundChange / JustifyPrePrepare, Alg. 4).
+ * n, skipping members whose certificate the channel revoked) broadcasts PROPOSAL; a member that
+ * accepts it broadcasts PREPARE; on a quorum of PREPAREs for the round's proposal it locks on the
+ * block (prepared round, value and prepare certificate) and broadcasts COMMIT with its commit seal;
+ * a quorum of COMMITs with valid seals commits the block, the seals forming its {@link
+ * CommitCertificate}. When the round timer expires a member moves to the next round and broadcasts
+ * ROUND-CHANGE carrying its lock; f+1 ROUND-CHANGEs for higher rounds pull a member up (Moniz Alg.
+ * 3 line 5); the next proposer, on a quorum of ROUND-CHANGEs, proposes the value of the highest
+ * prepared round among them with that round's prepare certificate, or a fresh block if none is
+ * prepared (JustifyRoundChange / JustifyPrePrepare, Alg. 4).
  *
  * <p><b>Quorums.</b> All quorums are {@link Membership#quorum()}: 2f+1 of n = 3f+1 (⌈2n/3⌉ in
  * general) for BFT channels; n for channels of two or three members (unanimity: every member signs
@@ -126,6 +127,15 @@ public class QbftEngine {
   private ChannelConfig channelConfig;
   private Membership membership;
   private List<Member> members;
+
+  /**
+   * The proposer rotation: the members in institution-id order without those whose certificate the
+   * channel revoked (all members if none could sign). A revoked member still counts in n, but its
+   * proposal would be refused by everyone, so its turn would only cost a round timeout every n
+   * heights. Derived from the configuration in force, so every member rotates alike.
+   */
+  private List<Member> proposers;
+
   private int quorum;
   private int weakQuorum;
   private boolean voter;
@@ -284,6 +294,11 @@ public class QbftEngine {
     channelConfig = next;
     membership = next.membership();
     members = membership.members();
+    List<Member> signing =
+        members.stream()
+            .filter(m -> membership.byInstitution(m.institution()).isPresent())
+            .toList();
+    proposers = signing.isEmpty() ? members : signing;
     quorum = membership.quorum();
     weakQuorum = membership.size() - quorum + 1;
     Member me = membership.byInstitution(self).orElse(null);
@@ -432,9 +447,14 @@ public class QbftEngine {
     return pool.size();
   }
 
-  /** The proposer of a height and round: round-robin over the members in institution-id order. */
+  /**
+   * The proposer of a height and round: round-robin over the members in institution-id order, a
+   * member whose certificate is revoked left out.
+   */
   public InstitutionId proposer(long height, int round) {
-    return members.get((int) Math.floorMod(height + round, (long) members.size())).institution();
+    return proposers
+        .get((int) Math.floorMod(height + round, (long) proposers.size()))
+        .institution();
   }
 
   /** The state the engine would persist now. */

@@ -47,6 +47,10 @@ class QbftEngineGovernanceTest {
   private final Map<InstitutionId, List<Output.Dropped>> drops = new LinkedHashMap<>();
   private final Deque<Runnable> queue = new ArrayDeque<>();
   private final List<Runnable> timers = new ArrayList<>();
+
+  /** ROUND-CHANGE messages the engines broadcast: each one is a round that timed out. */
+  private int roundChanges;
+
   private long now = ConsensusFixture.T0 + 1_000;
   private long serial = 10_000;
 
@@ -201,6 +205,50 @@ class QbftEngineGovernanceTest {
     assertIdenticalAndValid();
   }
 
+  /**
+   * A revoked member's proposal would be refused by everyone, so the rotation leaves it out: the
+   * three that can sign take turns, and no height waits for a round timeout on the revoked one's
+   * turn (with it in the rotation, one height in four did, 2.2 s each on the real federation).
+   */
+  @Test
+  void theProposerRotationSkipsARevokedMemberSoNoHeightWaitsForItsTurn() {
+    Member insurer = ConsensusFixture.MEMBERS.get(D);
+    SignedTransaction revoke =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.revokeCertificate(
+                engine(A).configuration().id(),
+                insurer.institution(),
+                insurer.signingFingerprint()));
+    submit(revoke);
+    submit(approval(B, revoke));
+    submit(approval(C, revoke));
+    long revoked = engine(A).configuration().since();
+    assertThat(engine(D).voting()).isFalse();
+
+    Set<String> proposers = new TreeSet<>();
+    for (long h = revoked; h < revoked + 8; h++) {
+      proposers.add(engine(A).proposer(h, 0).value());
+      for (int r = 0; r < 4; r++) {
+        assertThat(engine(B).proposer(h, r)).isEqualTo(engine(A).proposer(h, r));
+      }
+    }
+    assertThat(proposers).containsExactly("member-a", "member-b", "member-c");
+
+    roundChanges = 0;
+    for (int i = 0; i < 8; i++) {
+      submit(register(i % 3));
+    }
+    List<Block> chain = chains.get(id(A));
+    assertThat(chain.size()).as("blocks after the revocation").isGreaterThan((int) revoked + 6);
+    assertThat(roundChanges).as("round changes after the revocation").isZero();
+    for (Block block : chain.subList((int) revoked, chain.size())) {
+      assertThat(block.header().proposer().value()).isNotEqualTo("member-d");
+    }
+    assertIdenticalAndValid();
+  }
+
   @Test
   void aMemberThatRenewedWithANewKeyKeepsVotingWithItFromTheRenewalHeight() {
     assertThat(engine(B).voting()).isTrue();
@@ -282,6 +330,9 @@ class QbftEngineGovernanceTest {
   private void handle(InstitutionId at, List<Output> outputs) {
     for (Output output : outputs) {
       if (output instanceof Output.Broadcast b) {
+        if (b.message().type() == MessageType.ROUND_CHANGE) {
+          roundChanges++;
+        }
         for (InstitutionId to : engines.keySet()) {
           if (!to.equals(at)) {
             queue.add(() -> handle(to, engines.get(to).onMessage(b.message(), now)));
