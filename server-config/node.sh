@@ -391,10 +391,13 @@ run_cli() { # run_cli ARGS...: jboss-cli against this node's base dir, with node
   cp "$props" "$cli_props"
   echo "careledger.https.port=$https_port" >>"$cli_props" # for configure-tls.cli (no arithmetic in CLI)
   [ -z "$cluster_node" ] || cluster_cli_properties >>"$cli_props"
-  local rc=0
+  local rc=0 connect_timeout=()
+  # jboss-cli gives up connecting after 5 s by default: on a loaded machine (the federation's bridge
+  # scripts run one CLI JVM per node at once, beside the servers) that is too short.
+  case " $* " in *" --connect "*) connect_timeout=(--timeout=60000) ;; esac
   JAVA_OPTS="-Djboss.server.base.dir=$base_dir -Djava.awt.headless=true" \
-    "$jboss_home/bin/jboss-cli.sh" --resolve-parameter-values --properties="$cli_props" "$@" \
-    >"$cli_log" 2>&1 || rc=$?
+    "$jboss_home/bin/jboss-cli.sh" --resolve-parameter-values --properties="$cli_props" \
+    "${connect_timeout[@]}" "$@" >"$cli_log" 2>&1 || rc=$?
   rm -f "$cli_props"
   if [ $rc -ne 0 ] || grep -q '"outcome" => "failed"' "$cli_log"; then
     [ -z "${cli_tolerant:-}" ] || return 1

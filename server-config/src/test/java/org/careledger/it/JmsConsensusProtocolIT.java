@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.careledger.domain.consensus.ConsensusCluster;
 import org.careledger.domain.consensus.ConsensusProtocolSuite;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -369,6 +370,13 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
             + run.seconds()
             + " s\n"
             + run.output());
+    if (run.exitCode() != 0) {
+      System.out.println(
+          "[JmsConsensusProtocolIT] the nodes after a failed federation.sh "
+              + args[0]
+              + ":\n"
+              + federation.diagnostics(args[0]));
+    }
     assertThat(run.exitCode()).as(run.output()).isZero();
     return run;
   }
@@ -427,7 +435,21 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
    * Submitters at the given members, one thread each, every submission waiting for its commit;
    * {@link #stop} asserts every one was acknowledged and answers their transaction ids.
    */
+  /**
+   * Stops the load of a test that failed before stopping it: its submitters would otherwise keep
+   * writing into the federation the next tests (and ResilienceIT) share.
+   */
+  @AfterEach
+  void stopLeftoverLoad() throws InterruptedException {
+    for (Load load : List.copyOf(Load.RUNNING)) {
+      load.halt();
+    }
+  }
+
   private static final class Load {
+    /** Loads started and not yet stopped. */
+    static final List<Load> RUNNING = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final List<String> acknowledged =
         java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.atomic.AtomicBoolean loading =
@@ -439,6 +461,7 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
     private final List<Thread> threads = new ArrayList<>();
 
     Load(String channel, List<Integer> nodes, String prefix) {
+      RUNNING.add(this);
       for (int n : nodes) {
         Thread submitter =
             new Thread(
@@ -480,11 +503,17 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
       failures.add(failure);
     }
 
-    List<String> stop() throws InterruptedException {
+    /** Ends the load: no new submissions; waits for those in flight. */
+    void halt() throws InterruptedException {
       loading.set(false);
       for (Thread submitter : threads) {
         submitter.join(180_000);
       }
+      RUNNING.remove(this);
+    }
+
+    List<String> stop() throws InterruptedException {
+      halt();
       assertThat(failures).as("submissions that were not acknowledged").isEmpty();
       assertThat(acknowledged).hasSizeGreaterThan(10);
       return List.copyOf(acknowledged);

@@ -214,6 +214,57 @@ final class LocalFederation implements AutoCloseable {
     return pids;
   }
 
+  /**
+   * What each running node of this federation is doing, for a test that failed on one that did not
+   * answer: {@code jstat -gcutil} (a heap that is full keeps the JVM in garbage collection) and
+   * {@code jcmd Thread.print} per node, written to {@code diagnostics-<label>/} in the home.
+   * Returns a one-line summary per node; never throws.
+   */
+  String diagnostics(String label) {
+    StringBuilder summary = new StringBuilder();
+    Path dir = home.resolve("diagnostics-" + label);
+    String jdk = System.getProperty("java.home");
+    for (ProcessHandle node : processesNaming()) {
+      String name =
+          node.info()
+              .commandLine()
+              .map(
+                  line -> {
+                    java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile(
+                                java.util.regex.Pattern.quote(home.toString() + "/")
+                                    + "([a-z0-9-]+)")
+                            .matcher(line);
+                    return m.find() ? m.group(1) : "unknown";
+                  })
+              .orElse("unknown");
+      try {
+        Files.createDirectories(dir);
+        String gc = tool(jdk + "/bin/jstat", "-gcutil", Long.toString(node.pid()));
+        String threads = tool(jdk + "/bin/jcmd", Long.toString(node.pid()), "Thread.print");
+        Files.writeString(dir.resolve(name + "-" + node.pid() + "-threads.txt"), threads);
+        summary
+            .append(name)
+            .append(" (pid ")
+            .append(node.pid())
+            .append(") gcutil: ")
+            .append(gc.strip().replace('\n', ' '))
+            .append('\n');
+      } catch (Exception e) {
+        summary.append(name).append(": no diagnostics (").append(e).append(")\n");
+      }
+    }
+    summary.append("thread dumps in ").append(dir);
+    return summary.toString();
+  }
+
+  private static String tool(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = process.getInputStream().readAllBytes();
+    process.waitFor(60, TimeUnit.SECONDS);
+    return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Java processes whose command line names this federation's home. */
   List<ProcessHandle> processesNaming() {
     List<ProcessHandle> found = new ArrayList<>();
