@@ -174,22 +174,9 @@ class QbftEngineGovernanceTest {
 
   @Test
   void aRevokedMemberStaysCountedButItsSealsAndTransactionsStopAtTheRevocationHeight() {
-    Member insurer = ConsensusFixture.MEMBERS.get(D);
-    SignedTransaction revoke =
-        tx(
-            A,
-            TransactionType.CONFIG_UPDATE,
-            ChannelConfig.revokeCertificate(
-                engine(A).configuration().id(),
-                insurer.institution(),
-                insurer.signingFingerprint()));
-    submit(revoke);
-    submit(approval(B, revoke));
-    submit(approval(C, revoke));
+    long revoked = revokeMemberD();
     assertThat(engine(A).configuration().membership().size()).isEqualTo(4);
     assertThat(engine(A).configuration().membership().quorum()).isEqualTo(3);
-    assertThat(engine(D).voting()).isFalse();
-    long revoked = engine(A).configuration().since();
 
     submit(register(A));
     SignedTransaction late = register(D);
@@ -212,20 +199,7 @@ class QbftEngineGovernanceTest {
    */
   @Test
   void theProposerRotationSkipsARevokedMemberSoNoHeightWaitsForItsTurn() {
-    Member insurer = ConsensusFixture.MEMBERS.get(D);
-    SignedTransaction revoke =
-        tx(
-            A,
-            TransactionType.CONFIG_UPDATE,
-            ChannelConfig.revokeCertificate(
-                engine(A).configuration().id(),
-                insurer.institution(),
-                insurer.signingFingerprint()));
-    submit(revoke);
-    submit(approval(B, revoke));
-    submit(approval(C, revoke));
-    long revoked = engine(A).configuration().since();
-    assertThat(engine(D).voting()).isFalse();
+    long revoked = revokeMemberD();
 
     Set<String> proposers = new TreeSet<>();
     for (long h = revoked; h < revoked + 8; h++) {
@@ -319,6 +293,27 @@ class QbftEngineGovernanceTest {
   }
 
   // ---- the network: every broadcast to every other engine, in order; sync from the chains
+
+  /**
+   * member-a proposes revoking member-d's certificate and b and c approve it; returns the height it
+   * applies from, after checking that member-d no longer votes.
+   */
+  private long revokeMemberD() {
+    Member insurer = ConsensusFixture.MEMBERS.get(D);
+    SignedTransaction revoke =
+        tx(
+            A,
+            TransactionType.CONFIG_UPDATE,
+            ChannelConfig.revokeCertificate(
+                engine(A).configuration().id(),
+                insurer.institution(),
+                insurer.signingFingerprint()));
+    submit(revoke);
+    submit(approval(B, revoke));
+    submit(approval(C, revoke));
+    assertThat(engine(D).voting()).isFalse();
+    return engine(A).configuration().since();
+  }
 
   private void submit(SignedTransaction tx) {
     for (InstitutionId id : engines.keySet()) {
