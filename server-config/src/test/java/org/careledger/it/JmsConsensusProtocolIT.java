@@ -432,10 +432,6 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
   }
 
   /**
-   * Submitters at the given members, one thread each, every submission waiting for its commit;
-   * {@link #stop} asserts every one was acknowledged and answers their transaction ids.
-   */
-  /**
    * Stops the load of a test that failed before stopping it: its submitters would otherwise keep
    * writing into the federation the next tests (and ResilienceIT) share.
    */
@@ -446,6 +442,10 @@ class JmsConsensusProtocolIT extends ConsensusProtocolSuite {
     }
   }
 
+  /**
+   * Submitters at the given members, one thread each, every submission waiting for its commit;
+   * {@link #stop} asserts every one was acknowledged and answers their transaction ids.
+   */
   private static final class Load {
     /** Loads started and not yet stopped. */
     static final List<Load> RUNNING = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -240,8 +240,9 @@ final class LocalFederation implements AutoCloseable {
               .orElse("unknown");
       try {
         Files.createDirectories(dir);
-        String gc = tool(jdk + "/bin/jstat", "-gcutil", Long.toString(node.pid()));
-        String threads = tool(jdk + "/bin/jcmd", Long.toString(node.pid()), "Thread.print");
+        String gc = run(List.of(jdk + "/bin/jstat", "-gcutil", "" + node.pid()), Map.of()).output();
+        String threads =
+            run(List.of(jdk + "/bin/jcmd", "" + node.pid(), "Thread.print"), Map.of()).output();
         Files.writeString(dir.resolve(name + "-" + node.pid() + "-threads.txt"), threads);
         summary
             .append(name)
@@ -256,13 +257,6 @@ final class LocalFederation implements AutoCloseable {
     }
     summary.append("thread dumps in ").append(dir);
     return summary.toString();
-  }
-
-  private static String tool(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    process.waitFor(60, TimeUnit.SECONDS);
-    return new String(out, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Java processes whose command line names this federation's home. */
