@@ -36,9 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <ol>
  *   <li>kill -9 of pharmacy-c, restart; then kill -9 of insurer-d after pharmacy-c is back, and
- *       insurer-d restarts with its clock five minutes behind (libfaketime) and keeps that clock
- *       for the rest of the suite. While pharmacy-c is down the unanimity channel stalls rather
- *       than forks and resumes when it is back.
+ *       insurer-d restarts with its clock five minutes ahead (libfaketime, its shared state held by
+ *       {@link SkewedClock}) and keeps that clock for the rest of the suite. While pharmacy-c is
+ *       down the unanimity channel stalls rather than forks and resumes when it is back.
  *   <li>a bridge cut: the JMS bridges between hospital-a and clinic-b (both ways) stopped for 30 s,
  *       then started. (Cutting all three of a member's bridges under load is FederationIT's
  *       partition without load and the protocol suite's; restoring them under load took minutes.)
@@ -83,6 +83,9 @@ class ResilienceIT {
   private static LocalFederation fed;
   private static TcpProxy database;
 
+  /** insurer-d's clock, five minutes ahead from the first scenario to the end of the suite. */
+  private static SkewedClock insurerClock;
+
   @BeforeAll
   static void up() throws Exception {
     fed = SharedFederation.get();
@@ -117,13 +120,19 @@ class ResilienceIT {
   /** The last suite on the shared federation stops it (again, should its last test have failed). */
   @AfterAll
   static void down() throws Exception {
-    SharedFederation.close();
+    try {
+      SharedFederation.close();
+    } finally {
+      if (insurerClock != null) {
+        insurerClock.close();
+      }
+    }
   }
 
   @Test
   @Order(1)
   void twoNodesKilledOneAfterTheOtherAndOneBackWithItsClockFiveMinutesAhead() throws Exception {
-    Path faketime = faketime();
+    insurerClock = SkewedClock.start(faketime(), "+5m");
     try (LoadRun load = LoadRun.start("1-kill-kill-clock", List.of())) {
       load.steady();
 
@@ -162,8 +171,7 @@ class ResilienceIT {
       // The whole process's clock, wall and monotonic alike, five minutes ahead: with the
       // monotonic clock left alone, the JVM's timed waits (absolute deadlines on the faked wall
       // clock) return at once and its threads spin.
-      LocalFederation.Run skewed =
-          fed.upNode(INSURER_D, Map.of("LD_PRELOAD", faketime.toString(), "FAKETIME", "+5m"));
+      LocalFederation.Run skewed = fed.upNode(INSURER_D, insurerClock.environment());
       assertThat(skewed.exitCode()).as(skewed.output()).isZero();
       load.fault("insurer-d ready (" + skewed.seconds() + " s)");
       // The skew is real: by insurer-d's own clock it started five minutes after it did.
