@@ -214,11 +214,12 @@ cluster_pid() { # cluster_pid INDEX: the PIDs of a member's nodes (one, or each 
   fi
 }
 
-tool() { # the federation tool (server-config/src/main/java), on WildFly's own JSON-P jars
+tool() { # the federation tool (server-config/src/main/java), on WildFly's own JSON-P jars; a
+  # short-lived JVM like node.sh's jboss-cli runs, with the same options (CARELEDGER_TOOL_JAVA_OPTS)
   local jboss_home layers
   jboss_home=$(ls -d "$here"/target/wildfly-* | head -1)
   layers="$jboss_home/modules/system/layers/base"
-  java -cp "$here/target/classes:$(ls "$layers"/jakarta/json/api/main/jakarta.json-api-*.jar):$(ls "$layers"/org/eclipse/parsson/main/parsson-*.jar)" \
+  java ${CARELEDGER_TOOL_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -cp "$here/target/classes:$(ls "$layers"/jakarta/json/api/main/jakarta.json-api-*.jar):$(ls "$layers"/org/eclipse/parsson/main/parsson-*.jar)" \
     org.careledger.federation.tool.FederationTool "$@"
 }
 
