@@ -70,7 +70,6 @@ class ResilienceIT {
   private static final Path BENCHMARKS_JAR =
       Path.of(
           System.getProperty("careledger.benchmarks.jar", "../benchmarks/target/benchmarks.jar"));
-  private static final Path SCRIPTS = Path.of("src/test/scripts");
 
   private static final int HOSPITAL_A = 0;
   private static final int CLINIC_B = 1;
@@ -132,7 +131,7 @@ class ResilienceIT {
   @Test
   @Order(1)
   void twoNodesKilledOneAfterTheOtherAndOneBackWithItsClockFiveMinutesAhead() throws Exception {
-    insurerClock = SkewedClock.start(faketime(), "+5m");
+    insurerClock = SkewedClock.start(SkewedClock.library(), "+5m");
     try (LoadRun load = LoadRun.start("1-kill-kill-clock", List.of())) {
       load.steady();
 
@@ -287,16 +286,6 @@ class ResilienceIT {
   }
 
   // ------------------------------------------------------------------------------------------
-
-  private static Path faketime() throws Exception {
-    LocalFederation.Run run =
-        fed.run(List.of("bash", SCRIPTS.resolve("ensure-faketime.sh").toString()), Map.of());
-    assertThat(run.exitCode()).as(run.output()).isZero();
-    String[] lines = run.output().strip().split("\n");
-    Path lib = Path.of(lines[lines.length - 1].strip());
-    assertThat(lib).exists();
-    return lib;
-  }
 
   /** Waits until the ping {@code nonce} from hospital-a has arrived at {@code node}. */
   private static void awaitPing(int node, String nonce) throws Exception {

@@ -45,6 +45,27 @@ final class SkewedClock implements AutoCloseable {
   }
 
   /**
+   * Debian's libfaketime, installed by {@code src/test/scripts/ensure-faketime.sh} where missing
+   * (it prints the library's path last).
+   */
+  static Path library() throws Exception {
+    Process ensure =
+        new ProcessBuilder("bash", "src/test/scripts/ensure-faketime.sh")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(ensure.getInputStream().readAllBytes());
+    if (!ensure.waitFor(15, TimeUnit.MINUTES) || ensure.exitValue() != 0) {
+      throw new IllegalStateException("ensure-faketime.sh failed: " + output);
+    }
+    String[] lines = output.strip().split("\n");
+    Path lib = Path.of(lines[lines.length - 1].strip());
+    if (!Files.isRegularFile(lib)) {
+      throw new IllegalStateException("ensure-faketime.sh named no library: " + output);
+    }
+    return lib;
+  }
+
+  /**
    * Starts the holder for a clock {@code offset} in libfaketime's {@code FAKETIME} syntax ({@code
    * +5m}), after removing the shared-state files of libfaketime processes that no longer exist.
    */

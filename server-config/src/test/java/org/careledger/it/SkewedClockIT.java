@@ -61,7 +61,7 @@ class SkewedClockIT {
 
   @Test
   void withoutAHolderTheLaunchersChildDiesOnALeftOverFile() throws Exception {
-    Result run = script(Map.of("LD_PRELOAD", library().toString(), "FAKETIME", "+5m"));
+    Result run = script(Map.of("LD_PRELOAD", SkewedClock.library().toString(), "FAKETIME", "+5m"));
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(7);
     assertThat(run.output()).contains("recreation attempts failed");
@@ -69,7 +69,7 @@ class SkewedClockIT {
 
   @Test
   void withTheHolderTheLauncherRunsAndItsClockIsFiveMinutesAhead() throws Exception {
-    try (SkewedClock clock = SkewedClock.start(library(), "+5m")) {
+    try (SkewedClock clock = SkewedClock.start(SkewedClock.library(), "+5m")) {
       long before = System.currentTimeMillis() / 1000;
       Result run = script(clock.environment());
       long after = System.currentTimeMillis() / 1000;
@@ -95,19 +95,5 @@ class SkewedClockIT {
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Result(process.exitValue(), output);
-  }
-
-  private static Path library() throws Exception {
-    Process ensure =
-        new ProcessBuilder("bash", "src/test/scripts/ensure-faketime.sh")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(ensure.getInputStream().readAllBytes());
-    assertThat(ensure.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(ensure.exitValue()).as(output).isZero();
-    String[] lines = output.strip().split("\n");
-    Path lib = Path.of(lines[lines.length - 1].strip());
-    assertThat(lib).exists();
-    return lib;
   }
 }
