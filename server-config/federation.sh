@@ -113,6 +113,9 @@ export CARELEDGER_READY_TIMEOUT=${CARELEDGER_READY_TIMEOUT:-600}
 # C1 alone compiles in a fraction of that, and more transactions commit. A node on its own server
 # keeps the JVM's defaults (node.sh). Override with CARELEDGER_JAVA_OPTS.
 export CARELEDGER_JAVA_OPTS=${CARELEDGER_JAVA_OPTS:--Xms256m -Xmx768m -XX:TieredStopAtLevel=1}
+# The members' nodes share one directory of class data sharing archives (node.sh): all run the same
+# JDK, WildFly and EAR, so what one node's JVM recorded serves the others.
+export CARELEDGER_CDS_DIR=${CARELEDGER_CDS_DIR:-$fed_home/cds}
 
 die() {
   echo "federation.sh: $*" >&2

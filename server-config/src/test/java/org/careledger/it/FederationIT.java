@@ -36,16 +36,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Four real WildFly nodes federated over JMS bridges, started with federation.sh as an operator
  * would: certificates collected into the descriptor, pings between every pair of peers, a new
  * member's bridges added without touching the existing ones, consensus, sharing, the console, and
- * nothing left running after {@code down} (the last test of {@link ResilienceIT}, which stops the
+ * nothing left running after {@code down} (the last test of {@link ResilienceIT}, on its own
  * federation). Nodes killed under load are {@link ResilienceIT}'s. The federation is {@link
- * SharedFederation}'s, started cold by this suite (failsafe runs the federation suites
- * alphabetically): the consensus protocol suite's channels are in its descriptor, unused here.
+ * SharedFederation#PROTOCOL}, started cold by this suite (the first of its lane: failsafe runs the
+ * federation suites in two lanes, each in alphabetical order): the consensus protocol suite's
+ * channels are in its descriptor, unused here.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FederationIT {
 
-  private static final Path HOME = SharedFederation.HOME;
-  private static final int BASE_OFFSET = SharedFederation.BASE_OFFSET;
+  private static final Path HOME = SharedFederation.PROTOCOL.home();
+  private static final int BASE_OFFSET = SharedFederation.PROTOCOL.baseOffset();
 
   private static final List<String> MEMBERS = LocalFederation.MEMBERS;
   private static LocalFederation FED;
@@ -55,7 +56,7 @@ class FederationIT {
 
   @BeforeAll
   static void up() throws Exception {
-    FED = SharedFederation.get();
+    FED = SharedFederation.PROTOCOL.get();
     for (int node = 0; node < MEMBERS.size(); node++) {
       FED.captureInbound(node);
     }

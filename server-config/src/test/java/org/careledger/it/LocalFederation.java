@@ -51,6 +51,13 @@ final class LocalFederation implements AutoCloseable {
   private static final Path FEDERATION_SH = NODE_SH.resolveSibling("federation.sh");
   private static final String ADMIN = "it-federation-admin";
 
+  /**
+   * The class data sharing archives every test node's JVMs share (node.sh, "Class data sharing"):
+   * prepare-it.sh records the server's by starting and stopping a node once, so the nodes of the
+   * tests map it from their first start; the jboss-cli one is recorded by its first run.
+   */
+  static final Path CDS_DIR = Path.of(System.getProperty("it.nodes")).resolve("cds");
+
   /** HTTPS only (the nodes serve no plain HTTP), HTTP/1.1 as the hospital systems speak it. */
   private static final HttpClient CLIENT =
       HttpClient.newBuilder()
@@ -654,6 +661,7 @@ final class LocalFederation implements AutoCloseable {
     environment.put("CARELEDGER_FEDERATION_HOME", home.toString());
     environment.put("CARELEDGER_FEDERATION_BASE_OFFSET", String.valueOf(baseOffset));
     environment.put("CARELEDGER_FEDERATION_EXTRA_CHANNELS", extraChannels);
+    environment.put("CARELEDGER_CDS_DIR", CDS_DIR.toString());
     // Four nodes booting at once on a shared 2-core machine can take minutes each.
     environment.put("CARELEDGER_READY_TIMEOUT", "900");
     environment.putAll(this.environment);

@@ -551,6 +551,7 @@ class NodeLifecycleIT {
     environment.keySet().removeIf(key -> key.startsWith("CARELEDGER_"));
     environment.put("CARELEDGER_HOME", home.toString());
     environment.put("CARELEDGER_INSTITUTION", "lifecycle-test");
+    environment.put("CARELEDGER_CDS_DIR", LocalFederation.CDS_DIR.toString());
     environment.put("CARELEDGER_PORT_OFFSET", String.valueOf(OFFSET));
     environment.putAll(new HashMap<>(env));
     builder.redirectErrorStream(true);

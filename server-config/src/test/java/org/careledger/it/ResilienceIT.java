@@ -20,6 +20,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Faults under load on the four-institution federation, each followed by the load generator's
@@ -53,10 +56,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * Short by default (the CI run); {@code -Dit.resilience.rate=8 -Dit.resilience.steady=120} (the
  * {@code resilience-long} profile) runs the same scenarios at a higher rate with minutes of steady
- * load around each fault. The federation is {@link SharedFederation}'s (after the consensus
- * protocol suite has run on channels of its own); this suite stops it at its end.
+ * load around each fault. The federation is {@link SharedFederation#RESILIENCE}, this suite's own
+ * (ports +3000..+3300); it stops it at its end. It runs beside {@link FederationIT} and {@link
+ * JmsConsensusProtocolIT}: the failsafe execution it-federation runs its suites in two lanes at
+ * once, this one with {@link ClusterFailoverIT} under the lock {@value
+ * SharedFederation#SECOND_LANE} (server-config/pom.xml).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SharedFederation.SECOND_LANE)
 class ResilienceIT {
 
   private static final double RATE =
@@ -87,8 +95,8 @@ class ResilienceIT {
 
   @BeforeAll
   static void up() throws Exception {
-    fed = SharedFederation.get();
-    database = SharedFederation.database();
+    fed = SharedFederation.RESILIENCE.get();
+    database = SharedFederation.RESILIENCE.database();
     for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
       fed.addUser(
           node,
@@ -120,7 +128,7 @@ class ResilienceIT {
   @AfterAll
   static void down() throws Exception {
     try {
-      SharedFederation.close();
+      SharedFederation.RESILIENCE.close();
     } finally {
       if (insurerClock != null) {
         insurerClock.close();
@@ -276,7 +284,8 @@ class ResilienceIT {
     // The switch did take effect on insurer-d (and on no other member).
     for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
       Path log =
-          SharedFederation.HOME
+          SharedFederation.RESILIENCE
+              .home()
               .resolve(LocalFederation.MEMBERS.get(node))
               .resolve("server/log/server.log");
       assertThat(Files.readString(log).contains("BYZANTINE TEST MODE"))
@@ -359,7 +368,7 @@ class ResilienceIT {
       for (int node = 0; node < LocalFederation.MEMBERS.size(); node++) {
         nodes.add(
             "https://127.0.0.1:"
-                + (8443 + SharedFederation.BASE_OFFSET + 100 * node)
+                + (8443 + SharedFederation.RESILIENCE.baseOffset() + 100 * node)
                 + "/careledger/api/v1");
       }
       List<String> command =

@@ -8,23 +8,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The four-node federation that {@link FederationIT}, {@link JmsConsensusProtocolIT} and {@link
- * ResilienceIT} share (in that order: failsafe runs the federation suites alphabetically), started
- * cold by the first that asks: a cold start of four WildFly nodes costs about four minutes on two
- * cores, and no suite needs a federation nobody else touched. The protocol suite uses channels of
- * its own (from the descriptor); the others the launcher's care-bft and care-trio, the federation
- * suite first (its checks of what is on the chains and in the brokers see only its own traffic).
- * clinic-b runs on PostgreSQL, through a {@link TcpProxy} this class holds, so the resilience suite
- * can make its database unreachable; the others run on H2.
+ * A four-node federation that suites share, started cold by the first that asks: a cold start of
+ * four WildFly nodes costs about four minutes on two cores, and no suite needs a federation nobody
+ * else touched. Two of them, which run side by side (the failsafe execution it-federation runs two
+ * lanes of suites at once, see server-config/pom.xml):
  *
- * <p>{@link ResilienceIT} stops it at its end; should a run end earlier (one suite alone, a
- * failure), a shutdown hook of the test JVM kills every process of it by PID. Ports +2000..+2400
- * ({@code -Dit.protocol.offset=N}); all on 127.0.0.1.
+ * <ul>
+ *   <li>{@link #PROTOCOL}: {@link FederationIT}'s, then {@link JmsConsensusProtocolIT}'s (in that
+ *       order: one lane runs them alphabetically), ports +2000..+2400 ({@code
+ *       -Dit.protocol.offset=N}; the fifth institution that joins at +2400). The protocol suite
+ *       uses channels of its own (from the descriptor); the federation suite the launcher's
+ *       care-bft and care-trio, first (its checks of what is on the chains and in the brokers see
+ *       only its own traffic). The protocol suite stops it at its end.
+ *   <li>{@link #RESILIENCE}: {@link ResilienceIT}'s, with only the launcher's two channels, ports
+ *       +3000..+3300 ({@code -Dit.resilience.offset=N}); the resilience suite stops it at its end.
+ * </ul>
+ *
+ * In each, clinic-b runs on PostgreSQL, through a {@link TcpProxy} this class holds, so the
+ * resilience suite can make its database unreachable; the others run on H2. Should a run end before
+ * a suite stops its federation (one suite alone, a failure), a shutdown hook of the test JVM kills
+ * every process of it by PID. All on 127.0.0.1.
  */
 final class SharedFederation {
 
-  static final Path HOME = Path.of(System.getProperty("it.nodes")).resolve("shared-federation");
-  static final int BASE_OFFSET = Integer.getInteger("it.protocol.offset", 2000);
+  /** The federation of {@link FederationIT} and {@link JmsConsensusProtocolIT}. */
+  static final SharedFederation PROTOCOL =
+      new SharedFederation(
+          "shared-federation",
+          Integer.getInteger("it.protocol.offset", 2000),
+          "careledger_shared_clinic_b",
+          true);
+
+  /** The federation of {@link ResilienceIT}. */
+  static final SharedFederation RESILIENCE =
+      new SharedFederation(
+          "resilience-federation",
+          Integer.getInteger("it.resilience.offset", 3000),
+          "careledger_resilience_clinic_b",
+          false);
+
+  /**
+   * The lock of the suites that run in the second lane, beside {@link FederationIT} and {@link
+   * JmsConsensusProtocolIT} (which run one after the other in the first): {@link ClusterFailoverIT}
+   * and {@link ResilienceIT}, one at a time, each on a federation of its own. Two lanes, not four:
+   * the first's suites share a federation, and each lane's WildFly nodes need most of a core.
+   */
+  static final String SECOND_LANE = "it-federation-second-lane";
 
   /** Channels of the protocol suite, besides the launcher's care-bft and care-trio. */
   static final List<String> BFT_CHANNELS = List.of("suite-bft-1", "suite-bft-2", "suite-bft-3");
@@ -48,36 +77,57 @@ final class SharedFederation {
   /** The member whose database is reached through {@link #database()}. */
   static final int DATABASE_MEMBER = 1; // clinic-b
 
-  private static final String DATABASE = "careledger_shared_clinic_b";
+  private final Path home;
+  private final int baseOffset;
+  private final String databaseName;
+  private final boolean protocolChannels;
 
-  private static LocalFederation federation;
-  private static TcpProxy database;
-  private static String adminUrl;
-  private static String adminUser;
+  private LocalFederation federation;
+  private TcpProxy database;
+  private String adminUrl;
+  private String adminUser;
 
-  private SharedFederation() {}
+  private SharedFederation(
+      String directory, int baseOffset, String databaseName, boolean protocolChannels) {
+    this.home = Path.of(System.getProperty("it.nodes")).resolve(directory);
+    this.baseOffset = baseOffset;
+    this.databaseName = databaseName;
+    this.protocolChannels = protocolChannels;
+  }
+
+  /** Its federation home. */
+  Path home() {
+    return home;
+  }
+
+  /** Its base port offset: member i at {@code baseOffset() + 100 * i}. */
+  int baseOffset() {
+    return baseOffset;
+  }
 
   /** The running federation, started cold at the first call. */
-  static synchronized LocalFederation get() throws Exception {
+  synchronized LocalFederation get() throws Exception {
     if (federation != null) {
       return federation;
     }
     ItPostgres postgres = ItPostgres.server();
     adminUrl = postgres.url();
     adminUser = postgres.user();
-    postgres.recreate(DATABASE);
+    postgres.recreate(databaseName);
     URI server = URI.create(adminUrl.substring("jdbc:".length()));
     database = new TcpProxy(server.getHost(), server.getPort());
     String all = String.join(",", LocalFederation.MEMBERS);
     String trio = String.join(",", LocalFederation.MEMBERS.subList(0, 3));
     StringBuilder extra = new StringBuilder();
-    BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
-    TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
-    extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all).append(' ');
-    extra.append(RENEWAL_CHANNEL).append(":bft:").append(all).append(' ');
-    extra.append(MEMBERSHIP_CHANNEL).append(":bft:").append(all);
-    LocalFederation started = new LocalFederation(HOME, BASE_OFFSET, extra.toString().strip());
-    Runtime.getRuntime().addShutdownHook(new Thread(SharedFederation::kill, "shared-federation"));
+    if (protocolChannels) {
+      BFT_CHANNELS.forEach(id -> extra.append(id).append(":bft:").append(all).append(' '));
+      TRIO_CHANNELS.forEach(id -> extra.append(id).append(":unanimity:").append(trio).append(' '));
+      extra.append(GOVERNANCE_CHANNEL).append(":bft:").append(all).append(' ');
+      extra.append(RENEWAL_CHANNEL).append(":bft:").append(all).append(' ');
+      extra.append(MEMBERSHIP_CHANNEL).append(":bft:").append(all);
+    }
+    LocalFederation started = new LocalFederation(home, baseOffset, extra.toString().strip());
+    Runtime.getRuntime().addShutdownHook(new Thread(this::kill, home.getFileName().toString()));
     LocalFederation.Run up =
         started.upCold(
             Map.of(
@@ -86,10 +136,15 @@ final class SharedFederation {
                     "careledger.db.kind",
                     "postgresql",
                     "careledger.db.url",
-                    "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE,
+                    "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + databaseName,
                     "careledger.db.user",
                     adminUser)));
-    System.out.println("[SharedFederation] federation.sh up (cold): " + up.seconds() + " s");
+    System.out.println(
+        "[SharedFederation] "
+            + home.getFileName()
+            + ": federation.sh up (cold): "
+            + up.seconds()
+            + " s");
     assertThat(database.accepted())
         .as("clinic-b reached its database through the proxy")
         .isPositive();
@@ -98,13 +153,13 @@ final class SharedFederation {
   }
 
   /** The proxy between clinic-b and its PostgreSQL database. */
-  static synchronized TcpProxy database() throws Exception {
+  synchronized TcpProxy database() throws Exception {
     get();
     return database;
   }
 
   /** {@code federation.sh down}, then the proxy and clinic-b's database. */
-  static synchronized void close() throws Exception {
+  synchronized void close() throws Exception {
     try {
       if (federation != null) {
         federation.close();
@@ -116,7 +171,7 @@ final class SharedFederation {
   }
 
   /** At JVM exit: whatever still runs of the federation, killed by PID. */
-  private static void kill() {
+  private void kill() {
     LocalFederation running = federation;
     if (running != null) {
       for (ProcessHandle process : running.processesNaming()) {
@@ -127,7 +182,7 @@ final class SharedFederation {
     }
   }
 
-  private static void dropDatabase() {
+  private void dropDatabase() {
     try {
       if (database != null) {
         database.close();
@@ -140,9 +195,9 @@ final class SharedFederation {
       return;
     }
     try {
-      new ItPostgres(adminUrl, adminUser).drop(DATABASE);
+      new ItPostgres(adminUrl, adminUser).drop(databaseName);
     } catch (Exception e) {
-      System.out.println("[SharedFederation] could not drop " + DATABASE + ": " + e);
+      System.out.println("[SharedFederation] could not drop " + databaseName + ": " + e);
     }
   }
 }
