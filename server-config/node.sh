@@ -232,8 +232,16 @@ init_home() {
     # The credential store's master secret: generated here, never printed, readable by the owner only.
     head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$master_file"
     chmod 600 "$master_file"
+    # With it, unless a keystore is there already, the password for the node keystore the
+    # application will generate (check_identity_files), in the same run of the tool.
+    local first_password=()
+    if [ ! -f "$node_home/identity/node.p12" ]; then
+      first_password=(--add identity-keystore --secret="$(random_secret)")
+      keystore_password_stored=yes
+    fi
     elytron_tool credential-store --create --location="$store" \
-      --password="$(cat "$master_file")" >/dev/null || die "cannot create the credential store $store"
+      --password="$(cat "$master_file")" "${first_password[@]}" >/dev/null ||
+      die "cannot create the credential store $store"
     chmod 600 "$store"
   fi
   set_prop careledger.institution.id "$institution"
@@ -386,6 +394,7 @@ configure_cluster_wildfly() {
       echo "  /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=$old:remove"
       echo "end-if"
     done < <(grep -o 'outbound-socket-binding name="careledger-peer-[^"]*"' "$config" | cut -d'"' -f2)
+    tls_lines
     echo "stop-embedded-server"
   } >"$script"
   run_cli --file="$script"
@@ -462,13 +471,10 @@ configure_wildfly() {
   # configure-node.cli, run in an embedded server. On the first run the same embedded server also
   # registers the credential store (one boot instead of two): its master secret goes straight from
   # the 0600 file into a private CLI script, since WildFly logs every system property at boot, so
-  # it must never travel as one (nor on a command line, where ps shows it).
+  # it must never travel as one (nor on a command line, where ps shows it). Before a node's first
+  # start (node.sh up) the same script also configures TLS (tls_lines).
   if [ -n "$cluster_node" ]; then
     configure_cluster_wildfly
-    return 0
-  fi
-  if grep -q 'credential-store name="careledger"' "$base_dir/configuration/standalone-full.xml"; then
-    run_cli --file="$here/src/main/cli/configure-node.cli"
     return 0
   fi
   local script
@@ -477,11 +483,22 @@ configure_wildfly() {
   chmod 600 "$script"
   {
     echo 'embed-server --server-config=standalone-full.xml --std-out=discard'
-    printf '/subsystem=elytron/credential-store=careledger:add(path="%s", credential-reference={clear-text="%s"})\n' \
-      "$node_home/credentials/careledger.cs" "$(cat "$node_home/credentials/master.secret")"
-    grep -v '^embed-server' "$here/src/main/cli/configure-node.cli"
+    if ! grep -q 'credential-store name="careledger"' "$base_dir/configuration/standalone-full.xml"; then
+      printf '/subsystem=elytron/credential-store=careledger:add(path="%s", credential-reference={clear-text="%s"})\n' \
+        "$node_home/credentials/careledger.cs" "$(cat "$node_home/credentials/master.secret")"
+    fi
+    grep -v '^embed-server\|^stop-embedded-server' "$here/src/main/cli/configure-node.cli"
+    tls_lines
+    echo "stop-embedded-server"
   } >"$script"
   run_cli --file="$script"
+  rm -f "$script"
+}
+
+tls_lines() { # configure-tls.cli for the embedded configuration script, when node.sh up asked for it
+  [ "${configure_tls:-no}" = yes ] || return 0
+  echo "# --- TLS with the node's own key (configure-tls.cli) ---"
+  grep -v '^embed-server\|^stop-embedded-server' "$here/src/main/cli/configure-tls.cli"
 }
 
 store_db_password() {
@@ -544,13 +561,33 @@ check_database() {
 }
 
 check_identity_files() {
-  local keystore="$node_home/identity/node.p12"
-  if [ -f "$keystore" ] && ! grep -q 'identity-keystore' <(
-    elytron_tool credential-store --location="$node_home/credentials/careledger.cs" \
-      --password="$(cat "$node_home/credentials/master.secret")" --aliases 2>&1
-  ); then
+  # The node keystore's password must be in the credential store (CL-1003). Before the first start
+  # of this node (HTTPS not configured yet) it also prepares TLS: configure_tls=yes makes the
+  # configuration script set HTTPS up (tls_lines) before the server ever boots, and on an
+  # institution's very first start the keystore's password is generated here, into the credential
+  # store, for the application to generate the keystore with. The server then boots once, with
+  # HTTPS configured and the key store not required, and loads the keystore once the application
+  # wrote it (ensure_tls): no reload, and the EAR is deployed once, not twice.
+  local keystore="$node_home/identity/node.p12" configured=no aliases=""
+  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/$server_config" && configured=yes
+  if [ -f "$keystore" ] || { [ "$configured" = no ] && [ -z "${keystore_password_stored:-}" ]; }; then
+    aliases=$(elytron_tool credential-store --location="$node_home/credentials/careledger.cs" \
+      --password="$(cat "$node_home/credentials/master.secret")" --aliases 2>&1) || true
+  fi
+  if [ -f "$keystore" ] && ! grep -q 'identity-keystore' <<<"$aliases"; then
     die "the node keystore $keystore exists but the credential store has no password for it (CL-1003): restore $node_home/credentials from the same backup as the keystore"
   fi
+  [ "$configured" = no ] || return 0
+  if [ ! -f "$keystore" ] && [ -z "${keystore_password_stored:-}" ] &&
+    ! grep -q 'identity-keystore' <<<"$aliases"; then
+    # (a store that an earlier node.sh created: no keystore means the institution's first start,
+    # under the cluster lock, so no other node of it runs and holds the store)
+    elytron_tool credential-store --location="$node_home/credentials/careledger.cs" \
+      --password="$(cat "$node_home/credentials/master.secret")" \
+      --add identity-keystore --secret="$(random_secret)" >/dev/null ||
+      die "cannot store the node keystore's password in the credential store"
+  fi
+  configure_tls=yes
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -687,21 +724,16 @@ stop_server() {
 }
 
 ensure_tls() { # ensure_tls HAD_KEYSTORE: whether the keystore existed before this start
-  # The node's own TLS key exists only after the application generated the identity; then HTTPS
-  # is switched to it (first start) or re-read (identity regenerated), and the server reloaded.
-  local configured=no
-  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/$server_config" && configured=yes
-  if [ "$configured" = yes ] && [ "$1" = yes ]; then
-    return 0
-  fi
+  # HTTPS was configured before the server booted (check_identity_files), with the key store not
+  # required. If the application has just generated the node's keystore (a first start, or the
+  # keystore was moved away to make a new identity), the server loads it now: key-store load, then
+  # key-manager init, after which new TLS connections present the node's key. No reload.
+  [ "$1" = no ] || return 0
   [ -f "$node_home/identity/node.p12" ] || die "the node is ready but has no keystore at $node_home/identity/node.p12"
-  if [ "$configured" = no ]; then
-    # In admin-only mode (no services running) the script changes the configuration only: the
-    # plain HTTP listener and its remoting connector can go although running services use them.
-    run_cli --connect --controller="$bind:$mgmt_port" --command="reload --start-mode=admin-only"
-    run_cli --connect --controller="$bind:$mgmt_port" --file="$here/src/main/cli/configure-tls.cli"
-  fi
-  reload_server
+  grep -q 'key-store name="careledger-tls"' "$base_dir/configuration/$server_config" ||
+    die "HTTPS is not configured in $base_dir/configuration/$server_config; run 'node.sh up' again"
+  run_cli --connect --controller="$bind:$mgmt_port" \
+    --commands="/subsystem=elytron/key-store=careledger-tls:load,/subsystem=elytron/key-manager=careledger-tls:init"
 }
 
 reload_server() {
@@ -844,6 +876,8 @@ run_private_cli() { # run_private_cli LINES: a CLI script that may hold a secret
   run_cli --connect --controller="$bind:$mgmt_port" --file="$script"
   rm -f "$script"
 }
+
+random_secret() { head -c 24 /dev/urandom | base64 | tr -d '=+/\n'; } # 32 characters, 192 bits
 
 random_salt() { # 16 random bytes in the CLI's bytes{0x.., ...} form
   head -c 16 /dev/urandom | od -An -tx1 | tr -s ' \n' ' ' | sed 's/^ //;s/ $//;s/\([0-9a-f][0-9a-f]\)/0x\1/g;s/ /, /g'
