@@ -76,6 +76,12 @@ class NodeLifecycleIT {
 
     // With its TLS configured, the node serves nothing in plain HTTP: the port is closed.
     assertPlainHttpClosed();
+    // HTTPS was configured before the first boot and the keystore loaded at run time: the server
+    // was not reloaded, and deployed the EAR once.
+    String log = Files.readString(HOME.resolve("server/log/server.log"));
+    assertThat(log.split("WFLYSRV0010: Deployed \"careledger.ear\"", -1))
+        .as("deployments of the EAR in the first start's log")
+        .hasSize(2);
 
     assertThat(HOME.resolve("identity/node.p12")).exists();
     assertThat(Files.getPosixFilePermissions(HOME))
