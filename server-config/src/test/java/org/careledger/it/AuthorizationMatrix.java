@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -95,32 +94,40 @@ final class AuthorizationMatrix {
 
   /** Adds the callers to hospital-a's realm and registers the records the operations act on. */
   AuthorizationMatrix prepare() throws Exception {
-    for (Who who : Who.values()) {
-      if (who.role != null) {
-        String patient =
-            who == Who.PATIENT ? OWN_PATIENT : who == Who.OTHER_PATIENT ? OTHER_PATIENT : null;
-        // bcrypt cost 4, not node.sh's 10: every call of the matrix signs in with HTTP Basic, and
-        // at cost 10 each sign-in costs about 0.1 s of CPU; what is checked is who may do what.
-        fed.addUser(
-            A, who.user, who.role, patient, password, Map.of("CARELEDGER_BCRYPT_COST", "4"));
-      }
-    }
+    // One CLI script for all the callers, with the realm operations node.sh's "user add" runs
+    // (that command itself is tested in NodeLifecycleIT): as eight "user add" runs it cost sixteen
+    // jboss-cli JVMs. Bcrypt cost 4, not node.sh's 10: every call of the matrix signs in with HTTP
+    // Basic, and at cost 10 each sign-in costs about 0.1 s of CPU; what is checked is who may do
+    // what. The trainee has a role that grants nothing.
     String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
-    fed.cliScript(
-        A,
-        "if (outcome != success) of " + realm + ":read-identity(identity=" + Who.NO_ROLE.user + ")",
-        realm + ":add-identity(identity=" + Who.NO_ROLE.user + ")",
-        realm
-            + ":set-password(identity="
-            + Who.NO_ROLE.user
-            + ", clear={password=\""
-            + password
-            + "\"})",
-        realm
-            + ":add-identity-attribute(identity="
-            + Who.NO_ROLE.user
-            + ", name=roles, value=[trainee])",
-        "end-if");
+    List<String> script = new ArrayList<>();
+    for (Who who : Who.values()) {
+      if (who.user == null) {
+        continue;
+      }
+      String role = who.role == null ? "trainee" : who.role;
+      String patient =
+          who == Who.PATIENT ? OWN_PATIENT : who == Who.OTHER_PATIENT ? OTHER_PATIENT : null;
+      String identity = realm + ":add-identity-attribute(identity=" + who.user;
+      script.add(
+          "if (outcome != success) of " + realm + ":read-identity(identity=" + who.user + ")");
+      script.add(realm + ":add-identity(identity=" + who.user + ")");
+      script.add(
+          realm
+              + ":set-password(identity="
+              + who.user
+              + ", bcrypt={password=\""
+              + password
+              + "\", iteration-count=4, salt=bytes{"
+              + salt()
+              + "}})");
+      script.add(identity + ", name=roles, value=[" + role + "])");
+      if (patient != null) {
+        script.add(identity + ", name=patient-id, value=[\"" + patient + "\"])");
+      }
+      script.add("end-if");
+    }
+    fed.cliScript(A, script.toArray(String[]::new));
 
     ownRegisterTx = registered(fed.register(A, CHANNEL, OWN_RECORD, OWN_PATIENT, document()));
     registered(fed.register(B, CHANNEL, OTHER_RECORD, OTHER_PATIENT, document()));
@@ -609,5 +616,16 @@ final class AuthorizationMatrix {
 
   private static String abbreviate(String body) {
     return body.length() <= 200 ? body : body.substring(0, 200) + "…";
+  }
+
+  /** 16 random bytes in the CLI's {@code 0x.., ...} form, as node.sh's random_salt writes them. */
+  private static String salt() {
+    byte[] bytes = new byte[16];
+    new java.security.SecureRandom().nextBytes(bytes);
+    List<String> hex = new ArrayList<>();
+    for (byte b : bytes) {
+      hex.add(String.format("0x%02x", b));
+    }
+    return String.join(", ", hex);
   }
 }

@@ -282,12 +282,45 @@ final class LocalFederation implements AutoCloseable {
    * (a network partition when stopped: messages wait in the senders' outbound queues).
    */
   void setBridges(int member, List<Integer> others, String operation) throws Exception {
+    // The member's bridges to the others in one jboss-cli run, and each other's bridge to the
+    // member in a run of its own at the same time: a jboss-cli JVM's start is most of the time.
     String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
-    for (int node : others) {
-      Run out = nodeSh(member, "cli", "--command=" + address + MEMBERS.get(node) + ":" + operation);
-      assertThat(out.exitCode()).as(out.output()).isZero();
-      Run in = nodeSh(node, "cli", "--command=" + address + MEMBERS.get(member) + ":" + operation);
-      assertThat(in.exitCode()).as(in.output()).isZero();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(others.size() + 1);
+    try {
+      List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+      runs.add(
+          pool.submit(
+              () -> {
+                cliScript(
+                    member,
+                    others.stream()
+                        .map(node -> address + MEMBERS.get(node) + ":" + operation)
+                        .toArray(String[]::new));
+                return null;
+              }));
+      for (int node : others) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  Run in =
+                      nodeSh(
+                          node,
+                          "cli",
+                          "--command=" + address + MEMBERS.get(member) + ":" + operation);
+                  assertThat(in.exitCode()).as(in.output()).isZero();
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> run : runs) {
+        try {
+          run.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
