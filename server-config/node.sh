@@ -877,7 +877,7 @@ run_private_cli() { # run_private_cli LINES: a CLI script that may hold a secret
   rm -f "$script"
 }
 
-random_secret() { head -c 24 /dev/urandom | base64 | tr -d '=+/\n'; } # 32 characters, 192 bits
+random_secret() { head -c 24 /dev/urandom | base64 | tr -d '=+/\n'; } # 24 random bytes, base64 without + / =
 
 random_salt() { # 16 random bytes in the CLI's bytes{0x.., ...} form
   head -c 16 /dev/urandom | od -An -tx1 | tr -s ' \n' ' ' | sed 's/^ //;s/ $//;s/\([0-9a-f][0-9a-f]\)/0x\1/g;s/ /, /g'
