@@ -780,11 +780,20 @@ class LedgerIT {
   }
 
   private static long storedFileCount() throws java.io.IOException {
-    if (!Files.exists(documents())) {
-      return 0;
-    }
-    try (var files = Files.walk(documents())) {
-      return files.filter(Files::isRegularFile).count();
+    // The server deletes a failed upload's temporary file when it likes, perhaps between the walk
+    // listing a directory and reading an entry's attributes (NoSuchFileException, as in a CI run
+    // of 2026-12-07): that count is moot, so count again.
+    for (int attempt = 1; ; attempt++) {
+      if (!Files.exists(documents())) {
+        return 0;
+      }
+      try (var files = Files.walk(documents())) {
+        return files.filter(Files::isRegularFile).count();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+          throw e;
+        }
+      }
     }
   }
 
