@@ -282,36 +282,28 @@ final class LocalFederation implements AutoCloseable {
    * (a network partition when stopped: messages wait in the senders' outbound queues).
    */
   void setBridges(int member, List<Integer> others, String operation) throws Exception {
-    // The member's bridges to the others in one jboss-cli run, and each other's bridge to the
-    // member in a run of its own at the same time: a jboss-cli JVM's start is most of the time.
     String address = "/subsystem=messaging-activemq/jms-bridge=careledger-to-";
+    Map<Integer, List<String>> commands = new java.util.LinkedHashMap<>();
+    commands.put(
+        member,
+        others.stream().map(node -> address + MEMBERS.get(node) + ":" + operation).toList());
+    for (int node : others) {
+      commands.put(node, List.of(address + MEMBERS.get(member) + ":" + operation));
+    }
+    // Every side at once: through the management client in this JVM a side takes milliseconds;
+    // a cluster node's side is a jboss-cli run, most of which is the JVM's start.
     java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(others.size() + 1);
+        java.util.concurrent.Executors.newFixedThreadPool(commands.size());
     try {
       List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
-      runs.add(
-          pool.submit(
-              () -> {
-                cliScript(
-                    member,
-                    others.stream()
-                        .map(node -> address + MEMBERS.get(node) + ":" + operation)
-                        .toArray(String[]::new));
-                return null;
-              }));
-      for (int node : others) {
-        runs.add(
-            pool.submit(
-                () -> {
-                  Run in =
-                      nodeSh(
-                          node,
-                          "cli",
-                          "--command=" + address + MEMBERS.get(member) + ":" + operation);
-                  assertThat(in.exitCode()).as(in.output()).isZero();
-                  return null;
-                }));
-      }
+      commands.forEach(
+          (node, lines) ->
+              runs.add(
+                  pool.submit(
+                      () -> {
+                        manage(node, lines);
+                        return null;
+                      })));
       for (java.util.concurrent.Future<?> run : runs) {
         try {
           run.get();
@@ -321,6 +313,32 @@ final class LocalFederation implements AutoCloseable {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The port of a member's management interface, or null for a node of a cluster (node.sh works out
+   * which of its nodes and ports a command goes to).
+   */
+  private Integer managementPort(int node) {
+    return nodeEnvironment.containsKey(node) ? null : 9990 + baseOffset + 100 * node;
+  }
+
+  /**
+   * Runs management operations, each an {@code /address:operation} line without parameters, on a
+   * member's node: in this JVM ({@link NodeManagement}) for a plain node, else in one jboss-cli
+   * run.
+   */
+  private void manage(int node, List<String> lines) throws Exception {
+    Integer port = managementPort(node);
+    if (port == null) {
+      cliScript(node, lines.toArray(String[]::new));
+      return;
+    }
+    for (String line : lines) {
+      int colon = line.lastIndexOf(':');
+      NodeManagement.result(
+          port, NodeManagement.operation(line.substring(0, colon), line.substring(colon + 1)));
     }
   }
 
@@ -461,6 +479,34 @@ final class LocalFederation implements AutoCloseable {
    */
   void captureInbound(int node) throws Exception {
     String server = "/subsystem=messaging-activemq/server=default";
+    Integer port = managementPort(node);
+    if (port != null) {
+      String queue = server + "/jms-queue=CareLedgerCapture";
+      String divert = server + "/divert=careledger-capture";
+      if (!NodeManagement.succeeds(port, NodeManagement.operation(queue, "read-resource"))) {
+        NodeManagement.result(
+            port,
+            NodeManagement.operation(
+                queue,
+                "add",
+                Map.of("entries", List.of("java:/jms/careledger/Capture"), "durable", true)));
+      }
+      if (!NodeManagement.succeeds(port, NodeManagement.operation(divert, "read-resource"))) {
+        NodeManagement.result(
+            port,
+            NodeManagement.operation(
+                divert,
+                "add",
+                Map.of(
+                    "divert-address",
+                    INBOUND_ADDRESS,
+                    "forwarding-address",
+                    "jms.queue.CareLedgerCapture",
+                    "exclusive",
+                    false)));
+      }
+      return;
+    }
     cliScript(
         node,
         "if (outcome != success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
@@ -479,6 +525,16 @@ final class LocalFederation implements AutoCloseable {
   /** Undoes {@link #captureInbound}: the divert and the queue with every copy it kept. */
   void releaseCapture(int node) throws Exception {
     String server = "/subsystem=messaging-activemq/server=default";
+    Integer port = managementPort(node);
+    if (port != null) {
+      for (String resource :
+          List.of(server + "/divert=careledger-capture", server + "/jms-queue=CareLedgerCapture")) {
+        if (NodeManagement.succeeds(port, NodeManagement.operation(resource, "read-resource"))) {
+          NodeManagement.result(port, NodeManagement.operation(resource, "remove"));
+        }
+      }
+      return;
+    }
     cliScript(
         node,
         "if (outcome == success) of " + server + "/divert=careledger-capture:read-resource",
@@ -494,6 +550,15 @@ final class LocalFederation implements AutoCloseable {
 
   /** How many messages {@link #captureInbound} has kept on the node. */
   long captured(int node) throws Exception {
+    Integer port = managementPort(node);
+    if (port != null) {
+      return NodeManagement.result(
+              port,
+              NodeManagement.operation(
+                  "/subsystem=messaging-activemq/server=default/jms-queue=CareLedgerCapture",
+                  "count-messages"))
+          .asLong();
+    }
     Run run =
         nodeSh(
             node,
@@ -559,6 +624,27 @@ final class LocalFederation implements AutoCloseable {
   /** Adds this suite's admin user to a node, as at the start (a node that joined later). */
   void addAdmin(int node) throws Exception {
     String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
+    Integer port = managementPort(node);
+    if (port != null) {
+      if (!NodeManagement.succeeds(
+          port, NodeManagement.operation(realm, "read-identity", Map.of("identity", ADMIN)))) {
+        NodeManagement.result(
+            port, NodeManagement.operation(realm, "add-identity", Map.of("identity", ADMIN)));
+        NodeManagement.result(
+            port,
+            NodeManagement.operation(
+                realm,
+                "set-password",
+                Map.of("identity", ADMIN, "clear", Map.of("password", password))));
+        NodeManagement.result(
+            port,
+            NodeManagement.operation(
+                realm,
+                "add-identity-attribute",
+                Map.of("identity", ADMIN, "name", "roles", "value", List.of("admin"))));
+      }
+      return;
+    }
     cliScript(
         node,
         "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",

@@ -25,13 +25,20 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The README's start command, node.sh, as an operator uses it: up, restart with the same identity,
  * down leaving nothing running, and clear refusals for bad configuration. Every server it starts
- * binds to 127.0.0.1 and is stopped here by its PID, even when a test fails.
+ * binds to 127.0.0.1 and is stopped here by its PID, even when a test fails. It runs beside the
+ * Arquillian suites of the same failsafe execution (it-h2, server-config/pom.xml), on ports of its
+ * own (offsets 200 and 300; the Arquillian node's is 100).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("it-h2-node-lifecycle") // its tests one after the other, in order, in one thread
 class NodeLifecycleIT {
 
   private static final Path NODE_SH = Path.of(System.getProperty("careledger.node.sh"));
