@@ -290,8 +290,7 @@ final class LocalFederation implements AutoCloseable {
     for (int node : others) {
       commands.put(node, List.of(address + MEMBERS.get(member) + ":" + operation));
     }
-    // Every side at once: through the management client in this JVM a side takes milliseconds;
-    // a cluster node's side is a jboss-cli run, most of which is the JVM's start.
+    // Every side at once.
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(commands.size());
     try {
@@ -317,24 +316,19 @@ final class LocalFederation implements AutoCloseable {
   }
 
   /**
-   * The port of a member's management interface, or null for a node of a cluster (node.sh works out
-   * which of its nodes and ports a command goes to).
+   * The port of a member's management interface: its node's, or for a cluster the node at the
+   * member's own ports (n1), the one {@code node.sh cli} with this suite's settings talks to.
    */
-  private Integer managementPort(int node) {
-    return nodeEnvironment.containsKey(node) ? null : 9990 + baseOffset + 100 * node;
+  private int managementPort(int node) {
+    return 9990 + baseOffset + 100 * node;
   }
 
   /**
    * Runs management operations, each an {@code /address:operation} line without parameters, on a
-   * member's node: in this JVM ({@link NodeManagement}) for a plain node, else in one jboss-cli
-   * run.
+   * member's node, through {@link NodeManagement}.
    */
   private void manage(int node, List<String> lines) throws Exception {
-    Integer port = managementPort(node);
-    if (port == null) {
-      cliScript(node, lines.toArray(String[]::new));
-      return;
-    }
+    int port = managementPort(node);
     for (String line : lines) {
       int colon = line.lastIndexOf(':');
       NodeManagement.result(
@@ -479,70 +473,43 @@ final class LocalFederation implements AutoCloseable {
    */
   void captureInbound(int node) throws Exception {
     String server = "/subsystem=messaging-activemq/server=default";
-    Integer port = managementPort(node);
-    if (port != null) {
-      String queue = server + "/jms-queue=CareLedgerCapture";
-      String divert = server + "/divert=careledger-capture";
-      if (!NodeManagement.succeeds(port, NodeManagement.operation(queue, "read-resource"))) {
-        NodeManagement.result(
-            port,
-            NodeManagement.operation(
-                queue,
-                "add",
-                Map.of("entries", List.of("java:/jms/careledger/Capture"), "durable", true)));
-      }
-      if (!NodeManagement.succeeds(port, NodeManagement.operation(divert, "read-resource"))) {
-        NodeManagement.result(
-            port,
-            NodeManagement.operation(
-                divert,
-                "add",
-                Map.of(
-                    "divert-address",
-                    INBOUND_ADDRESS,
-                    "forwarding-address",
-                    "jms.queue.CareLedgerCapture",
-                    "exclusive",
-                    false)));
-      }
-      return;
+    int port = managementPort(node);
+    String queue = server + "/jms-queue=CareLedgerCapture";
+    String divert = server + "/divert=careledger-capture";
+    if (!NodeManagement.succeeds(port, NodeManagement.operation(queue, "read-resource"))) {
+      NodeManagement.result(
+          port,
+          NodeManagement.operation(
+              queue,
+              "add",
+              Map.of("entries", List.of("java:/jms/careledger/Capture"), "durable", true)));
     }
-    cliScript(
-        node,
-        "if (outcome != success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
-        server
-            + "/jms-queue=CareLedgerCapture:add(entries=[\"java:/jms/careledger/Capture\"],"
-            + " durable=true)",
-        "end-if",
-        "if (outcome != success) of " + server + "/divert=careledger-capture:read-resource",
-        server
-            + "/divert=careledger-capture:add(divert-address="
-            + INBOUND_ADDRESS
-            + ", forwarding-address=jms.queue.CareLedgerCapture, exclusive=false)",
-        "end-if");
+    if (!NodeManagement.succeeds(port, NodeManagement.operation(divert, "read-resource"))) {
+      NodeManagement.result(
+          port,
+          NodeManagement.operation(
+              divert,
+              "add",
+              Map.of(
+                  "divert-address",
+                  INBOUND_ADDRESS,
+                  "forwarding-address",
+                  "jms.queue.CareLedgerCapture",
+                  "exclusive",
+                  false)));
+    }
   }
 
   /** Undoes {@link #captureInbound}: the divert and the queue with every copy it kept. */
   void releaseCapture(int node) throws Exception {
     String server = "/subsystem=messaging-activemq/server=default";
-    Integer port = managementPort(node);
-    if (port != null) {
-      for (String resource :
-          List.of(server + "/divert=careledger-capture", server + "/jms-queue=CareLedgerCapture")) {
-        if (NodeManagement.succeeds(port, NodeManagement.operation(resource, "read-resource"))) {
-          NodeManagement.result(port, NodeManagement.operation(resource, "remove"));
-        }
+    int port = managementPort(node);
+    for (String resource :
+        List.of(server + "/divert=careledger-capture", server + "/jms-queue=CareLedgerCapture")) {
+      if (NodeManagement.succeeds(port, NodeManagement.operation(resource, "read-resource"))) {
+        NodeManagement.result(port, NodeManagement.operation(resource, "remove"));
       }
-      return;
     }
-    cliScript(
-        node,
-        "if (outcome == success) of " + server + "/divert=careledger-capture:read-resource",
-        server + "/divert=careledger-capture:remove",
-        "end-if",
-        "if (outcome == success) of " + server + "/jms-queue=CareLedgerCapture:read-resource",
-        server + "/jms-queue=CareLedgerCapture:remove",
-        "end-if");
   }
 
   /** The Artemis address of the federation inbound queue. */
@@ -550,26 +517,12 @@ final class LocalFederation implements AutoCloseable {
 
   /** How many messages {@link #captureInbound} has kept on the node. */
   long captured(int node) throws Exception {
-    Integer port = managementPort(node);
-    if (port != null) {
-      return NodeManagement.result(
-              port,
-              NodeManagement.operation(
-                  "/subsystem=messaging-activemq/server=default/jms-queue=CareLedgerCapture",
-                  "count-messages"))
-          .asLong();
-    }
-    Run run =
-        nodeSh(
-            node,
-            "cli",
-            "--command=/subsystem=messaging-activemq/server=default/jms-queue=CareLedgerCapture"
-                + ":count-messages");
-    assertThat(run.exitCode()).as(run.output()).isZero();
-    java.util.regex.Matcher count =
-        java.util.regex.Pattern.compile("\"result\" => (\\d+)L?").matcher(run.output());
-    assertThat(count.find()).as(run.output()).isTrue();
-    return Long.parseLong(count.group(1));
+    return NodeManagement.result(
+            managementPort(node),
+            NodeManagement.operation(
+                "/subsystem=messaging-activemq/server=default/jms-queue=CareLedgerCapture",
+                "count-messages"))
+        .asLong();
   }
 
   /** As {@link #register(int, String, String, String, byte[])}, streaming the document. */
@@ -624,34 +577,25 @@ final class LocalFederation implements AutoCloseable {
   /** Adds this suite's admin user to a node, as at the start (a node that joined later). */
   void addAdmin(int node) throws Exception {
     String realm = "/subsystem=elytron/filesystem-realm=careledger-users";
-    Integer port = managementPort(node);
-    if (port != null) {
-      if (!NodeManagement.succeeds(
-          port, NodeManagement.operation(realm, "read-identity", Map.of("identity", ADMIN)))) {
-        NodeManagement.result(
-            port, NodeManagement.operation(realm, "add-identity", Map.of("identity", ADMIN)));
-        NodeManagement.result(
-            port,
-            NodeManagement.operation(
-                realm,
-                "set-password",
-                Map.of("identity", ADMIN, "clear", Map.of("password", password))));
-        NodeManagement.result(
-            port,
-            NodeManagement.operation(
-                realm,
-                "add-identity-attribute",
-                Map.of("identity", ADMIN, "name", "roles", "value", List.of("admin"))));
-      }
+    int port = managementPort(node);
+    if (NodeManagement.succeeds(
+        port, NodeManagement.operation(realm, "read-identity", Map.of("identity", ADMIN)))) {
       return;
     }
-    cliScript(
-        node,
-        "if (outcome != success) of " + realm + ":read-identity(identity=" + ADMIN + ")",
-        realm + ":add-identity(identity=" + ADMIN + ")",
-        realm + ":set-password(identity=" + ADMIN + ", clear={password=\"" + password + "\"})",
-        realm + ":add-identity-attribute(identity=" + ADMIN + ", name=roles, value=[admin])",
-        "end-if");
+    NodeManagement.result(
+        port, NodeManagement.operation(realm, "add-identity", Map.of("identity", ADMIN)));
+    NodeManagement.result(
+        port,
+        NodeManagement.operation(
+            realm,
+            "set-password",
+            Map.of("identity", ADMIN, "clear", Map.of("password", password))));
+    NodeManagement.result(
+        port,
+        NodeManagement.operation(
+            realm,
+            "add-identity-attribute",
+            Map.of("identity", ADMIN, "name", "roles", "value", List.of("admin"))));
   }
 
   /**
