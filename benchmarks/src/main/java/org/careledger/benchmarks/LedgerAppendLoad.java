@@ -29,8 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.careledger.benchmarks.LedgerAppendLoad \
  *     --api https://127.0.0.1:8443/careledger/api/v1 --user ops --password-env OPS_PASSWORD \
- *     [--channel bench] [--clients 8] [--warmup 15] [--seconds 30]
+ *     [--channel bench] [--clients 8] [--batch 1] [--warmup 15] [--seconds 30]
  * </pre>
+ *
+ * <p>{@code --batch N} (N &gt; 1) has each client send N transactions per request to {@code POST
+ * /api/v1/channels/{channel}/transaction-batches}, which answers once all N are committed on the
+ * node; each of the N counts as committed, with the request's time as its submit-to-commit latency
+ * (an upper bound: some of them commit earlier).
  *
  * <p>{@code --api} takes a comma-separated list: client i submits to node i mod n, so the load of a
  * federated channel can be spread over all its members ({@code --channel care-bft --no-create});
@@ -56,6 +61,7 @@ public final class LedgerAppendLoad {
     String channel =
         option(args, "--channel", "bench-" + Long.toHexString(System.currentTimeMillis()));
     int clients = Integer.parseInt(option(args, "--clients", "8"));
+    int batch = Integer.parseInt(option(args, "--batch", "1"));
     int warmup = Integer.parseInt(option(args, "--warmup", "15"));
     int seconds = Integer.parseInt(option(args, "--seconds", "30"));
 
@@ -88,17 +94,19 @@ public final class LedgerAppendLoad {
     }
     String[] targets = new String[apis.length];
     for (int i = 0; i < apis.length; i++) {
-      targets[i] = apis[i] + "/channels/" + channel + "/transactions";
+      targets[i] =
+          apis[i] + "/channels/" + channel + (batch > 1 ? "/transaction-batches" : "/transactions");
     }
     System.out.printf(
         Locale.ROOT,
-        "channel %s, %d clients, %d s warm-up, %d s measured%n",
+        "channel %s, %d clients, %d transactions per request, %d s warm-up, %d s measured%n",
         channel,
         clients,
+        batch,
         warmup,
         seconds);
-    run(http, targets, auth, clients, warmup, "warm-up");
-    Result result = run(http, targets, auth, clients, seconds, "measured");
+    run(http, targets, auth, clients, batch, warmup, "warm-up");
+    Result result = run(http, targets, auth, clients, batch, seconds, "measured");
     System.out.printf(
         Locale.ROOT,
         "committed %d transactions in %.1f s: %.0f tx/s; latency p50 %.1f ms, p99 %.1f ms;"
@@ -115,7 +123,13 @@ public final class LedgerAppendLoad {
   private record Result(long ok, long failed, double seconds, double p50, double p99) {}
 
   private static Result run(
-      HttpClient http, String[] targets, String auth, int clients, int seconds, String phase)
+      HttpClient http,
+      String[] targets,
+      String auth,
+      int clients,
+      int batch,
+      int seconds,
+      String phase)
       throws Exception {
     AtomicLong failed = new AtomicLong();
     AtomicLong counter = new AtomicLong();
@@ -132,7 +146,18 @@ public final class LedgerAppendLoad {
                 int n = 0;
                 SecureRandom random = new SecureRandom();
                 while (System.nanoTime() < end) {
-                  String body = registerBody(random, counter.incrementAndGet());
+                  String body;
+                  if (batch == 1) {
+                    body = registerBody(random, counter.incrementAndGet());
+                  } else {
+                    StringBuilder entries = new StringBuilder("{\"transactions\":[");
+                    for (int i = 0; i < batch; i++) {
+                      entries
+                          .append(i == 0 ? "" : ",")
+                          .append(registerBody(random, counter.incrementAndGet()));
+                    }
+                    body = entries.append("]}").toString();
+                  }
                   long t0 = System.nanoTime();
                   HttpResponse<String> response;
                   try {
@@ -153,10 +178,12 @@ public final class LedgerAppendLoad {
                     }
                     continue;
                   }
-                  if (n == latencies.length) {
-                    latencies = Arrays.copyOf(latencies, n * 2);
+                  for (int i = 0; i < batch; i++) {
+                    if (n == latencies.length) {
+                      latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = t1 - t0;
                   }
-                  latencies[n++] = t1 - t0;
                 }
                 return Arrays.copyOf(latencies, n);
               }));

@@ -169,6 +169,22 @@ public interface LedgerService {
   java.util.concurrent.CompletionStage<Committed> submitAsync(
       String channelId, String type, Map<String, Object> body, java.time.Duration commitWait);
 
+  /** One entry of a batch: a transaction type and its body, as {@link #submit} takes them. */
+  record Submission(String type, Map<String, Object> body) {}
+
+  /**
+   * Signs every submission as a transaction by this node and commits them, for clients that send
+   * many at once (a hospital system's backlog, a bulk import). Every entry is checked (type, body,
+   * signature, the channel's rules) before any is submitted: one refused refuses the batch, with
+   * its index in the message, and nothing is stored. On a federated channel the transactions stay
+   * independent: each commits in whichever block takes it, and the stage completes once all are
+   * committed and durable here (or with {@code FEDERATION_COMMIT_TIMEOUT}, the rest pending). On a
+   * channel of this node alone they commit one block each in one database transaction, all or none,
+   * before this returns.
+   */
+  java.util.concurrent.CompletionStage<List<Committed>> submitAllAsync(
+      String channelId, List<Submission> submissions, java.time.Duration commitWait);
+
   /** The proof bundle for a transaction, up to block {@code head} (the current head if null). */
   byte[] proofBundle(String channelId, String txId, Long head);
 

@@ -11,6 +11,7 @@ public class CareLedgerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode errorCode;
+  private final String detail;
 
   public CareLedgerException(ErrorCode errorCode, String message) {
     this(errorCode, message, null);
@@ -19,6 +20,15 @@ public class CareLedgerException extends RuntimeException {
   public CareLedgerException(ErrorCode errorCode, String message, Throwable cause) {
     super(errorCode.code() + ": " + message, cause);
     this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+    this.detail = message;
+  }
+
+  /**
+   * The same failure, its message prefixed by where it happened (e.g. {@code transactions[3]}, the
+   * entry of a batch), so a caller of a batch knows which entry was refused.
+   */
+  public CareLedgerException at(String where) {
+    return new CareLedgerException(errorCode, where + ": " + detail, this);
   }
 
   public ErrorCode errorCode() {

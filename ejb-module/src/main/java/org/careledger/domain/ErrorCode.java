@@ -48,6 +48,8 @@ public enum ErrorCode {
   TX_SIGNATURE_INVALID(1152),
   /** A transaction by an institution that is not a member of the channel, or with a stale key. */
   TX_UNKNOWN_AUTHOR(1153),
+  /** A batch of submissions with more transactions than a node takes in one request. */
+  TX_BATCH_TOO_LARGE(1154),
   /** No channel of that id is held by this node. */
   CHANNEL_UNKNOWN(1170),
   /** A channel of that id exists already. */

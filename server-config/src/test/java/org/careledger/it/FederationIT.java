@@ -280,10 +280,27 @@ class FederationIT {
         calls.add(FED.submitAsync(node, "care-bft", "bft-" + node + "-" + round, 60));
       }
     }
+    // A batch at one member: its transactions commit as independent ones, each on every member.
+    List<String> entries = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      entries.add(LocalFederation.registerJson("bft-batch-" + i));
+    }
+    HttpResponse<String> batch =
+        FED.post(
+            2,
+            "/channels/care-bft/transaction-batches?wait=60",
+            "{\"transactions\":[" + String.join(",", entries) + "]}");
     for (var call : calls) {
       HttpResponse<String> response = call.get(120, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
       BFT_TX_IDS.add(Http.json(response).path("txId").asText());
+    }
+    assertThat(batch.statusCode()).as(batch.body()).isEqualTo(201);
+    JsonNode committed = Http.json(batch).path("committed");
+    assertThat(committed.size()).isEqualTo(25);
+    for (JsonNode entry : committed) {
+      assertThat(entry.path("height").asLong()).isPositive();
+      BFT_TX_IDS.add(entry.path("txId").asText());
     }
     List<List<String>> chains = awaitSameChains("care-bft", List.of(0, 1, 2, 3), BFT_TX_IDS);
     // Every submitted transaction once, in one order that every member holds.

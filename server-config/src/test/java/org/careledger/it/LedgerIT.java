@@ -173,6 +173,75 @@ class LedgerIT {
 
   @Test
   @Order(5)
+  void aBatchCommitsEveryEntryInOrderOrNothingWhenOneIsRefused() throws Exception {
+    String channel = "ch-batch";
+    assertThat(post("it-ops", "/channels", "{\"channel\":\"" + channel + "\"}").statusCode())
+        .isEqualTo(201);
+    String path = "/channels/" + channel + "/transaction-batches";
+
+    // Entry 1 lacks its fields: refused before anything is signed.
+    HttpResponse<String> malformed =
+        post(
+            "it-ops",
+            path,
+            batch(register("b1"), "{\"type\":\"register\",\"body\":{\"recordId\":\"x\"}}"));
+    // Entry 2 amends a record no chain holds: refused by the record rules only after entries 0
+    // and 1 were appended in the same database transaction, which must roll back.
+    String amendUnknown =
+        "{\"type\":\"amend\",\"body\":{\"recordId\":\"nowhere\",\"version\":2,"
+            + "\"previousVersion\":1,\"contentHash\":\""
+            + "ab".repeat(32)
+            + "\",\"envelopeHash\":\""
+            + "ef".repeat(32)
+            + "\",\"size\":9,\"mediaType\":\"application/pdf\",\"grantEnvelopes\":{}}}";
+    HttpResponse<String> conflicting =
+        post("it-ops", path, batch(register("b1"), register("b2"), amendUnknown));
+    String[] many = new String[1_001];
+    java.util.Arrays.fill(many, register("b9"));
+    HttpResponse<String> tooMany = post("it-ops", path, batch(many));
+    HttpResponse<String> empty = post("it-ops", path, "{\"transactions\":[]}");
+    HttpResponse<String> byClinician = post("it-doctor", path, batch(register("b1")));
+
+    assertThat(malformed.statusCode()).as(malformed.body()).isEqualTo(400);
+    assertThat(Http.json(malformed).path("code").asText()).isEqualTo("CL-1150");
+    assertThat(malformed.body()).contains("transactions[1]");
+    assertThat(conflicting.statusCode()).as(conflicting.body()).isEqualTo(404);
+    assertThat(Http.json(conflicting).path("code").asText()).isEqualTo("CL-1172");
+    assertThat(conflicting.body()).contains("transactions[2]");
+    assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(413);
+    assertThat(Http.json(tooMany).path("code").asText()).isEqualTo("CL-1154");
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(byClinician.statusCode()).isEqualTo(403);
+    assertThat(Http.json(get("it-ops", "/channels/" + channel)).path("height").asLong())
+        .as("no refused batch left a block")
+        .isZero();
+
+    HttpResponse<String> committed =
+        post("it-ops", path, batch(register("b1"), register("b2"), register("b3")));
+
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(201);
+    JsonNode entries = Http.json(committed).path("committed");
+    assertThat(entries.size()).isEqualTo(3);
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      assertThat(entries.get(i).path("height").asLong()).isEqualTo(i + 1L);
+      ids.add(entries.get(i).path("txId").asText());
+      HttpResponse<String> block = get("it-ops", "/channels/" + channel + "/blocks/" + (i + 1));
+      assertThat(Http.json(block).path("txIds").get(0).asText())
+          .isEqualTo(entries.get(i).path("txId").asText());
+    }
+    assertThat(ids).hasSize(3);
+    HttpResponse<String> verified = post("it-ops", "/channels/" + channel + "/verify", "");
+    assertThat(Http.json(verified).path("ok").asBoolean()).as(verified.body()).isTrue();
+    assertThat(Http.json(verified).path("transactionsVerified").asLong()).isEqualTo(4);
+  }
+
+  private static String batch(String... entries) {
+    return "{\"transactions\":[" + String.join(",", entries) + "]}";
+  }
+
+  @Test
+  @Order(5)
   void aClinicianCanNeitherCreateChannelsNorCommitTransactions() throws Exception {
     assertThat(post("it-doctor", "/channels", "{\"channel\":\"ch-other\"}").statusCode())
         .isEqualTo(403);

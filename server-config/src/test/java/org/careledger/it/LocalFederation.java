@@ -393,21 +393,25 @@ final class LocalFederation implements AutoCloseable {
     return submitAsyncAt(httpsPort(node), channel, recordId, waitSeconds);
   }
 
-  /** {@link #submitAsync} to the node listening on {@code httpsPort} (a cluster's node). */
-  CompletableFuture<HttpResponse<String>> submitAsyncAt(
-      int httpsPort, String channel, String recordId, int waitSeconds) {
+  /** A register transaction for a synthetic record: random hashes, no patient data. */
+  static String registerJson(String recordId) {
     byte[] hash = new byte[32];
     new SecureRandom().nextBytes(hash);
     String hex = HexFormat.of().formatHex(hash);
-    String json =
-        "{\"type\":\"register\",\"body\":{\"recordId\":\""
-            + recordId
-            + "\",\"version\":1,\"contentHash\":\""
-            + hex
-            + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
-            + "\"patient\":\""
-            + hex
-            + "\"}}";
+    return "{\"type\":\"register\",\"body\":{\"recordId\":\""
+        + recordId
+        + "\",\"version\":1,\"contentHash\":\""
+        + hex
+        + "\",\"size\":123,\"mediaType\":\"application/pdf\",\"documentClass\":\"11502-2\","
+        + "\"patient\":\""
+        + hex
+        + "\"}}";
+  }
+
+  /** {@link #submitAsync} to the node listening on {@code httpsPort} (a cluster's node). */
+  CompletableFuture<HttpResponse<String>> submitAsyncAt(
+      int httpsPort, String channel, String recordId, int waitSeconds) {
+    String json = registerJson(recordId);
     HttpRequest request =
         authorizedAt(httpsPort, "/channels/" + channel + "/transactions?wait=" + waitSeconds)
             .timeout(Duration.ofSeconds(waitSeconds + 30L))

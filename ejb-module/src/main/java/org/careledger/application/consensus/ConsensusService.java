@@ -2,6 +2,7 @@ package org.careledger.application.consensus;
 
 import jakarta.ejb.Local;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.careledger.application.LedgerService.Committed;
 import org.careledger.domain.federation.MessageType;
@@ -32,6 +33,17 @@ public interface ConsensusService {
    */
   java.util.concurrent.CompletionStage<Committed> submitAsync(
       String channelId, SignedTransaction transaction, Duration wait);
+
+  /**
+   * Hands several signed transactions to the channel at once: every one is verified and checked
+   * against the channel's rules before any is handed over (one refused refuses them all, nothing is
+   * queued), then all are queued together. They stay independent transactions: each commits in
+   * whichever block takes it. The stage completes with their commits in the order given once all
+   * are committed and durable here, or exceptionally with {@code FEDERATION_COMMIT_TIMEOUT} if any
+   * is not within {@code wait} (those not committed stay pending and may still commit).
+   */
+  java.util.concurrent.CompletionStage<List<Committed>> submitAllAsync(
+      String channelId, List<SignedTransaction> transactions, Duration wait);
 
   /**
    * Wraps {@code payload} in a federation envelope signed by this node, once the node has its

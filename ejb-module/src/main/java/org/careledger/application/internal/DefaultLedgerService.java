@@ -314,6 +314,41 @@ public class DefaultLedgerService implements LedgerService {
         submit(channelId, type, body, commitWait));
   }
 
+  @Override
+  public java.util.concurrent.CompletionStage<List<Committed>> submitAllAsync(
+      String channelId, List<Submission> submissions, Duration commitWait) {
+    if (consensus.manages(channelId)) {
+      NodeIdentity identity = signingIdentity(channelId);
+      ChannelId channel = new ChannelId(channelId);
+      List<SignedTransaction> txs = new ArrayList<>(submissions.size());
+      for (int i = 0; i < submissions.size(); i++) {
+        Submission submission = submissions.get(i);
+        try {
+          txs.add(
+              sign(
+                  identity,
+                  transaction(
+                      identity, channel, transactionType(submission.type()), submission.body())));
+        } catch (CareLedgerException e) {
+          throw e.at("transactions[" + i + "]");
+        }
+      }
+      return consensus.submitAllAsync(channelId, txs, commitWait);
+    }
+    // A channel of this node alone: one block each, in this call's one database transaction, so a
+    // refused entry rolls back the blocks of those before it (the exception is a system exception).
+    List<Committed> committed = new ArrayList<>(submissions.size());
+    for (int i = 0; i < submissions.size(); i++) {
+      Submission submission = submissions.get(i);
+      try {
+        committed.add(submit(channelId, submission.type(), submission.body(), commitWait));
+      } catch (CareLedgerException e) {
+        throw e.at("transactions[" + i + "]");
+      }
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(committed);
+  }
+
   /** Types a client may submit as they are: not channel configuration (see proposeUpdate). */
   private static TransactionType transactionType(String type) {
     return TransactionType.ofWireName(type)

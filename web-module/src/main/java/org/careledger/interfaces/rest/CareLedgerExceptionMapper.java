@@ -116,7 +116,8 @@ public class CareLedgerExceptionMapper implements ExceptionMapper<CareLedgerExce
           FHIR_PATIENT_ID_IN_URL ->
           Response.Status.BAD_REQUEST;
       case RESEARCH_BELOW_K -> Response.Status.FORBIDDEN; // a privacy rule refuses it, as a policy
-      case FHIR_ATTACHMENT_TOO_LARGE -> Response.Status.REQUEST_ENTITY_TOO_LARGE;
+      case FHIR_ATTACHMENT_TOO_LARGE, TX_BATCH_TOO_LARGE ->
+          Response.Status.REQUEST_ENTITY_TOO_LARGE;
       default -> Response.Status.INTERNAL_SERVER_ERROR;
     };
   }

@@ -96,6 +96,95 @@ public class ChannelResource {
       @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security,
       JsonObject request) {
     String type = text(request, "type");
+    JsonObject body = submissionBody(request, type, security);
+    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
+    }
+    return ledger
+        .submitAsync(
+            channel, type, JsonValues.object(body), java.time.Duration.ofSeconds(waitSeconds))
+        .thenApplyAsync(
+            committed ->
+                Response.created(
+                        UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
+                            .build(channel, committed.txId()))
+                    .entity(committed)
+                    .build(),
+            executor);
+  }
+
+  /** Most transactions in one batch: about 600 KB of JSON, a few seconds of a node's work. */
+  static final int MAX_BATCH = 1_000;
+
+  /**
+   * {@code {"transactions":[{"type":"register","body":{...}}, ...]}}: up to {@value #MAX_BATCH}
+   * submissions in one request, for a hospital system's backlog or a bulk import; the node signs
+   * each as its own transaction. Every entry is checked before any is submitted: one refused
+   * refuses the batch with the entry's index in the message ({@code transactions[3]: ...}), and
+   * nothing is stored. The answer (201, {@code {"committed":[...]}} in the order given) comes once
+   * every transaction is committed and durable on this node, or 504 {@code CL-1534} after {@code
+   * wait} seconds, naming how many are still pending (they may still commit). The transactions are
+   * independent on the ledger, not one atomic unit: on a federated channel each lands in whichever
+   * block takes it. Too many entries: 413 {@code CL-1154}.
+   */
+  @POST
+  @Path("/{channel}/transaction-batches")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed({"admin", "his-system"})
+  public CompletionStage<Response> submitBatch(
+      @PathParam("channel") String channel,
+      @QueryParam("wait") @DefaultValue("30") int waitSeconds,
+      @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security,
+      JsonObject request) {
+    if (request == null || !(request.get("transactions") instanceof jakarta.json.JsonArray array)) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'transactions' must be an array of {type, body} objects");
+    }
+    if (array.isEmpty()) {
+      throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'transactions' is empty");
+    }
+    if (array.size() > MAX_BATCH) {
+      throw new CareLedgerException(
+          ErrorCode.TX_BATCH_TOO_LARGE,
+          array.size() + " transactions in one batch; at most " + MAX_BATCH + " are taken at once");
+    }
+    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
+    }
+    List<LedgerService.Submission> submissions = new java.util.ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      try {
+        if (!(array.get(i) instanceof JsonObject entry)) {
+          throw new CareLedgerException(ErrorCode.TX_MALFORMED, "not a {type, body} object");
+        }
+        String type = text(entry, "type");
+        submissions.add(
+            new LedgerService.Submission(
+                type, JsonValues.object(submissionBody(entry, type, security))));
+      } catch (CareLedgerException e) {
+        throw e.at("transactions[" + i + "]");
+      }
+    }
+    return ledger
+        .submitAllAsync(channel, submissions, java.time.Duration.ofSeconds(waitSeconds))
+        .thenApplyAsync(
+            committed ->
+                Response.status(Response.Status.CREATED)
+                    .entity(java.util.Map.of("committed", committed))
+                    .build(),
+            executor);
+  }
+
+  /**
+   * The body of one submission, once the caller may submit its type: a hospital system registers
+   * content it keeps itself; every step of sharing (request, grant, consent, break-glass, erase,
+   * ...) goes through its own endpoint, which applies the role and record rules. Only the node's
+   * operator may hand the node any transaction to sign.
+   */
+  private static JsonObject submissionBody(
+      JsonObject request, String type, jakarta.ws.rs.core.SecurityContext security) {
     if (!security.isUserInRole("admin") && !"register".equals(type)) {
       // A hospital system registers content it keeps itself; every step of sharing (request,
       // grant, consent, break-glass, erase, ...) goes through its own endpoint, which applies the
@@ -106,25 +195,11 @@ public class ChannelResource {
               + type
               + "' goes through its own endpoint");
     }
-    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
-      throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
-    }
     JsonValue body = request.get("body");
     if (!(body instanceof JsonObject object)) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "'body' must be a JSON object");
     }
-    return ledger
-        .submitAsync(
-            channel, type, JsonValues.object(object), java.time.Duration.ofSeconds(waitSeconds))
-        .thenApplyAsync(
-            committed ->
-                Response.created(
-                        UriBuilder.fromPath("/api/v1/channels/{c}/transactions/{t}/proof")
-                            .build(channel, committed.txId()))
-                    .entity(committed)
-                    .build(),
-            executor);
+    return object;
   }
 
   /** The proof bundle, for the standalone verifier: {@code java -jar careledger-verifier.jar}. */
