@@ -97,13 +97,9 @@ public class ChannelResource {
       JsonObject request) {
     String type = text(request, "type");
     JsonObject body = submissionBody(request, type, security);
-    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
-      throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
-    }
+    java.time.Duration wait = commitWait(waitSeconds);
     return ledger
-        .submitAsync(
-            channel, type, JsonValues.object(body), java.time.Duration.ofSeconds(waitSeconds))
+        .submitAsync(channel, type, JsonValues.object(body), wait)
         .thenApplyAsync(
             committed ->
                 Response.created(
@@ -149,10 +145,7 @@ public class ChannelResource {
           ErrorCode.TX_BATCH_TOO_LARGE,
           array.size() + " transactions in one batch; at most " + MAX_BATCH + " are taken at once");
     }
-    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
-      throw new CareLedgerException(
-          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
-    }
+    java.time.Duration wait = commitWait(waitSeconds);
     List<LedgerService.Submission> submissions = new java.util.ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       try {
@@ -168,13 +161,22 @@ public class ChannelResource {
       }
     }
     return ledger
-        .submitAllAsync(channel, submissions, java.time.Duration.ofSeconds(waitSeconds))
+        .submitAllAsync(channel, submissions, wait)
         .thenApplyAsync(
             committed ->
                 Response.status(Response.Status.CREATED)
                     .entity(java.util.Map.of("committed", committed))
                     .build(),
             executor);
+  }
+
+  /** {@code ?wait=}: 1 to {@value #MAX_WAIT_SECONDS} seconds. */
+  private static java.time.Duration commitWait(int waitSeconds) {
+    if (waitSeconds < 1 || waitSeconds > MAX_WAIT_SECONDS) {
+      throw new CareLedgerException(
+          ErrorCode.TX_MALFORMED, "'wait' is 1 to " + MAX_WAIT_SECONDS + " seconds");
+    }
+    return java.time.Duration.ofSeconds(waitSeconds);
   }
 
   /**
