@@ -153,6 +153,35 @@ public class DocumentTransfers {
     }
   }
 
+  /** How often a waiting fetch looks whether chunks arrived. */
+  static final long PROGRESS_CHECK_MILLIS = 1_000;
+
+  /**
+   * The transfer's outcome, waiting until {@code deadline} and, once chunks arrive, until {@code
+   * wait} after the last one: a large document that keeps arriving is not cut off at a fixed time
+   * (a 200 MiB document took 111–157 s across a loaded two-core machine's bridges, past the default
+   * 120 s), while a transfer that stalls still ends {@code wait} after its last chunk.
+   */
+  private Fetched delivered(Incoming transfer, long deadline, Duration wait)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    int seen = transfer.document.chunksReceived();
+    while (true) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
+      try {
+        return transfer.done.get(
+            Math.max(1, Math.min(left, PROGRESS_CHECK_MILLIS)), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        int now = transfer.document.chunksReceived();
+        if (now > seen) {
+          seen = now;
+          deadline = Math.max(deadline, waits.nanoTime() + wait.toNanos());
+        } else if (waits.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /**
    * Asks {@code record}'s provider for its ciphertext under {@code basisTx} (a grant, or a
    * break-glass access) and waits at most {@code wait}. The caller owns the result's directory and
@@ -190,13 +219,12 @@ public class DocumentTransfers {
                             ErrorCode.NODE_NOT_READY,
                             "the federation is not started on this node"));
         tx.send(List.of(new Outbound(record.provider(), envelope)));
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
         try {
-          return transfer.done.get(Math.max(1, left), TimeUnit.MILLISECONDS);
+          return delivered(transfer, deadline, wait);
         } catch (ExecutionException e) {
           // The provider's chain does not hold the grant yet (it committed here, and is on its
           // way there): ask again, after a pause, while there is time.
-          left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
+          long left = TimeUnit.NANOSECONDS.toMillis(deadline - waits.nanoTime());
           if (e.getCause() instanceof CareLedgerException coded
               && coded.errorCode() == ErrorCode.GRANT_UNKNOWN
               && left > pauseMillis) {
@@ -217,7 +245,7 @@ public class DocumentTransfers {
               + record.recordId()
               + " within "
               + wait.toSeconds()
-              + " s ("
+              + " s of the request or of its last chunk ("
               + transfer.document.chunksReceived()
               + " of "
               + DocumentTransfer.chunkCount(record.size())

@@ -150,6 +150,63 @@ class DocumentTransfersRetryTest {
     assertThat(time.pauses).isEmpty();
   }
 
+  /**
+   * In real time: chunks that keep arriving every 600 ms carry the fetch past its 1 s wait, since
+   * the wait runs again from each chunk; a transfer that stops after its first chunk ends with
+   * {@code TRANSFER_TIMEOUT} about a wait after that chunk. (A fixed wait cut a 200 MiB document
+   * off in a clean-clone run on a loaded machine.)
+   */
+  @Test
+  void theWaitRunsFromTheLastChunkSoASlowTransferCompletesAndAStalledOneTimesOut()
+      throws Exception {
+    byte[] big = new byte[2 * DocumentTransfer.CHUNK_BYTES + 1000];
+    new SecureRandom().nextBytes(big);
+    String bigHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big));
+    AccessLedger.Registration bigRecord =
+        new AccessLedger.Registration(
+            "rec-big",
+            PROVIDER,
+            bigHash,
+            big.length,
+            "cd".repeat(32),
+            "ef".repeat(32),
+            1,
+            "application/pdf",
+            Map.of(),
+            "01".repeat(32),
+            "11502-2");
+    Duration wait = Duration.ofSeconds(1);
+
+    provider.slow = new SlowDelivery(big, bigHash, 600, 3);
+    transfers = new DocumentTransfers(sealsAsIs(), provider, DocumentTransfers.Waits.SYSTEM);
+    provider.transfers = transfers;
+    long started = System.nanoTime();
+    DocumentTransfers.Fetched fetched = transfers.fetch(CHANNEL, bigRecord, GRANT_TX, wait);
+    long tookMillis = (System.nanoTime() - started) / 1_000_000L;
+    try {
+      assertThat(fetched.store().exists(bigHash)).isTrue();
+    } finally {
+      DocumentTransfers.discard(fetched.directory());
+    }
+    assertThat(tookMillis).as("past the 1 s wait").isGreaterThan(wait.toMillis());
+
+    provider.slow = new SlowDelivery(big, bigHash, 100, 1);
+    started = System.nanoTime();
+    assertThatThrownBy(() -> transfers.fetch(CHANNEL, bigRecord, GRANT_TX, wait))
+        .isInstanceOfSatisfying(
+            CareLedgerException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.TRANSFER_TIMEOUT);
+              assertThat(e.getMessage()).contains("1 of 3 chunks arrived");
+            });
+    assertThat((System.nanoTime() - started) / 1_000_000L)
+        .as("a wait after the only chunk, give or take a progress check")
+        .isBetween(wait.toMillis(), wait.toMillis() + 2 * DocumentTransfers.PROGRESS_CHECK_MILLIS);
+  }
+
+  /** Delivers the first {@code chunks} chunks of {@code bytes}, one every {@code everyMillis}. */
+  private record SlowDelivery(byte[] bytes, String hash, long everyMillis, int chunks) {}
+
   // ---- doubles
 
   /** A clock that moves only when the code under test pauses. */
@@ -183,6 +240,7 @@ class DocumentTransfersRetryTest {
   private final class Provider extends ConsensusTransactions {
     final Deque<Answer> answers = new ArrayDeque<>();
     Answer always;
+    SlowDelivery slow;
     final List<DocumentTransfer.Request> requests = new ArrayList<>();
     final List<Long> requestedAtMillis = new ArrayList<>();
     DocumentTransfers transfers;
@@ -196,6 +254,38 @@ class DocumentTransfersRetryTest {
         assertThat(message.peer()).isEqualTo(PROVIDER);
         DocumentTransfer.Request request = DocumentTransfer.Request.decode(message.bytes());
         requests.add(request);
+        if (slow != null) {
+          SlowDelivery delivery = slow;
+          Thread sender =
+              new Thread(
+                  () -> {
+                    int count = DocumentTransfer.chunkCount(delivery.bytes().length);
+                    for (int i = 0; i < delivery.chunks(); i++) {
+                      try {
+                        Thread.sleep(delivery.everyMillis());
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                      int from = i * DocumentTransfer.CHUNK_BYTES;
+                      int to =
+                          Math.min(delivery.bytes().length, from + DocumentTransfer.CHUNK_BYTES);
+                      deliver(
+                          MessageType.DOCUMENT_CHUNK,
+                          new DocumentTransfer.Chunk(
+                                  request.transferId(),
+                                  i,
+                                  count,
+                                  delivery.bytes().length,
+                                  HexFormat.of().parseHex(delivery.hash()),
+                                  i == 0 ? KEY_ENVELOPE : new byte[0],
+                                  java.util.Arrays.copyOfRange(delivery.bytes(), from, to))
+                              .encode());
+                    }
+                  });
+          sender.setDaemon(true);
+          sender.start();
+          continue;
+        }
         requestedAtMillis.add((time.nanoTime() - start) / 1_000_000L);
         Answer answer = answers.isEmpty() ? always : answers.poll();
         switch (answer) {
