@@ -109,10 +109,13 @@ parallel=${CARELEDGER_FEDERATION_PARALLEL:-4}
 # Four nodes booting at once on a small machine can take minutes each (node.sh's default is 240 s).
 export CARELEDGER_READY_TIMEOUT=${CARELEDGER_READY_TIMEOUT:-600}
 # Four WildFly JVMs share this machine's cores. With the JIT's default tiers, C2 compilation took
-# 55% of all CPU ten minutes into a load run (per-thread CPU, README "Consensus throughput");
-# C1 alone compiles in a fraction of that, and more transactions commit. A node on its own server
-# keeps the JVM's defaults (node.sh). Override with CARELEDGER_JAVA_OPTS.
-export CARELEDGER_JAVA_OPTS=${CARELEDGER_JAVA_OPTS:--Xms256m -Xmx768m -XX:TieredStopAtLevel=1}
+# 55% of all CPU ten minutes into a load run (per-thread CPU, README "Consensus throughput"). C1
+# alone (-XX:TieredStopAtLevel=1, the default until 2026-12-07) compiles in a fraction of that but
+# has none of the JDK's crypto intrinsics: TLS, AES-GCM and SHA-2 ran as plain Java and a 100 MiB
+# document crossed the federation at 2.5 MiB/s. So C2 compiles only the crypto and the buffers the
+# bridges copy documents through (src/main/jvm/federation-c2.directives), everything else stays at
+# C1. A node on its own server keeps the JVM's defaults (node.sh). Override with CARELEDGER_JAVA_OPTS.
+export CARELEDGER_JAVA_OPTS=${CARELEDGER_JAVA_OPTS:--Xms256m -Xmx768m -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$here/src/main/jvm/federation-c2.directives}
 # The members' nodes share one directory of class data sharing archives (node.sh): all run the same
 # JDK, WildFly and EAR, so what one node's JVM recorded serves the others.
 export CARELEDGER_CDS_DIR=${CARELEDGER_CDS_DIR:-$fed_home/cds}

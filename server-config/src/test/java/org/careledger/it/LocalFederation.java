@@ -175,7 +175,10 @@ final class LocalFederation implements AutoCloseable {
   Run upNode(int node, Map<String, String> extraEnv) throws Exception {
     Map<String, String> env = new java.util.HashMap<>(extraEnv);
     env.put("CARELEDGER_BIND", "127.0.0.1");
-    env.put("CARELEDGER_JAVA_OPTS", "-Xms256m -Xmx768m -XX:TieredStopAtLevel=1");
+    env.put(
+        "CARELEDGER_JAVA_OPTS",
+        "-Xms256m -Xmx768m -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="
+            + NODE_SH.resolveSibling("src/main/jvm/federation-c2.directives"));
     List<String> command = List.of("bash", NODE_SH.toString(), "up");
     return run(command, nodeEnv(node, env));
   }
