@@ -45,4 +45,23 @@ public interface LedgerStore {
 
   /** Which of these transaction ids (lower-case hex) are on the chain: one query for a batch. */
   java.util.Set<String> committedAmong(String channelId, java.util.Collection<String> txIds);
+
+  /**
+   * The committed sharing transactions indexed under any of {@code keys} ({@link
+   * org.careledger.domain.sharing.SharingRefs}), each once, in chain order.
+   */
+  List<org.careledger.domain.sharing.SharingRefs.Located> sharingTransactionsReferring(
+      String channelId, java.util.Collection<String> keys);
+
+  /**
+   * Whether every committed sharing transaction of the channel is in that index: false only between
+   * migration V8 and the node's first start after it (see {@link #completeSharingRefs}).
+   */
+  boolean sharingRefsComplete(String channelId);
+
+  /**
+   * Indexes the channel's sharing transactions committed before migration V8, once (a node of a
+   * cluster that finds the work done skips it); answers how many were indexed.
+   */
+  int completeSharingRefs(String channelId);
 }

@@ -113,6 +113,61 @@ class MigrationsTest {
     }
   }
 
+  /**
+   * V8: the index of sharing references is keyed by the reference first (so that an IN list of
+   * references uses it on H2), and every channel that had blocks beyond genesis when V8 ran is left
+   * for the node to index at start, up to the height it had.
+   */
+  @Test
+  void theSharingReferencesOfChainsCommittedBeforeV8AreLeftForTheNodeToIndex() throws SQLException {
+    url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Flyway.configure()
+        .dataSource(url, "sa", "")
+        .locations(Migrations.locations("H2"))
+        .table(Migrations.HISTORY_TABLE)
+        .target("7")
+        .load()
+        .migrate();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      for (String channel : List.of("care-bft", "quiet")) {
+        s.executeUpdate(
+            "INSERT INTO cl_channel VALUES ('" + channel + "', '" + "0".repeat(64) + "', NOW())");
+      }
+      int heights = 3;
+      for (int height = 0; height < heights; height++) {
+        block(s, "care-bft", height);
+      }
+      block(s, "quiet", 0);
+    }
+    flyway().migrate();
+    assertThat(names("SELECT channel_id || '@' || up_to_height FROM cl_sharing_ref_backfill"))
+        .containsExactly("care-bft@2");
+    assertThat(
+            names(
+                "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS"
+                    + " WHERE TABLE_NAME='CL_SHARING_REF' AND INDEX_NAME = (SELECT INDEX_NAME"
+                    + " FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE CONSTRAINT_NAME='PK_CL_SHARING_REF')"
+                    + " ORDER BY ORDINAL_POSITION"))
+        .containsExactly("REF_KEY", "CHANNEL_ID", "TX_ID");
+  }
+
+  private static void block(Statement s, String channel, int height) throws SQLException {
+    String hash = String.format("%064x", (long) (channel.hashCode() * 31 + height) & 0xffffffffL);
+    s.executeUpdate(
+        "INSERT INTO cl_block VALUES ('"
+            + channel
+            + "', "
+            + height
+            + ", '"
+            + hash
+            + "', '"
+            + "0".repeat(64)
+            + "', '"
+            + "0".repeat(64)
+            + "', 0, X'00', X'00', NOW())");
+  }
+
   @Test
   void migratingAgainChangesNothing() {
     assertThat(flyway().migrate().migrationsExecuted).isZero();

@@ -735,7 +735,7 @@ public class ConsensusDriver
   private BlockValidator sharingRules(
       String channelId,
       java.util.function.Supplier<org.careledger.domain.ledger.ChannelConfig> inForce) {
-    BlockValidator records = new RecordRules(() -> tx.sharingTransactions(channelId));
+    BlockValidator records = new RecordRules(record -> tx.recordTransactions(channelId, record));
     return new BlockValidator() {
       /** The rules of the configuration they were built for (policies change rarely). */
       private record Built(String configId, BlockValidator rules) {}

@@ -185,13 +185,13 @@ public class ConsensusTransactions {
   }
 
   /**
-   * The channel's committed transactions that the rules of record versions read ({@link
-   * org.careledger.domain.sharing.RecordRules#CHAIN_TYPES}), in chain order per type.
+   * The channel's committed transactions that the rules of record versions read for one record
+   * ({@link org.careledger.domain.sharing.SharingRefs#forRecord}), in chain order.
    */
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-  public List<org.careledger.domain.ledger.SignedTransaction> sharingTransactions(
-      String channelId) {
-    return DefaultSharingService.sharingTransactions(store, channelId);
+  public List<org.careledger.domain.ledger.SignedTransaction> recordTransactions(
+      String channelId, String recordId) {
+    return DefaultSharingService.recordTransactions(store, channelId, recordId);
   }
 
   /**

@@ -409,7 +409,8 @@ public class DefaultLedgerService implements LedgerService {
     SignedTransaction tx = sign(identity, transaction(identity, head.channel(), txType, body));
     // The rules of record versions hold on a channel of one member too (a raw amend or grant over
     // REST included); the channel's row is locked, so the chain read here is the one it extends.
-    new RecordRules(() -> DefaultSharingService.sharingTransactions(store, channelId)).admit(tx);
+    new RecordRules(record -> DefaultSharingService.recordTransactions(store, channelId, record))
+        .admit(tx);
     Block block = commit(identity, self, head.channel(), head, List.of(tx));
     store.append(channelId, block);
     return new Committed(

@@ -27,6 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.careledger.application.DatabaseOutage;
+import org.careledger.application.LedgerStore;
 import org.careledger.application.NodeCertificates;
 import org.careledger.application.NodeInfo;
 import org.careledger.application.NodeKeys;
@@ -71,6 +72,7 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
   @Resource private TimerService timers;
 
   @EJB private NodeStartLog startLog;
+  @EJB private LedgerStore ledgerStore;
 
   private volatile NodeStatus status =
       NodeStatus.starting(ErrorCode.NODE_NOT_READY, "start-up has not run yet");
@@ -110,6 +112,7 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
                 + migration.applied()
                 + " migrations applied)");
       }
+      indexSharingReferences();
       if (identity == null) {
         NodeIdentityStore store =
             new NodeIdentityStore(
@@ -161,6 +164,29 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
       logOnce(coded.getMessage(), e);
       if (retryable) {
         timers.createSingleActionTimer(RETRY_MILLIS, new TimerConfig(null, false));
+      }
+    }
+  }
+
+  /**
+   * Indexes the sharing transactions of chains committed before migration V8 (SharingRefs), once
+   * per channel, each channel in a database transaction of its own; views of a channel read the
+   * whole channel until its turn is done. A failure (a database outage) fails the start, which is
+   * retried.
+   */
+  private void indexSharingReferences() {
+    for (String channelId : ledgerStore.channelIds()) {
+      if (!ledgerStore.sharingRefsComplete(channelId)) {
+        long started = System.nanoTime();
+        int indexed = ledgerStore.completeSharingRefs(channelId);
+        LOG.info(
+            "indexed the references of "
+                + indexed
+                + " sharing transactions of channel "
+                + channelId
+                + " committed before schema version 8, in "
+                + (System.nanoTime() - started) / 1_000_000
+                + " ms");
       }
     }
   }

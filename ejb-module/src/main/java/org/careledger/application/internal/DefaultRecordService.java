@@ -196,7 +196,7 @@ public class DefaultRecordService implements RecordService {
     NodeIdentity identity = keys.identity();
     AmendmentPlan plan =
         AmendmentPlan.of(
-            DefaultSharingService.accessLedger(store, channelId),
+            DefaultSharingService.recordView(store, channelId, recordId),
             channelId,
             recordId,
             identity.institutionId(),

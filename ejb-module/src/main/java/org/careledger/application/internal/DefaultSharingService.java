@@ -41,6 +41,7 @@ import org.careledger.domain.ledger.TransactionType;
 import org.careledger.domain.offchain.DataKeyEnvelope;
 import org.careledger.domain.sharing.AccessLedger;
 import org.careledger.domain.sharing.RecordRules;
+import org.careledger.domain.sharing.SharingRefs;
 import org.careledger.persistence.offchain.KeyEnvelopeEntity;
 
 /**
@@ -121,6 +122,77 @@ public class DefaultSharingService implements SharingService {
   }
 
   /**
+   * The view of one record ({@link SharingRefs#forRecord}: its own transactions, not the whole
+   * channel's), which answers for that record exactly as {@link #accessLedger} does.
+   */
+  static AccessLedger recordView(LedgerStore store, String channelId, String recordId) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    return AccessLedger.of(recordTransactions(store, channelId, recordId));
+  }
+
+  /**
+   * The committed transactions the view of {@code recordId} depends on, in chain order: read
+   * through the index of sharing references, or all of the channel's while a node has not yet
+   * indexed the chain it held before migration V8 (it does so at start).
+   */
+  static List<SignedTransaction> recordTransactions(
+      LedgerStore store, String channelId, String recordId) {
+    if (!store.sharingRefsComplete(channelId)) {
+      return sharingTransactions(store, channelId);
+    }
+    return SharingRefs.transactionsForRecord(
+        recordId, keys -> store.sharingTransactionsReferring(channelId, keys));
+  }
+
+  /**
+   * The view for deciding on a request: its record's view ({@link #recordView}) for a record's
+   * request, the whole channel's for a class request (it covers every record of its patient and
+   * class), an empty one for a request the chain does not hold (yet).
+   */
+  static AccessLedger requestView(LedgerStore store, String channelId, String requestId) {
+    if (store.channelExists(channelId, false) && store.sharingRefsComplete(channelId)) {
+      boolean classRequest = false;
+      for (SharingRefs.Located found :
+          store.sharingTransactionsReferring(channelId, List.of(SharingRefs.request(requestId)))) {
+        Transaction t = found.tx().transaction();
+        if (t.type() == TransactionType.REQUEST
+            && String.valueOf(t.body().get("requestId")).equals(requestId)) {
+          // The first request with the id counts (AccessLedger), and these are in chain order.
+          if ("class".equals(t.body().get("scope"))) {
+            classRequest = true;
+            break;
+          }
+          return recordView(store, channelId, String.valueOf(t.body().get("recordId")));
+        }
+      }
+      if (!classRequest) {
+        // Not on this chain (yet): a view without it, not a read of the whole channel.
+        return AccessLedger.of(List.of());
+      }
+    }
+    return accessLedger(store, channelId);
+  }
+
+  /** The view for a grant's revocation: the view of the record it grants. */
+  static AccessLedger grantView(LedgerStore store, String channelId, String grantTx) {
+    if (store.channelExists(channelId, false) && store.sharingRefsComplete(channelId)) {
+      for (SharingRefs.Located found :
+          store.sharingTransactionsReferring(channelId, List.of(SharingRefs.grant(grantTx)))) {
+        if (found.tx().transaction().type() == TransactionType.GRANT
+            && found.tx().idHex().equals(grantTx)) {
+          return recordView(
+              store, channelId, String.valueOf(found.tx().transaction().body().get("recordId")));
+        }
+      }
+      return AccessLedger.of(List.of()); // no such grant on the chain: a view without it
+    }
+    return accessLedger(store, channelId);
+  }
+
+  /**
    * The channel's committed transactions that {@link AccessLedger} and {@link RecordRules} read, in
    * chain order per type.
    */
@@ -138,7 +210,7 @@ public class DefaultSharingService implements SharingService {
   public Requested request(String channelId, String recordId, String purpose) {
     require(RECORD_ID, recordId, "recordId");
     requirePurpose(purpose);
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = recordView(store, channelId, recordId);
     AccessLedger.Registration record = registered(access, channelId, recordId);
     if (record.provider().equals(self())) {
       throw new CareLedgerException(
@@ -244,7 +316,7 @@ public class DefaultSharingService implements SharingService {
   @Override
   @RolesAllowed({"admin", "clinician"})
   public Decision grant(String channelId, String requestId, Instant expiresAt) {
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = requestView(store, channelId, requestId);
     AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
     if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
       throw new CareLedgerException(ErrorCode.TX_MALFORMED, "expiresAt must be in the future");
@@ -441,7 +513,7 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "clinician"})
   public Decision deny(String channelId, String requestId, String reasonCode) {
     require(REASON, reasonCode, "reasonCode (e.g. not-involved-in-care)");
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = requestView(store, channelId, requestId);
     AccessLedger.RequestView request = openRequestOfMine(access, channelId, requestId);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("requestId", requestId);
@@ -462,7 +534,7 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "clinician"})
   public Decision revoke(String channelId, String grantTx) {
     require(TX_ID, grantTx, "grantTx (64 hex digits)");
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = grantView(store, channelId, grantTx);
     AccessLedger.Grant grant =
         access
             .grant(grantTx)
@@ -497,7 +569,7 @@ public class DefaultSharingService implements SharingService {
   @Override
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Retrieved retrieve(String channelId, String recordId) {
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = recordView(store, channelId, recordId);
     AccessLedger.Registration record = readable(access, channelId, recordId);
     InstitutionId self = self();
     if (record.provider().equals(self)) {
@@ -535,7 +607,7 @@ public class DefaultSharingService implements SharingService {
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public Retrieved breakGlass(String channelId, String recordId, String reasonCode) {
     require(REASON, reasonCode, "reasonCode (mandatory, e.g. unconscious-patient)");
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = recordView(store, channelId, recordId);
     AccessLedger.Registration record = readable(access, channelId, recordId);
     if (record.provider().equals(self())) {
       throw new CareLedgerException(
@@ -608,7 +680,7 @@ public class DefaultSharingService implements SharingService {
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<AccessEvent> accesses(String channelId, String recordId) {
     require(RECORD_ID, recordId, "recordId");
-    registered(accessLedger(store, channelId), channelId, recordId);
+    registered(recordView(store, channelId, recordId), channelId, recordId);
     List<AccessEvent> events = new ArrayList<>();
     for (TransactionType type :
         List.of(

@@ -365,7 +365,9 @@ public class DocumentTransfers {
     String channelId = envelope.channel().orElseThrow().value();
     InstitutionId grantee = envelope.sender();
     InstitutionId self = keys.identity().institutionId();
-    AccessLedger access = DefaultSharingService.accessLedger(store, channelId);
+    // The record's own view (SharingRefs): a grant or break-glass access of another record is not
+    // in it, and is answered as one not on this chain (GRANT_UNKNOWN) rather than ACCESS_DENIED.
+    AccessLedger access = DefaultSharingService.recordView(store, channelId, request.recordId());
     AccessLedger.Registration record = access.record(request.recordId()).orElse(null);
     if (record == null || !record.provider().equals(self)) {
       refuse(channelId, grantee, request, ErrorCode.ACCESS_DENIED, "not a record of " + self);

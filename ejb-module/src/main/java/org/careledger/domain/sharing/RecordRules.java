@@ -70,10 +70,13 @@ public final class RecordRules implements BlockValidator {
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}");
 
-  /** The committed chain's transactions of {@link #CHAIN_TYPES}, in chain order. */
+  /**
+   * The committed chain's transactions of {@link #CHAIN_TYPES} that the view of one record depends
+   * on ({@link SharingRefs#forRecord}; the whole channel's serve too), in chain order.
+   */
   @FunctionalInterface
   public interface Chain {
-    List<SignedTransaction> transactions();
+    List<SignedTransaction> transactions(String recordId);
   }
 
   private final Chain chain;
@@ -87,18 +90,15 @@ public final class RecordRules implements BlockValidator {
     if (block.transactions().stream().noneMatch(RecordRules::judged)) {
       return; // no chain read for blocks without amendments or grants
     }
-    List<SignedTransaction> seen = new ArrayList<>(chain.transactions());
-    AccessLedger view = null;
+    List<SignedTransaction> before = new ArrayList<>(); // the block's own, ahead of the one judged
     for (SignedTransaction tx : block.transactions()) {
       if (judged(tx)) {
-        if (view == null) {
-          view = AccessLedger.of(seen);
-        }
-        check(tx, view);
+        List<SignedTransaction> seen = new ArrayList<>(chain.transactions(recordOf(tx)));
+        seen.addAll(before);
+        check(tx, AccessLedger.of(seen));
       }
       if (CHAIN_TYPES.contains(tx.transaction().type())) {
-        seen.add(tx);
-        view = null; // the next check reads this one too
+        before.add(tx);
       }
     }
   }
@@ -106,8 +106,13 @@ public final class RecordRules implements BlockValidator {
   @Override
   public void admit(SignedTransaction transaction) {
     if (judged(transaction)) {
-      check(transaction, AccessLedger.of(chain.transactions()));
+      check(transaction, AccessLedger.of(chain.transactions(recordOf(transaction))));
     }
+  }
+
+  /** The record an amendment or grant names, as {@link AccessLedger} reads it. */
+  private static String recordOf(SignedTransaction tx) {
+    return String.valueOf(tx.transaction().body().get("recordId"));
   }
 
   /**

@@ -19,10 +19,13 @@ import org.careledger.domain.ledger.BlockHeader;
 import org.careledger.domain.ledger.ChainVerifier.StoredBlock;
 import org.careledger.domain.ledger.SignedTransaction;
 import org.careledger.domain.ledger.TransactionType;
+import org.careledger.domain.sharing.SharingRefs;
 import org.careledger.persistence.ledger.BlockEntity;
 import org.careledger.persistence.ledger.ChannelEntity;
 import org.careledger.persistence.ledger.LedgerTransactionEntity;
 import org.careledger.persistence.sharing.RecordIndexEntity;
+import org.careledger.persistence.sharing.SharingRefBackfillEntity;
+import org.careledger.persistence.sharing.SharingRefEntity;
 
 /** The ledger in the database. Only ever persists; there is no update or delete here. */
 @Stateless
@@ -89,6 +92,9 @@ public class JpaLedgerStore implements LedgerStore {
               tx.transaction().type().wireName(),
               tx.transaction().author().value(),
               tx.encoded()));
+      for (String key : SharingRefs.of(tx)) {
+        em.persist(new SharingRefEntity(key, channelId, tx.idHex()));
+      }
       if (tx.transaction().type() == TransactionType.REGISTER) {
         index(channelId, tx, header).ifPresent(em::persist);
       } else if (tx.transaction().type() == TransactionType.AMEND) {
@@ -314,6 +320,83 @@ public class JpaLedgerStore implements LedgerStore {
       }
     }
     return found;
+  }
+
+  @Override
+  public List<SharingRefs.Located> sharingTransactionsReferring(
+      String channelId, Collection<String> keys) {
+    List<String> ids = new ArrayList<>();
+    List<String> keyList = new ArrayList<>(keys);
+    for (int from = 0; from < keyList.size(); from += IN_LIST) {
+      ids.addAll(
+          em.createQuery(
+                  "select distinct r.txId from SharingRefEntity r where r.refKey in :keys"
+                      + " and r.channelId = :channel",
+                  String.class)
+              .setParameter("keys", keyList.subList(from, Math.min(keyList.size(), from + IN_LIST)))
+              .setParameter("channel", channelId)
+              .getResultList());
+    }
+    List<SharingRefs.Located> found = new ArrayList<>(ids.size());
+    Set<String> seen = new HashSet<>();
+    // By id alone, as committedAmong: H2 serves the IN list from the primary key (V7).
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      List<Object[]> rows =
+          em.createQuery(
+                  "select t.channelId, t.height, t.txIndex, t.txBytes, t.txId"
+                      + " from LedgerTransactionEntity t where t.txId in :ids",
+                  Object[].class)
+              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST)))
+              .getResultList();
+      for (Object[] row : rows) {
+        if (channelId.equals(row[0]) && seen.add((String) row[4])) {
+          found.add(
+              new SharingRefs.Located(
+                  (Long) row[1], (Integer) row[2], SignedTransaction.decode((byte[]) row[3])));
+        }
+      }
+    }
+    found.sort(
+        java.util.Comparator.comparingLong(SharingRefs.Located::height)
+            .thenComparingInt(SharingRefs.Located::index));
+    return found;
+  }
+
+  @Override
+  public boolean sharingRefsComplete(String channelId) {
+    return em.find(SharingRefBackfillEntity.class, channelId) == null;
+  }
+
+  @Override
+  public int completeSharingRefs(String channelId) {
+    SharingRefBackfillEntity pending =
+        em.find(SharingRefBackfillEntity.class, channelId, LockModeType.PESSIMISTIC_WRITE);
+    if (pending == null) {
+      return 0; // nothing committed before V8, or another node of the cluster did it
+    }
+    List<String> types =
+        org.careledger.domain.sharing.RecordRules.CHAIN_TYPES.stream()
+            .map(TransactionType::wireName)
+            .toList();
+    List<byte[]> rows =
+        em.createQuery(
+                "select t.txBytes from LedgerTransactionEntity t where t.channelId = :channel"
+                    + " and t.txType in :types and t.height <= :upTo",
+                byte[].class)
+            .setParameter("channel", channelId)
+            .setParameter("types", types)
+            .setParameter("upTo", pending.getUpToHeight())
+            .getResultList();
+    int indexed = 0;
+    for (byte[] bytes : rows) {
+      SignedTransaction tx = SignedTransaction.decode(bytes);
+      for (String key : SharingRefs.of(tx)) {
+        em.persist(new SharingRefEntity(key, channelId, tx.idHex()));
+      }
+      indexed++;
+    }
+    em.remove(pending);
+    return indexed;
   }
 
   private static final int IN_LIST = 500;

@@ -726,7 +726,7 @@ class ConsensusDriverRecoveryTest {
     }
 
     @Override
-    public List<SignedTransaction> sharingTransactions(String channelId) {
+    public List<SignedTransaction> recordTransactions(String channelId, String recordId) {
       return List.of();
     }
   }

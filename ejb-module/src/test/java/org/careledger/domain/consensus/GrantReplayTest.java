@@ -240,7 +240,7 @@ class GrantReplayTest {
             new QbftEngine.Services(
                 Ed25519Signatures.VERIFIER,
                 ConsensusFixture.TX_VERIFIER,
-                new RecordRules(() -> List.copyOf(committed)),
+                new RecordRules(record -> List.copyOf(committed)),
                 ledger));
     engine.start(head.time());
     return engine;

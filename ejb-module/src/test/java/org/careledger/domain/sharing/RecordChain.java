@@ -56,6 +56,29 @@ final class RecordChain {
                 "TREAT")));
   }
 
+  /**
+   * A class request by {@code author} to the provider for the fixture's patient ("cd…") and lab
+   * reports (11502-2), the class and patient of every record {@link #register} makes; not added.
+   */
+  SignedTransaction classRequestTx(int author, String requestId) {
+    return f.tx(
+        author,
+        TransactionType.REQUEST,
+        Bodies.of(
+            "requestId",
+            requestId,
+            "scope",
+            "class",
+            "patient",
+            "cd".repeat(32),
+            "documentClass",
+            "11502-2",
+            "provider",
+            institution(PROVIDER).value(),
+            "purpose",
+            "TREAT"));
+  }
+
   /** A grant by the provider to {@code grantee}, of version {@code version} (none named: null). */
   SignedTransaction grant(
       String requestId, String recordId, int grantee, Long version, Long expiresAt) {

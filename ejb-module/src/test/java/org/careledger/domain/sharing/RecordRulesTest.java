@@ -35,7 +35,7 @@ class RecordRulesTest {
   private final AtomicInteger chainReads = new AtomicInteger();
   private final RecordRules rules =
       new RecordRules(
-          () -> {
+          record -> {
             chainReads.incrementAndGet();
             return List.copyOf(c.chain);
           });
@@ -252,23 +252,7 @@ class RecordRulesTest {
   @Test
   void aGrantUnderAClassRequestIsCarriedOverLikeAnyGrantAndReadsTheNewVersion() {
     c.register("rec-1"); // the fixture's lab report (11502-2) of patient "cd…"
-    c.add(
-        c.f.tx(
-            USER,
-            TransactionType.REQUEST,
-            Bodies.of(
-                "requestId",
-                "creq-1",
-                "scope",
-                "class",
-                "patient",
-                "cd".repeat(32),
-                "documentClass",
-                "11502-2",
-                "provider",
-                c.institution(PROVIDER).value(),
-                "purpose",
-                "TREAT")));
+    c.add(c.classRequestTx(USER, "creq-1"));
     // A class grant wraps the current version's key like a record grant (CL-1722 otherwise).
     SignedTransaction grant = c.grantTx("creq-1", "rec-1", USER, 1L, null);
     assertAccepted(grant);
