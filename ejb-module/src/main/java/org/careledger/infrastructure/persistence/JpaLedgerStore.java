@@ -92,9 +92,7 @@ public class JpaLedgerStore implements LedgerStore {
               tx.transaction().type().wireName(),
               tx.transaction().author().value(),
               tx.encoded()));
-      for (String key : SharingRefs.of(tx)) {
-        em.persist(new SharingRefEntity(key, channelId, tx.idHex()));
-      }
+      indexReferences(channelId, tx);
       if (tx.transaction().type() == TransactionType.REGISTER) {
         index(channelId, tx, header).ifPresent(em::persist);
       } else if (tx.transaction().type() == TransactionType.AMEND) {
@@ -389,14 +387,18 @@ public class JpaLedgerStore implements LedgerStore {
             .getResultList();
     int indexed = 0;
     for (byte[] bytes : rows) {
-      SignedTransaction tx = SignedTransaction.decode(bytes);
-      for (String key : SharingRefs.of(tx)) {
-        em.persist(new SharingRefEntity(key, channelId, tx.idHex()));
-      }
+      indexReferences(channelId, SignedTransaction.decode(bytes));
       indexed++;
     }
     em.remove(pending);
     return indexed;
+  }
+
+  /** The rows of the sharing references {@code tx} makes (none for most types). */
+  private void indexReferences(String channelId, SignedTransaction tx) {
+    for (String key : SharingRefs.of(tx)) {
+      em.persist(new SharingRefEntity(key, channelId, tx.idHex()));
+    }
   }
 
   private static final int IN_LIST = 500;

@@ -64,19 +64,7 @@ class DocumentTransfersRetryTest {
   void setUp() throws Exception {
     new SecureRandom().nextBytes(ciphertext);
     contentHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ciphertext));
-    record =
-        new AccessLedger.Registration(
-            "rec-1",
-            PROVIDER,
-            contentHash,
-            ciphertext.length,
-            "cd".repeat(32),
-            "ef".repeat(32),
-            1,
-            "application/pdf",
-            Map.of(),
-            "01".repeat(32),
-            "11502-2");
+    record = registration("rec-1", contentHash, ciphertext.length);
     home = Files.createTempDirectory("careledger-transfers");
     previousHome = System.setProperty(NodeSettings.HOME, home.toString());
     transfers = new DocumentTransfers(sealsAsIs(), provider, time);
@@ -162,19 +150,7 @@ class DocumentTransfersRetryTest {
     byte[] big = new byte[2 * DocumentTransfer.CHUNK_BYTES + 1000];
     new SecureRandom().nextBytes(big);
     String bigHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(big));
-    AccessLedger.Registration bigRecord =
-        new AccessLedger.Registration(
-            "rec-big",
-            PROVIDER,
-            bigHash,
-            big.length,
-            "cd".repeat(32),
-            "ef".repeat(32),
-            1,
-            "application/pdf",
-            Map.of(),
-            "01".repeat(32),
-            "11502-2");
+    AccessLedger.Registration bigRecord = registration("rec-big", bigHash, big.length);
     Duration wait = Duration.ofSeconds(1);
 
     provider.slow = new SlowDelivery(big, bigHash, 600, 3);
@@ -342,5 +318,21 @@ class DocumentTransfersRetryTest {
               }
               throw new UnsupportedOperationException(method.getName());
             });
+  }
+
+  /** Version 1 of a record of {@code PROVIDER}'s, a lab report of the fixture's patient. */
+  private static AccessLedger.Registration registration(String recordId, String hash, long size) {
+    return new AccessLedger.Registration(
+        recordId,
+        PROVIDER,
+        hash,
+        size,
+        "cd".repeat(32),
+        "ef".repeat(32),
+        1,
+        "application/pdf",
+        Map.of(),
+        "01".repeat(32),
+        "11502-2");
   }
 }
