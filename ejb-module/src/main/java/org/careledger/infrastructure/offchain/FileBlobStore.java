@@ -37,13 +37,13 @@ import org.careledger.domain.offchain.BlobSealer;
  * thread computes the SHA-256 of the ciphertext and a writing thread writes it ({@link
  * StorePipeline}), with {@code O_DIRECT} where the file system takes it, so the device writes while
  * the CPU works ({@link CiphertextFile}); only a small pool of buffers is in memory, never the
- * document. A read's integrity check reads the file on a second thread while the calling thread
+ * document. A read's integrity check reads the file on two more threads while the calling thread
  * hashes ({@link FileSha256}); then the returned stream's {@code transferTo} decrypts on both
  * cores, the calling thread and a helper each claiming the next chunk, written out in order ({@link
  * ParallelDecryption}), while its {@code read} methods decrypt on the reader's thread.
  *
  * <p>Threads: plain daemon threads, started per operation (two per store of more than one chunk,
- * one per hash check of more than 1 MiB, one per {@code transferTo} of more than one chunk) and
+ * two per hash check of more than 1 MiB, one per {@code transferTo} of more than one chunk) and
  * joined before the operation returns or throws, whatever failed: none outlives the call that
  * started it, none holds a deployment's class loader after it, and none needs a container-managed
  * executor. A shared bounded pool would risk a deadlock (each store's two threads wait on each

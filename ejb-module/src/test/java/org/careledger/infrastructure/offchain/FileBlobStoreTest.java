@@ -288,7 +288,8 @@ class FileBlobStoreTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, MIB - 1, MIB, MIB + 1, 4 * MIB + 3, 9 * MIB})
+  @ValueSource(
+      ints = {0, 1, MIB - 1, MIB, MIB + 1, 2 * MIB, 2 * MIB + 1, 3 * MIB - 1, 4 * MIB + 3, 9 * MIB})
   void theHashCheckReadsTheWholeFile(int size) throws Exception {
     byte[] bytes = document(size);
     Path file = Files.write(root.resolve("file"), bytes);
