@@ -55,13 +55,17 @@ public interface LedgerStore {
 
   /**
    * Whether every committed sharing transaction of the channel is in that index: false only between
-   * migration V8 and the node's first start after it (see {@link #completeSharingRefs}).
+   * migration V8 and the last part of the node's indexing after it (see {@link
+   * #indexSharingRefsPart}).
    */
   boolean sharingRefsComplete(String channelId);
 
   /**
-   * Indexes the channel's sharing transactions committed before migration V8, once (a node of a
-   * cluster that finds the work done skips it); answers how many were indexed.
+   * Indexes the next part of the channel's sharing transactions committed before migration V8, in a
+   * database transaction of its own: the blocks after the last part, whole, up to about {@code
+   * maxTransactions} transactions (at least one block); the last part makes {@link
+   * #sharingRefsComplete} true. A node of a cluster that finds the work done does nothing. Answers
+   * how many sharing transactions this part indexed.
    */
-  int completeSharingRefs(String channelId);
+  int indexSharingRefsPart(String channelId, int maxTransactions);
 }

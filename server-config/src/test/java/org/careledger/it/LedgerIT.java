@@ -867,6 +867,71 @@ class LedgerIT {
   }
 
   /**
+   * A chain committed before V8 has its sharing references indexed at start, in parts of a bounded
+   * number of transactions, each a database transaction of its own (V9): here the channel's index
+   * is emptied and its backfill row put back, as V8 leaves a chain, and the application redeployed
+   * with parts of 2 transactions. The index must come back row for row, the row must be gone.
+   */
+  @Test
+  @Order(20)
+  void theReferencesOfAChainFromBeforeV8AreIndexedInPartsAtStart() throws Exception {
+    assumeTrue(
+        DB.equals("postgresql"), "the test reaches the server's database on PostgreSQL only");
+    try (Connection db = database()) {
+      java.util.Set<String> before = sharingRefs(db);
+      // The registrations, documents, amendments and erasures of the tests before.
+      assertThat(before).hasSizeGreaterThan(6);
+      try (PreparedStatement delete =
+              db.prepareStatement("DELETE FROM cl_sharing_ref WHERE channel_id = ?");
+          PreparedStatement pending =
+              db.prepareStatement(
+                  "INSERT INTO cl_sharing_ref_backfill (channel_id, up_to_height)"
+                      + " SELECT channel_id, MAX(height) FROM cl_block WHERE channel_id = ?"
+                      + " GROUP BY channel_id")) {
+        delete.setString(1, CHANNEL);
+        assertThat(delete.executeUpdate()).isEqualTo(before.size());
+        pending.setString(1, CHANNEL);
+        assertThat(pending.executeUpdate()).isEqualTo(1);
+      }
+      ManagementCli.run(
+          "/system-property=careledger.sharing-refs.backfill-part:add(value=2)",
+          "/deployment=careledger.ear:redeploy");
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        HttpResponse<String> channel = get("it-ops", "/channels/" + CHANNEL);
+        while (channel.statusCode() != 200 && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          channel = get("it-ops", "/channels/" + CHANNEL);
+        }
+        assertThat(channel.statusCode()).as(channel.body()).isEqualTo(200);
+        assertThat(sharingRefs(db)).isEqualTo(before);
+        try (Statement s = db.createStatement();
+            ResultSet left = s.executeQuery("SELECT COUNT(*) FROM cl_sharing_ref_backfill")) {
+          assertThat(left.next()).isTrue();
+          assertThat(left.getLong(1)).isZero();
+        }
+      } finally {
+        ManagementCli.run("/system-property=careledger.sharing-refs.backfill-part:remove");
+      }
+    }
+    assertThat(verify().path("ok").asBoolean()).isTrue();
+  }
+
+  private static java.util.Set<String> sharingRefs(Connection db) throws SQLException {
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    try (PreparedStatement read =
+        db.prepareStatement("SELECT ref_key, tx_id FROM cl_sharing_ref WHERE channel_id = ?")) {
+      read.setString(1, CHANNEL);
+      try (ResultSet rs = read.executeQuery()) {
+        while (rs.next()) {
+          refs.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+    }
+    return refs;
+  }
+
+  /**
    * Changes one stored value behind the server's back, expects verify to name it, then restores.
    */
   private void assertTamperingFound(

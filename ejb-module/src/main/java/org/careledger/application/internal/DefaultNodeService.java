@@ -169,27 +169,40 @@ public class DefaultNodeService implements NodeService, ReadinessProbe, NodeKeys
   }
 
   /**
-   * Indexes the sharing transactions of chains committed before migration V8 (SharingRefs), once
-   * per channel, each channel in a database transaction of its own; views of a channel read the
-   * whole channel until its turn is done. A failure (a database outage) fails the start, which is
-   * retried.
+   * Indexes the sharing transactions of chains committed before migration V8 (SharingRefs), in
+   * parts of at most about {@code careledger.sharing-refs.backfill-part} transactions (default
+   * {@value #BACKFILL_PART}), each part a database transaction of its own, so that no chain is too
+   * long to finish within the transaction timeout; views of a channel read the whole channel until
+   * its last part is done. A failure (a database outage) fails the start, which is retried and goes
+   * on from the last part that committed.
    */
   private void indexSharingReferences() {
+    int part =
+        Math.max(1, Integer.getInteger("careledger.sharing-refs.backfill-part", BACKFILL_PART));
     for (String channelId : ledgerStore.channelIds()) {
       if (!ledgerStore.sharingRefsComplete(channelId)) {
         long started = System.nanoTime();
-        int indexed = ledgerStore.completeSharingRefs(channelId);
+        long indexed = 0;
+        int parts = 0;
+        do {
+          indexed += ledgerStore.indexSharingRefsPart(channelId, part);
+          parts++;
+        } while (!ledgerStore.sharingRefsComplete(channelId));
         LOG.info(
             "indexed the references of "
                 + indexed
                 + " sharing transactions of channel "
                 + channelId
                 + " committed before schema version 8, in "
+                + parts
+                + " parts and "
                 + (System.nanoTime() - started) / 1_000_000
                 + " ms");
       }
     }
   }
+
+  static final int BACKFILL_PART = 5_000;
 
   /**
    * The coded problem a start-up failure stands for, or null if it is none: a database outage

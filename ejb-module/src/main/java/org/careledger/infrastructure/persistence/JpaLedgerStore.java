@@ -366,32 +366,79 @@ public class JpaLedgerStore implements LedgerStore {
   }
 
   @Override
-  public int completeSharingRefs(String channelId) {
+  public int indexSharingRefsPart(String channelId, int maxTransactions) {
     SharingRefBackfillEntity pending =
         em.find(SharingRefBackfillEntity.class, channelId, LockModeType.PESSIMISTIC_WRITE);
     if (pending == null) {
       return 0; // nothing committed before V8, or another node of the cluster did it
     }
-    List<String> types =
-        org.careledger.domain.sharing.RecordRules.CHAIN_TYPES.stream()
-            .map(TransactionType::wireName)
-            .toList();
-    List<byte[]> rows =
+    long from = pending.getIndexedHeight();
+    List<long[]> blocks =
         em.createQuery(
-                "select t.txBytes from LedgerTransactionEntity t where t.channelId = :channel"
-                    + " and t.txType in :types and t.height <= :upTo",
-                byte[].class)
+                "select b.height, b.txCount from BlockEntity b where b.channelId = :channel"
+                    + " and b.height > :from and b.height <= :upTo order by b.height",
+                Object[].class)
             .setParameter("channel", channelId)
-            .setParameter("types", types)
+            .setParameter("from", from)
             .setParameter("upTo", pending.getUpToHeight())
+            .setMaxResults(Math.max(1, maxTransactions))
+            .getResultStream()
+            .map(row -> new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()})
+            .toList();
+    long to = partEnd(blocks, pending.getUpToHeight(), maxTransactions);
+    // By height range (the (channel, height, index) key), with the type checked here: a type
+    // condition could lead the database to the type index and a scan of every part's channel.
+    List<Object[]> rows =
+        em.createQuery(
+                "select t.txType, t.txBytes from LedgerTransactionEntity t"
+                    + " where t.channelId = :channel and t.height > :from and t.height <= :to",
+                Object[].class)
+            .setParameter("channel", channelId)
+            .setParameter("from", from)
+            .setParameter("to", to)
             .getResultList();
     int indexed = 0;
-    for (byte[] bytes : rows) {
-      indexReferences(channelId, SignedTransaction.decode(bytes));
-      indexed++;
+    for (Object[] row : rows) {
+      if (SHARING_TYPES.contains((String) row[0])) {
+        indexReferences(channelId, SignedTransaction.decode((byte[]) row[1]));
+        indexed++;
+      }
     }
-    em.remove(pending);
+    if (to >= pending.getUpToHeight()) {
+      em.remove(pending);
+    } else {
+      pending.indexedUpTo(to);
+    }
     return indexed;
+  }
+
+  private static final java.util.Set<String> SHARING_TYPES =
+      org.careledger.domain.sharing.RecordRules.CHAIN_TYPES.stream()
+          .map(TransactionType::wireName)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /**
+   * The last height of the next part of a backfill: {@code blocks} are the (height, transaction
+   * count) of the blocks above the part's start, in height order (the first {@code max} of them at
+   * most); the part takes whole blocks while their transactions add up to at most {@code max}, and
+   * always at least one block. Past the last block, or with none left, the part ends at {@code
+   * upTo}.
+   */
+  static long partEnd(List<long[]> blocks, long upTo, int max) {
+    if (blocks.isEmpty()) {
+      return upTo;
+    }
+    long end = blocks.get(0)[0];
+    long total = blocks.get(0)[1];
+    for (int i = 1; i < blocks.size(); i++) {
+      long[] block = blocks.get(i);
+      if (total + block[1] > max) {
+        return end;
+      }
+      total += block[1];
+      end = block[0];
+    }
+    return blocks.size() < max ? upTo : end;
   }
 
   /** The rows of the sharing references {@code tx} makes (none for most types). */
