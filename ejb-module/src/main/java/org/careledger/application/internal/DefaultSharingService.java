@@ -148,6 +148,35 @@ public class DefaultSharingService implements SharingService {
   }
 
   /**
+   * The view the listings of requests and break-glass accesses read ({@link
+   * SharingRefs#forListings}): every request and break-glass transaction of the channel, by type,
+   * and the transactions of the records they name, not every registration of the channel; the whole
+   * channel while the node has not yet indexed a chain from before V8.
+   */
+  static AccessLedger listingView(LedgerStore store, String channelId) {
+    if (!store.channelExists(channelId, false)) {
+      throw new CareLedgerException(
+          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
+    }
+    if (!store.sharingRefsComplete(channelId)) {
+      return AccessLedger.of(sharingTransactions(store, channelId));
+    }
+    return AccessLedger.of(
+        SharingRefs.forListings(
+            decoded(store.transactionsOfType(channelId, TransactionType.REQUEST.wireName())),
+            decoded(store.transactionsOfType(channelId, TransactionType.BREAK_GLASS.wireName())),
+            keys -> store.sharingTransactionsReferring(channelId, keys)));
+  }
+
+  private static List<SignedTransaction> decoded(List<byte[]> encoded) {
+    List<SignedTransaction> txs = new ArrayList<>(encoded.size());
+    for (byte[] bytes : encoded) {
+      txs.add(SignedTransaction.decode(bytes));
+    }
+    return txs;
+  }
+
+  /**
    * The view for deciding on a request: its record's view ({@link #recordView}) for a record's
    * request, the whole channel's for a class request (it covers every record of its patient and
    * class), an empty one for a request the chain does not hold (yet).
@@ -199,9 +228,7 @@ public class DefaultSharingService implements SharingService {
   static List<SignedTransaction> sharingTransactions(LedgerStore store, String channelId) {
     List<SignedTransaction> txs = new ArrayList<>();
     for (TransactionType type : RecordRules.CHAIN_TYPES) {
-      for (byte[] bytes : store.transactionsOfType(channelId, type.wireName())) {
-        txs.add(SignedTransaction.decode(bytes));
-      }
+      txs.addAll(decoded(store.transactionsOfType(channelId, type.wireName())));
     }
     return txs;
   }
@@ -276,7 +303,7 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "clinician", "his-system", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<RequestView> requests(String channelId, boolean openOnly) {
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = listingView(store, channelId);
     InstitutionId self = self();
     List<RequestView> views = new ArrayList<>();
     for (AccessLedger.RequestView request : access.requests()) {
@@ -713,7 +740,7 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<AccessEvent> breakGlassEvents(String channelId) {
-    AccessLedger access = accessLedger(store, channelId);
+    AccessLedger access = listingView(store, channelId);
     InstitutionId self = self();
     List<AccessEvent> events = new ArrayList<>();
     for (AccessLedger.BreakGlass event : access.breakGlassEvents()) {

@@ -41,8 +41,9 @@ import org.careledger.domain.ledger.TransactionType;
  * every kind of transaction. One answer about a request differs: a class request (which covers
  * every record of a patient and class) counts as granted, with its first grant as the decision, by
  * the grants of this record alone; what decides on a class request reads the whole channel. What it
- * does not answer: the channel's other records and requests, so listings (open requests,
- * break-glass events) and a class request's records still read the whole channel.
+ * does not answer: the channel's other records and requests. The listings of requests and
+ * break-glass accesses read those by type and the transactions of the records they name ({@link
+ * #forListings}).
  *
  * <p>Why: the view was built from every sharing transaction of the channel for each request, grant,
  * amendment and retrieval, and again by every member validating a block with a grant or amendment:
@@ -134,6 +135,78 @@ public final class SharingRefs {
     List<Located> ordered = new ArrayList<>(found.values());
     ordered.sort(Comparator.comparingLong(Located::height).thenComparingInt(Located::index));
     return ordered;
+  }
+
+  /**
+   * The transactions the listings of requests and break-glass accesses depend on ({@link
+   * AccessLedger#requests}, {@link AccessLedger#breakGlassEvents}, and {@link AccessLedger#record}
+   * of the records they name), given all of the channel's request and break-glass transactions in
+   * chain order ({@code requests}, {@code breakGlass}; read by type, not through this index). To
+   * them it adds, in three index reads: the transactions under the {@code request:} keys of the
+   * class requests (their grants and denials), then the transactions of every record a record
+   * request, a class request's grant or a break-glass access names, as {@link #forRecord} reads
+   * them. {@link AccessLedger#of} over the result answers those listings exactly as over the whole
+   * channel ({@code SharingRefsTest}): a request's status depends on its record's registration and
+   * amendments (who decides, what a class request covers), its grants and denials; nothing else.
+   * Returned with each type's transactions in chain order, which is all {@link AccessLedger#of}
+   * reads of the order.
+   */
+  public static List<SignedTransaction> forListings(
+      List<SignedTransaction> requests, List<SignedTransaction> breakGlass, Lookup lookup) {
+    Set<String> recordKeys = new LinkedHashSet<>();
+    Set<String> classKeys = new LinkedHashSet<>();
+    for (SignedTransaction tx : requests) {
+      Map<String, Object> body = tx.transaction().body();
+      if ("class".equals(body.get("scope"))) {
+        add(classKeys, "request:", body.get("requestId"));
+      } else {
+        add(recordKeys, "record:", body.get("recordId"));
+      }
+    }
+    for (SignedTransaction tx : breakGlass) {
+      add(recordKeys, "record:", tx.transaction().body().get("recordId"));
+    }
+    Map<String, Located> found = new LinkedHashMap<>();
+    if (!classKeys.isEmpty()) {
+      for (Located located : lookup.referring(classKeys)) {
+        found.put(located.tx().idHex(), located);
+        if (located.tx().transaction().type() == TransactionType.GRANT) {
+          add(recordKeys, "record:", located.tx().transaction().body().get("recordId"));
+        }
+      }
+    }
+    if (!recordKeys.isEmpty()) {
+      Set<String> next = new LinkedHashSet<>();
+      for (Located located : lookup.referring(recordKeys)) {
+        found.putIfAbsent(located.tx().idHex(), located);
+        Transaction t = located.tx().transaction();
+        if (t.type() == TransactionType.GRANT) {
+          add(next, "request:", t.body().get("requestId"));
+          next.add(grant(located.tx().idHex()));
+        } else if (t.type() == TransactionType.REQUEST) {
+          add(next, "request:", t.body().get("requestId"));
+        }
+      }
+      next.removeAll(classKeys); // read already
+      if (!next.isEmpty()) {
+        for (Located located : lookup.referring(next)) {
+          found.putIfAbsent(located.tx().idHex(), located);
+        }
+      }
+    }
+    List<Located> ordered = new ArrayList<>(found.values());
+    ordered.sort(Comparator.comparingLong(Located::height).thenComparingInt(Located::index));
+    Map<String, SignedTransaction> all = new LinkedHashMap<>();
+    for (SignedTransaction tx : requests) {
+      all.putIfAbsent(tx.idHex(), tx);
+    }
+    for (SignedTransaction tx : breakGlass) {
+      all.putIfAbsent(tx.idHex(), tx);
+    }
+    for (Located located : ordered) {
+      all.putIfAbsent(located.tx().idHex(), located.tx());
+    }
+    return List.copyOf(all.values());
   }
 
   /** {@link #forRecord}'s transactions alone. */
