@@ -116,9 +116,21 @@ public final class SharingRefs {
    */
   public static List<Located> forRecord(String recordId, Lookup lookup) {
     Map<String, Located> found = new LinkedHashMap<>();
+    closeOverRecords(List.of(record(recordId)), Set.of(), found, lookup);
+    return chainOrder(found);
+  }
+
+  /**
+   * Adds to {@code found} the transactions under {@code recordKeys}, then those under the {@code
+   * request:} and {@code grant:} keys of the grants and requests among them (the requests the
+   * grants answer, the denials of those requests, the revocations of those grants), leaving out
+   * keys in {@code read} (read already): two index reads at most.
+   */
+  private static void closeOverRecords(
+      Collection<String> recordKeys, Set<String> read, Map<String, Located> found, Lookup lookup) {
     Set<String> next = new LinkedHashSet<>();
-    for (Located located : lookup.referring(List.of(record(recordId)))) {
-      found.put(located.tx().idHex(), located);
+    for (Located located : lookup.referring(recordKeys)) {
+      found.putIfAbsent(located.tx().idHex(), located);
       Transaction t = located.tx().transaction();
       if (t.type() == TransactionType.GRANT) {
         add(next, "request:", t.body().get("requestId"));
@@ -127,11 +139,15 @@ public final class SharingRefs {
         add(next, "request:", t.body().get("requestId"));
       }
     }
+    next.removeAll(read);
     if (!next.isEmpty()) {
       for (Located located : lookup.referring(next)) {
         found.putIfAbsent(located.tx().idHex(), located);
       }
     }
+  }
+
+  private static List<Located> chainOrder(Map<String, Located> found) {
     List<Located> ordered = new ArrayList<>(found.values());
     ordered.sort(Comparator.comparingLong(Located::height).thenComparingInt(Located::index));
     return ordered;
@@ -176,26 +192,9 @@ public final class SharingRefs {
       }
     }
     if (!recordKeys.isEmpty()) {
-      Set<String> next = new LinkedHashSet<>();
-      for (Located located : lookup.referring(recordKeys)) {
-        found.putIfAbsent(located.tx().idHex(), located);
-        Transaction t = located.tx().transaction();
-        if (t.type() == TransactionType.GRANT) {
-          add(next, "request:", t.body().get("requestId"));
-          next.add(grant(located.tx().idHex()));
-        } else if (t.type() == TransactionType.REQUEST) {
-          add(next, "request:", t.body().get("requestId"));
-        }
-      }
-      next.removeAll(classKeys); // read already
-      if (!next.isEmpty()) {
-        for (Located located : lookup.referring(next)) {
-          found.putIfAbsent(located.tx().idHex(), located);
-        }
-      }
+      closeOverRecords(recordKeys, classKeys, found, lookup);
     }
-    List<Located> ordered = new ArrayList<>(found.values());
-    ordered.sort(Comparator.comparingLong(Located::height).thenComparingInt(Located::index));
+    List<Located> ordered = chainOrder(found);
     Map<String, SignedTransaction> all = new LinkedHashMap<>();
     for (SignedTransaction tx : requests) {
       all.putIfAbsent(tx.idHex(), tx);
