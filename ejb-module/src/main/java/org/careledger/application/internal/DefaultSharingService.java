@@ -112,12 +112,17 @@ public class DefaultSharingService implements SharingService {
   @PersistenceContext(unitName = "careledger")
   private EntityManager em;
 
-  /** Who may read what on the channel, as its committed transactions say. */
-  static AccessLedger accessLedger(LedgerStore store, String channelId) {
+  /** Throws CHANNEL_UNKNOWN unless this node holds the channel. */
+  private static void requireChannel(LedgerStore store, String channelId) {
     if (!store.channelExists(channelId, false)) {
       throw new CareLedgerException(
           ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
     }
+  }
+
+  /** Who may read what on the channel, as its committed transactions say. */
+  static AccessLedger accessLedger(LedgerStore store, String channelId) {
+    requireChannel(store, channelId);
     return AccessLedger.of(sharingTransactions(store, channelId));
   }
 
@@ -126,10 +131,7 @@ public class DefaultSharingService implements SharingService {
    * channel's), which answers for that record exactly as {@link #accessLedger} does.
    */
   static AccessLedger recordView(LedgerStore store, String channelId, String recordId) {
-    if (!store.channelExists(channelId, false)) {
-      throw new CareLedgerException(
-          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
-    }
+    requireChannel(store, channelId);
     return AccessLedger.of(recordTransactions(store, channelId, recordId));
   }
 
@@ -143,6 +145,12 @@ public class DefaultSharingService implements SharingService {
     if (!store.sharingRefsComplete(channelId)) {
       return sharingTransactions(store, channelId);
     }
+    return indexedRecordTransactions(store, channelId, recordId);
+  }
+
+  /** {@link #recordTransactions} once the channel is known to exist and to be fully indexed. */
+  private static List<SignedTransaction> indexedRecordTransactions(
+      LedgerStore store, String channelId, String recordId) {
     return SharingRefs.transactionsForRecord(
         recordId, keys -> store.sharingTransactionsReferring(channelId, keys));
   }
@@ -154,10 +162,7 @@ public class DefaultSharingService implements SharingService {
    * channel while the node has not yet indexed a chain from before V8.
    */
   static AccessLedger listingView(LedgerStore store, String channelId) {
-    if (!store.channelExists(channelId, false)) {
-      throw new CareLedgerException(
-          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
-    }
+    requireChannel(store, channelId);
     if (!store.sharingRefsComplete(channelId)) {
       return AccessLedger.of(sharingTransactions(store, channelId));
     }
@@ -194,7 +199,9 @@ public class DefaultSharingService implements SharingService {
             classRequest = true;
             break;
           }
-          return recordView(store, channelId, String.valueOf(t.body().get("recordId")));
+          return AccessLedger.of(
+              indexedRecordTransactions(
+                  store, channelId, String.valueOf(t.body().get("recordId"))));
         }
       }
       if (!classRequest) {
@@ -212,8 +219,11 @@ public class DefaultSharingService implements SharingService {
           store.sharingTransactionsReferring(channelId, List.of(SharingRefs.grant(grantTx)))) {
         if (found.tx().transaction().type() == TransactionType.GRANT
             && found.tx().idHex().equals(grantTx)) {
-          return recordView(
-              store, channelId, String.valueOf(found.tx().transaction().body().get("recordId")));
+          return AccessLedger.of(
+              indexedRecordTransactions(
+                  store,
+                  channelId,
+                  String.valueOf(found.tx().transaction().body().get("recordId"))));
         }
       }
       return AccessLedger.of(List.of()); // no such grant on the chain: a view without it
@@ -494,10 +504,7 @@ public class DefaultSharingService implements SharingService {
       throw new CareLedgerException(
           ErrorCode.CONSENT_INVALID, "grantee must be a member of the federation: " + grantee);
     }
-    if (!store.channelExists(channelId, false)) {
-      throw new CareLedgerException(
-          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
-    }
+    requireChannel(store, channelId);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("patient", identities.pseudonymOf(channelId, patientId));
     body.put("scope", grantee);
@@ -510,10 +517,7 @@ public class DefaultSharingService implements SharingService {
   @RolesAllowed({"admin", "clinician", "auditor"})
   @TransactionAttribute(TransactionAttributeType.SUPPORTS)
   public List<ConsentView> consents(String channelId, String patientId) {
-    if (!store.channelExists(channelId, false)) {
-      throw new CareLedgerException(
-          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
-    }
+    requireChannel(store, channelId);
     String pseudonym = identities.pseudonymOf(channelId, patientId);
     List<ConsentView> views = new ArrayList<>();
     for (LedgerStore.TimedTransaction timed :
@@ -771,10 +775,7 @@ public class DefaultSharingService implements SharingService {
     if (query.recordId() != null) {
       require(RECORD_ID, query.recordId(), "recordId");
     }
-    if (!store.channelExists(channelId, false)) {
-      throw new CareLedgerException(
-          ErrorCode.CHANNEL_UNKNOWN, "this node holds no channel " + channelId);
-    }
+    requireChannel(store, channelId);
     List<AuditEvent> events = new ArrayList<>();
     // A record's patient (the channel's pseudonym) is on its register; later events about the
     // record name only the record, so the pseudonym is carried over from the register seen first.
